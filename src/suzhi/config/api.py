@@ -1,0 +1,25 @@
+"""The JSON API at /api/v1/ (django-ninja). Each area brings its own router."""
+
+from django.utils.translation import gettext_lazy as _
+from ninja import NinjaAPI
+
+from suzhi.core.api import auth, dicts, logs, notices, orgs, roles, users
+from suzhi.core.api.base import BearerTokenAuth, SessionAuth, install_error_handlers
+
+api = NinjaAPI(
+    title="Suzhi API",
+    version="1",
+    description=str(_("Suzhi campaign platform API. Authenticate with a bearer token from /api/v1/auth/token.")),
+    auth=[BearerTokenAuth(), SessionAuth()],
+    urls_namespace="api",
+    docs_url="/docs",
+)
+install_error_handlers(api)
+
+api.add_router("/auth", auth.router)
+api.add_router("/orgs", orgs.router)
+api.add_router("/users", users.router)
+api.add_router("/roles", roles.router)
+api.add_router("/logs", logs.router)
+api.add_router("/dicts", dicts.router)
+api.add_router("/notices", notices.router)

@@ -1,0 +1,10 @@
+from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
+
+from suzhi.config.api import api
+
+urlpatterns = [
+    path("api/v1/", api.urls),
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path("", include("suzhi.core.urls")),
+]

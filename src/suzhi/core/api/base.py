@@ -1,0 +1,119 @@
+"""The API's shared pieces: authentication (session or bearer token), the error shape, pagination."""
+
+import hashlib
+from typing import Any
+
+from django.contrib.auth.models import AnonymousUser
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI, Schema
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.pagination import PageNumberPagination
+from ninja.security import APIKeyCookie, HttpBearer
+
+from suzhi.core.errors import AuthenticationFailed, DomainError, PasswordChangeRequired
+
+
+class ErrorOut(Schema):
+    code: str
+    message: str
+    detail: Any = None
+
+
+def token_digest(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+class BearerTokenAuth(HttpBearer):
+    """`Authorization: Bearer <key>`; the key is looked up by its SHA-256 digest."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        from suzhi.core.models import ApiToken
+
+        found = (
+            ApiToken.objects.select_related("user")
+            .filter(key_hash=token_digest(token), revoked_at__isnull=True)
+            .first()
+        )
+        if found is None or not found.user.is_active:
+            return None
+        now = timezone.now()
+        if found.expires_at and found.expires_at <= now:
+            return None
+        if found.last_used_at is None or (now - found.last_used_at).total_seconds() > 60:
+            # Touch at most once a minute so a busy client does not write on every call.
+            ApiToken.objects.filter(pk=found.pk).update(last_used_at=now)
+        request.user = found.user
+        request.api_token = found  # type: ignore[attr-defined]
+        if found.user.must_change_password and not request.path.endswith("/auth/password"):
+            raise PasswordChangeRequired()
+        return found.user
+
+
+class SessionAuth(APIKeyCookie):
+    """The logged-in browser session, with CSRF checked on unsafe methods."""
+
+    param_name = "sessionid"
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            return user
+        return None
+
+
+class Pagination(PageNumberPagination):
+    """`?page=N&page_size=M` (at most 200); answers {"items", "count"}."""
+
+    class Input(Schema):
+        page: int = 1
+        page_size: int = 20
+
+    def paginate_queryset(self, queryset: Any, pagination: Any, **params: Any) -> Any:
+        page_size = max(1, min(pagination.page_size, 200))
+        page = max(1, pagination.page)
+        offset = (page - 1) * page_size
+        return {"items": queryset[offset : offset + page_size], "count": self._items_count(queryset)}
+
+
+def _error(api: NinjaAPI, request: HttpRequest, status: int, code: str, message: str, detail: Any = None):
+    return api.create_response(request, {"code": code, "message": message, "detail": detail}, status=status)
+
+
+def install_error_handlers(api: NinjaAPI) -> None:
+    @api.exception_handler(DomainError)
+    def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+        return api.create_response(request, exc.as_dict(), status=exc.status)
+
+    @api.exception_handler(NinjaValidationError)
+    def validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+        detail = [
+            {
+                "field": ".".join(str(p) for p in err.get("loc", ()) if p not in ("body", "payload", "query")),
+                "message": err.get("msg", ""),
+                "type": err.get("type", ""),
+            }
+            for err in exc.errors
+        ]
+        return _error(api, request, 422, "validation_error", _("Some fields are not valid."), detail)
+
+    @api.exception_handler(AuthenticationError)
+    def auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+        err = AuthenticationFailed()
+        return api.create_response(request, err.as_dict(), status=401)
+
+    @api.exception_handler(Http404)
+    def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+        return _error(api, request, 404, "not_found", _("The object does not exist or is outside your data scope."))
+
+    @api.exception_handler(HttpError)
+    def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        codes = {400: "bad_request", 401: "not_authenticated", 403: "permission_denied", 405: "method_not_allowed"}
+        message = str(exc) if exc.status_code != 403 else _("You do not have permission to do this.")
+        return _error(api, request, exc.status_code, codes.get(exc.status_code, "error"), message)
+
+
+def current_user(request: HttpRequest) -> Any:
+    return getattr(request, "auth", None) or getattr(request, "user", AnonymousUser())

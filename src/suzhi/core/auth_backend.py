@@ -1,0 +1,26 @@
+from typing import Any
+
+from django.contrib.auth.backends import ModelBackend
+from django.db.models import Q
+from django.http import HttpRequest
+
+from suzhi.core.models import User
+
+
+class UsernameOrPhoneBackend(ModelBackend):
+    """Log in with the username or the mobile phone number."""
+
+    def authenticate(
+        self, request: HttpRequest | None, username: str | None = None, password: str | None = None, **kwargs: Any
+    ) -> User | None:
+        if not username or not password:
+            return None
+        login = username.strip()
+        user = User.objects.filter(Q(username=login) | Q(phone=login)).order_by("id").first()
+        if user is None:
+            # Spend the same time as a real check so usernames cannot be probed by timing.
+            User().set_password(password)
+            return None
+        if user.check_password(password) and self.user_can_authenticate(user):
+            return user
+        return None

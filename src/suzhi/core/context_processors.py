@@ -1,0 +1,18 @@
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+
+from suzhi.core import navigation as nav
+from suzhi.core.params import get_param
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    items = nav.items_for(getattr(request, "user", None))
+    for item in items:
+        item["active"] = "1" if request.path.startswith(item["url"]) and item["url"] != "/" else ""
+    return {
+        "nav_items": items,
+        "app_name": get_param("site_name") or settings.SUZHI["APP_NAME"],
+        "session_idle_minutes": settings.SESSION_IDLE_MINUTES,
+    }

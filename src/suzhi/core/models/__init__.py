@@ -1,0 +1,20 @@
+from suzhi.core.models.accounts import ApiToken, Role, RoleAssignment, User
+from suzhi.core.models.dictionaries import DictItem, DictType, SystemParameter
+from suzhi.core.models.logs import LoginLog, OperationLog
+from suzhi.core.models.notices import Notice, NoticeRead
+from suzhi.core.models.orgs import Organisation
+
+__all__ = [
+    "ApiToken",
+    "DictItem",
+    "DictType",
+    "LoginLog",
+    "Notice",
+    "NoticeRead",
+    "OperationLog",
+    "Organisation",
+    "Role",
+    "RoleAssignment",
+    "SystemParameter",
+    "User",
+]

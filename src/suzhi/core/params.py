@@ -1,0 +1,36 @@
+"""System parameters (系统参数), read through the cache; services clear it on every change."""
+
+from typing import Any
+
+from django.core.cache import cache
+
+from suzhi.core.models import SystemParameter
+
+_CACHE_KEY = "suzhi:params:v1"
+
+
+def all_params() -> dict[str, Any]:
+    values = cache.get(_CACHE_KEY)
+    if values is None:
+        values = {p.key: _typed(p.value, p.value_type) for p in SystemParameter.objects.all()}
+        cache.set(_CACHE_KEY, values, 300)
+    return values
+
+
+def get_param(key: str, default: Any = None) -> Any:
+    return all_params().get(key, default)
+
+
+def forget() -> None:
+    cache.delete(_CACHE_KEY)
+
+
+def _typed(value: str, value_type: str) -> Any:
+    if value_type == SystemParameter.ValueType.INT:
+        try:
+            return int(value)
+        except ValueError:
+            return None
+    if value_type == SystemParameter.ValueType.BOOL:
+        return value.strip().lower() in {"1", "true", "yes", "on", "是"}
+    return value

@@ -1,0 +1,16 @@
+"""Pages of the foundation; each area keeps its own `urlpatterns` next to its views."""
+
+from suzhi.core.views import auth, dicts, home, logs, notices, orgs, roles, users
+
+app_name = "core"
+
+urlpatterns = [
+    *home.urlpatterns,
+    *auth.urlpatterns,
+    *orgs.urlpatterns,
+    *users.urlpatterns,
+    *roles.urlpatterns,
+    *logs.urlpatterns,
+    *dicts.urlpatterns,
+    *notices.urlpatterns,
+]

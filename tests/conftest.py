@@ -1,0 +1,93 @@
+"""Shared fixtures: a small Dunhuang-shaped tree with two towns and their admins.
+
+committee (组委会)
+└── federation (敦煌市总工会)
+    ├── town_a (七里镇工会联合会)
+    │   └── unit_a (七里镇甲企业)
+    └── town_b (沙州镇工会联合会)
+        └── unit_b (沙州镇乙企业)
+"""
+
+import os
+from dataclasses import dataclass
+
+import pytest
+
+os.environ.setdefault("SUZHI_TESTING", "1")
+
+from tests.core.factories import DEFAULT_PASSWORD, UserFactory, grant, make_org  # noqa: E402
+
+
+@dataclass
+class Tree:
+    committee: object
+    federation: object
+    town_a: object
+    unit_a: object
+    town_b: object
+    unit_b: object
+    committee_admin: object
+    town_a_admin: object
+    town_b_admin: object
+    unit_a_admin: object
+    participant_a: object
+
+
+@pytest.fixture
+def tree(db) -> Tree:
+    committee = make_org("敦煌市职工职业技能素质提升活动组委会", type_code="committee", code="DH-ZWH")
+    federation = make_org("敦煌市总工会", parent=committee, type_code="federation", code="DH-ZGH")
+    town_a = make_org("七里镇工会联合会", parent=federation, type_code="town_federation", code="DH-QLZ")
+    unit_a = make_org("七里镇甲企业", parent=town_a, code="DH-QLZ-001")
+    town_b = make_org("沙州镇工会联合会", parent=federation, type_code="town_federation", code="DH-SZZ")
+    unit_b = make_org("沙州镇乙企业", parent=town_b, code="DH-SZZ-001")
+    for org in (committee, federation, town_a, unit_a, town_b, unit_b):
+        org.refresh_from_db()
+
+    committee_admin = UserFactory(username="committee", organisation=committee, phone="13900000001")
+    grant(committee_admin, "committee_admin", committee)
+    town_a_admin = UserFactory(username="town_a", organisation=town_a, phone="13900000002")
+    grant(town_a_admin, "town_admin", town_a)
+    town_b_admin = UserFactory(username="town_b", organisation=town_b, phone="13900000003")
+    grant(town_b_admin, "town_admin", town_b)
+    unit_a_admin = UserFactory(username="unit_a", organisation=unit_a, phone="13900000004")
+    grant(unit_a_admin, "unit_admin", unit_a)
+    participant_a = UserFactory(username="worker_a", organisation=unit_a, phone="13900000005")
+    grant(participant_a, "participant", unit_a)
+    return Tree(
+        committee=committee, federation=federation, town_a=town_a, unit_a=unit_a, town_b=town_b,
+        unit_b=unit_b, committee_admin=committee_admin, town_a_admin=town_a_admin,
+        town_b_admin=town_b_admin, unit_a_admin=unit_a_admin, participant_a=participant_a,
+    )
+
+
+@pytest.fixture
+def password() -> str:
+    return DEFAULT_PASSWORD
+
+
+@pytest.fixture
+def login_client(client):
+    """`login_client(user)` returns the test client logged in as `user` (session auth)."""
+
+    def _login(user):
+        client.force_login(user)
+        return client
+
+    return _login
+
+
+@pytest.fixture
+def api_client(client):
+    """`api_client(user)` returns a client whose requests carry a fresh bearer token for `user`."""
+    from django.db import transaction
+
+    from suzhi.core.services.auth import api_token_create
+
+    def _for(user):
+        with transaction.atomic():
+            _token, key = api_token_create(user=user, name="test")
+        client.defaults["HTTP_AUTHORIZATION"] = f"Bearer {key}"
+        return client
+
+    return _for
