@@ -68,6 +68,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "suzhi.core.middleware.RequestContextMiddleware",
     "suzhi.core.middleware.PasswordChangeRequiredMiddleware",
+    "suzhi.core.middleware.DomainErrorMiddleware",
 ]
 
 ROOT_URLCONF = "suzhi.config.urls"
@@ -107,7 +108,10 @@ else:
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "core.User"
-AUTHENTICATION_BACKENDS = ["suzhi.core.auth_backend.UsernameOrPhoneBackend"]
+AUTHENTICATION_BACKENDS = [
+    "suzhi.core.auth_backend.UsernameOrPhoneBackend",
+    "rules.permissions.ObjectPermissionBackend",
+]
 LOGIN_URL = "core:login"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "core:login"

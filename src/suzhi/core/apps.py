@@ -8,6 +8,21 @@ class CoreConfig(AppConfig):
     verbose_name = _("System")
 
     def ready(self) -> None:
-        from suzhi.core import org_usage
+        from suzhi.core import navigation, org_usage, permissions  # noqa: F401 - registers the codes
+        from suzhi.core.navigation import NavItem
 
         org_usage.register_core_counters()
+        for item in (
+            NavItem("home", _("Home"), "core:home", None, 10),
+            NavItem("notices", _("Notices"), "core:notice_list", None, 20),
+            NavItem("orgs", _("Organisations"), "core:org_tree", "org.view", 30),
+            NavItem("users", _("Users"), "core:user_list", "user.view", 40),
+            NavItem("roles", _("Roles"), "core:role_list", "role.manage", 50),
+            NavItem("notice_manage", _("Publish notices"), "core:notice_manage", "notice.manage", 60),
+            NavItem("oplog", _("Operation log"), "core:oplog_list", "log.view", 70),
+            NavItem("loginlog", _("Login log"), "core:loginlog_list", "log.view", 80),
+            NavItem("dicts", _("Dictionaries"), "core:dict_list", "dict.manage", 90),
+            NavItem("params", _("System parameters"), "core:param_list", "dict.manage", 95),
+            NavItem("api_docs", _("API"), "api:openapi-view", "user.view", 200),
+        ):
+            navigation.register(item)

@@ -42,3 +42,29 @@ class PasswordChangeRequiredMiddleware:
             elif request.path not in allowed and not request.path.startswith("/static/"):
                 return redirect(f"{reverse('core:password_change')}?next={request.get_full_path()}")
         return self.get_response(request)
+
+
+class DomainErrorMiddleware:
+    """Pages: a NotFound from a selector is a 404 page, a PermissionDenied a 403 page."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        from django.shortcuts import render
+
+        from suzhi.core.errors import DomainError, NotFound, PermissionDenied
+
+        if not isinstance(exception, DomainError):
+            return None
+        wants_json = request.path.startswith("/api/") or "application/json" in request.headers.get("Accept", "")
+        if wants_json:
+            return JsonResponse(exception.as_dict(), status=exception.status)
+        if isinstance(exception, NotFound):
+            return render(request, "404.html", status=404)
+        if isinstance(exception, PermissionDenied):
+            return render(request, "403.html", status=403)
+        return render(request, "core/error.html", {"error": exception}, status=exception.status)

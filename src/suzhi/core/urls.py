@@ -1,12 +1,13 @@
 """Pages of the foundation; each area keeps its own `urlpatterns` next to its views."""
 
-from suzhi.core.views import auth, dicts, home, logs, notices, orgs, roles, users
+from suzhi.core.views import auth, dicts, home, logs, notices, orgs, roles, tokens, users
 
 app_name = "core"
 
 urlpatterns = [
     *home.urlpatterns,
     *auth.urlpatterns,
+    *tokens.urlpatterns,
     *orgs.urlpatterns,
     *users.urlpatterns,
     *roles.urlpatterns,

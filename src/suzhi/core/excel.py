@@ -1,0 +1,112 @@
+"""Reading spreadsheets (python-calamine) and writing them (openpyxl), for every import and export."""
+
+import datetime
+import io
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from suzhi.core.errors import ValidationFailed
+
+SPREADSHEET_SUFFIXES = (".xlsx", ".xls", ".xlsm", ".ods", ".csv")
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, datetime.datetime):
+        if timezone.is_aware(value):
+            value = timezone.localtime(value)
+        return value.replace(tzinfo=None)
+    if isinstance(value, dict | list):
+        return str(value)
+    return value
+
+
+def write_xlsx(
+    headers: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    *,
+    sheet_title: str = "",
+    validations: dict[int, Sequence[str]] | None = None,
+) -> bytes:
+    """An .xlsx with a bold, frozen header row. `validations` maps a column index to dropdown values."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    workbook = Workbook(write_only=False)
+    sheet = workbook.active
+    sheet.title = (sheet_title or "Sheet1")[:31]
+    sheet.append([str(h) for h in headers])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    sheet.freeze_panes = "A2"
+    for row in rows:
+        sheet.append([_cell(v) for v in row])
+    for index, header in enumerate(headers, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = max(10, min(40, len(str(header)) * 2 + 4))
+    if validations:
+        lists = workbook.create_sheet("_lists")
+        for col_index, values in validations.items():
+            letter = get_column_letter(col_index + 1)
+            for r, value in enumerate(values, start=1):
+                lists[f"{letter}{r}"] = value
+            rule = DataValidation(
+                type="list", formula1=f"=_lists!${letter}$1:${letter}${max(1, len(values))}", allow_blank=True
+            )
+            sheet.add_data_validation(rule)
+            rule.add(f"{letter}2:{letter}5000")
+        lists.sheet_state = "hidden"
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def _decode_csv(data: bytes) -> str:
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise ValidationFailed(_("The CSV file is neither UTF-8 nor GBK/GB18030 encoded."), code="bad_encoding")
+
+
+def read_rows(data: bytes, filename: str) -> list[list[Any]]:
+    """All rows of the first sheet as lists of cell values (str, float, int, bool, date/datetime or "")."""
+    name = (filename or "").lower()
+    if name.endswith(".csv"):
+        import csv
+
+        text = _decode_csv(data)
+        return [list(row) for row in csv.reader(io.StringIO(text))]
+    if not name.endswith(SPREADSHEET_SUFFIXES):
+        raise ValidationFailed(
+            _("“%(name)s” is not a spreadsheet. Upload an .xlsx, .xls, .ods or .csv file.") % {"name": filename},
+            code="not_a_spreadsheet",
+        )
+    from python_calamine import CalamineWorkbook
+
+    try:
+        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        if not workbook.sheet_names:
+            raise ValidationFailed(_("The file has no sheet."), code="empty_file")
+        sheet = workbook.get_sheet_by_index(0)
+        return [list(row) for row in sheet.to_python(skip_empty_area=False)]
+    except ValidationFailed:
+        raise
+    except Exception as exc:  # noqa: BLE001 - calamine raises several types for damaged files
+        raise ValidationFailed(
+            _("“%(name)s” could not be read as a spreadsheet; it may be damaged.") % {"name": filename},
+            code="not_a_spreadsheet",
+        ) from exc
+
+
+def cell_text(value: Any) -> str:
+    """A cell as trimmed text; whole floats lose their ".0" (Excel stores codes typed as numbers so)."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
