@@ -149,6 +149,7 @@ if HTTPS:
     SECURE_HSTS_PRELOAD = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 PROXY_COUNT = int(os.environ.get("SUZHI_PROXY_COUNT", "0"))
+NINJA_NUM_PROXIES = PROXY_COUNT or None
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]

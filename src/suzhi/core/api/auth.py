@@ -5,6 +5,7 @@ import datetime
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
+from ninja.responses import Status
 from ninja.throttling import AnonRateThrottle
 
 from suzhi.core.api.base import ErrorOut, current_user
@@ -57,7 +58,7 @@ class OkOut(Schema):
 def token_create(request: HttpRequest, payload: TokenIn):
     user = auth_services.login_attempt(login=payload.username, password=payload.password, channel="api")
     token, key = auth_services.api_token_create(user=user, name=payload.name, days=payload.days)
-    return 201, {"id": token.pk, "name": token.name, "token": key, "expires_at": token.expires_at}
+    return Status(201, {"id": token.pk, "name": token.name, "token": key, "expires_at": token.expires_at})
 
 
 @router.get("/tokens", response=list[TokenOut], summary="The caller's tokens")
