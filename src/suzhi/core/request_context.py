@@ -13,7 +13,8 @@ class RequestInfo:
     user_agent: str = ""
 
 
-_current: ContextVar[RequestInfo] = ContextVar("suzhi_request_info", default=RequestInfo())
+_NO_REQUEST = RequestInfo()
+_current: ContextVar[RequestInfo | None] = ContextVar("suzhi_request_info", default=None)
 
 
 def client_ip(request: HttpRequest) -> str | None:
@@ -35,4 +36,4 @@ def reset(token) -> None:  # noqa: ANN001
 
 
 def current() -> RequestInfo:
-    return _current.get()
+    return _current.get() or _NO_REQUEST

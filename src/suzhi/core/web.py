@@ -43,7 +43,9 @@ def paginate(request: HttpRequest, queryset: Any, per_page: int = 20) -> dict[st
     return {"page_obj": page_obj, "querystring_without_page": f"{encoded}&" if encoded else ""}
 
 
-def xlsx_download(filename: str, headers: Sequence[str], rows: Iterable[Sequence[Any]], sheet: str = "") -> HttpResponse:
+def xlsx_download(
+    filename: str, headers: Sequence[str], rows: Iterable[Sequence[Any]], sheet: str = ""
+) -> HttpResponse:
     from suzhi.core.excel import write_xlsx
 
     response = HttpResponse(
