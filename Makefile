@@ -33,7 +33,7 @@ test-pg: install
 
 lint: install
 	$(BIN)/ruff check src tests bench
-	$(BIN)/mypy src
+	DEBUG=1 $(BIN)/mypy src
 
 messages: install
 	cd src/suzhi && DEBUG=1 ../../$(BIN)/suzhi makemessages -l zh_Hans -l en --no-obsolete && \

@@ -18,6 +18,16 @@ os.environ.setdefault("SUZHI_TESTING", "1")
 from tests.core.factories import DEFAULT_PASSWORD, UserFactory, grant, make_org  # noqa: E402
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """The cache outlives each test's rollback; cached parameters must not leak between tests."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @dataclass
 class Tree:
     committee: object

@@ -12,6 +12,10 @@ class CoreConfig(AppConfig):
         from suzhi.core.navigation import NavItem
 
         org_usage.register_core_counters()
+        from suzhi.core import todos
+        from suzhi.core.selectors.notices import unread_notice_todos
+
+        todos.register("notices_unread", unread_notice_todos)
         for item in (
             NavItem("home", _("Home"), "core:home", None, 10),
             NavItem("notices", _("Notices"), "core:notice_list", None, 20),

@@ -9,8 +9,11 @@ from suzhi.core.params import get_param
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
     items = nav.items_for(getattr(request, "user", None))
+    # Only the longest matching entry is current: /notices/manage/ is "Publish notices", not "Notices".
+    matching = [i["url"] for i in items if request.path.startswith(i["url"]) and i["url"] != "/"]
+    current = max(matching, key=len) if matching else ("/" if request.path == "/" else "")
     for item in items:
-        item["active"] = "1" if request.path.startswith(item["url"]) and item["url"] != "/" else ""
+        item["active"] = "1" if item["url"] == current else ""
     return {
         "nav_items": items,
         "app_name": get_param("site_name") or settings.SUZHI["APP_NAME"],

@@ -30,35 +30,50 @@ def write_xlsx(
     sheet_title: str = "",
     validations: dict[int, Sequence[str]] | None = None,
 ) -> bytes:
-    """An .xlsx with a bold, frozen header row. `validations` maps a column index to dropdown values."""
+    """An .xlsx with a bold, frozen header row. `validations` maps a column index to dropdown values.
+
+    Written in openpyxl's write-only mode, so a 100,000-row export streams rows instead of holding
+    every cell object in memory.
+    """
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    workbook = Workbook(write_only=False)
-    sheet = workbook.active
-    sheet.title = (sheet_title or "Sheet1")[:31]
-    sheet.append([str(h) for h in headers])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet((sheet_title or "Sheet1")[:31])
     sheet.freeze_panes = "A2"
-    for row in rows:
-        sheet.append([_cell(v) for v in row])
     for index, header in enumerate(headers, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = max(10, min(40, len(str(header)) * 2 + 4))
     if validations:
-        lists = workbook.create_sheet("_lists")
         for col_index, values in validations.items():
             letter = get_column_letter(col_index + 1)
-            for r, value in enumerate(values, start=1):
-                lists[f"{letter}{r}"] = value
             rule = DataValidation(
                 type="list", formula1=f"=_lists!${letter}$1:${letter}${max(1, len(values))}", allow_blank=True
             )
-            sheet.add_data_validation(rule)
             rule.add(f"{letter}2:{letter}5000")
+            sheet.data_validations.append(rule)
+    bold = Font(bold=True)
+    header_cells = []
+    for header in headers:
+        cell = WriteOnlyCell(sheet, value=str(header))
+        cell.font = bold
+        header_cells.append(cell)
+    sheet.append(header_cells)
+    for row in rows:
+        sheet.append([_cell(v) for v in row])
+    if validations:
+        lists = workbook.create_sheet("_lists")
         lists.sheet_state = "hidden"
+        longest = max(len(v) for v in validations.values())
+        width = max(validations) + 1
+        for r in range(longest):
+            line: list[Any] = [None] * width
+            for col_index, values in validations.items():
+                if r < len(values):
+                    line[col_index] = values[r]
+            lists.append(line)
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()

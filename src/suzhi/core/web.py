@@ -8,7 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 
-from suzhi.core.errors import PermissionDenied
+from suzhi.core.errors import PermissionDenied, ValidationFailed
 
 
 def require_perm(code: str) -> Callable:
@@ -56,3 +56,15 @@ def xlsx_download(
 
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
     return response
+
+
+def show_form_error(form: Any, exc: ValidationFailed) -> None:
+    """Put a service's validation error next to the fields it names, or above the form."""
+    placed = False
+    for item in exc.detail or []:
+        field = item.get("field") if isinstance(item, dict) else None
+        if field in form.fields and not form.fields[field].disabled:
+            form.add_error(field, str(item.get("message") or exc.message))
+            placed = True
+    if not placed:
+        form.add_error(None, str(exc.message))

@@ -71,7 +71,7 @@ class Pagination(PageNumberPagination):
         page: int = 1
         page_size: int = 20
 
-    def paginate_queryset(self, queryset: Any, pagination: Any, **params: Any) -> Any:
+    def paginate_queryset(self, queryset: Any, pagination: Any, request: HttpRequest, **params: Any) -> Any:
         page_size = max(1, min(pagination.page_size, 200))
         page = max(1, pagination.page)
         offset = (page - 1) * page_size
