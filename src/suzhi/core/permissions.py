@@ -47,7 +47,7 @@ def permission_codes_for(user: Any) -> frozenset[str]:
 
 
 def forget_cached_permissions(user: Any) -> None:
-    for attr in (_CACHE_ATTR, "_suzhi_scope_cache"):
+    for attr in (_CACHE_ATTR, "_suzhi_scope_cache", "_suzhi_assignments"):
         if hasattr(user, attr):
             delattr(user, attr)
 

@@ -73,11 +73,15 @@ def scope_for(user: Any, permission: str) -> DataScope:
 def _compute(user: Any, permission: str) -> DataScope:
     from suzhi.core.models import Role, RoleAssignment
 
-    assignments = list(
-        RoleAssignment.objects.filter(user=user)
-        .select_related("role", "organisation")
-        .only("role__permissions", "role__data_scope", "organisation__path", "organisation_id")
-    )
+    # One query for all of a user's roles per request, however many permissions a page asks about.
+    assignments = getattr(user, "_suzhi_assignments", None)
+    if assignments is None:
+        assignments = list(
+            RoleAssignment.objects.filter(user=user)
+            .select_related("role", "organisation")
+            .only("role__permissions", "role__data_scope", "organisation__path", "organisation_id")
+        )
+        user._suzhi_assignments = assignments
     subtree: set[str] = set()
     orgs: set[int] = set()
     self_only = False
