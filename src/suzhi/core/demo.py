@@ -109,14 +109,14 @@ def load_demo(*, admin_username: str = "admin") -> list[tuple[str, str, str]]:
                 organisation_id=organisation.pk, phone=account.phone, role_codes=(account.role_code,),
             )
             # A demo account is ready to use: it sets its own password, as a real first login would.
+            assert initial is not None  # generated because none was given
             auth_services.password_change(user=user, old_password=initial, new_password=DEMO_PASSWORD)
 
     if not Notice.objects.filter(title=NOTICE_TITLE).exists():
         committee = Organisation.objects.get(code="DH")
-        notice = notice_services.notice_create(
-            actor=admin, organisation_id=committee.pk, title=NOTICE_TITLE, body=NOTICE_BODY, pinned=True
+        notice_services.notice_create(
+            actor=admin, organisation_id=committee.pk, title=NOTICE_TITLE, body=NOTICE_BODY, pinned=True, publish=True
         )
-        notice_services.notice_publish(actor=admin, notice_id=notice.pk)
 
     for loader in _LOADERS:
         loader(admin)

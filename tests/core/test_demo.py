@@ -1,0 +1,50 @@
+"""`suzhi demo`: the Dunhuang organisation and one account per role, loaded idempotently."""
+
+from django.core.management import call_command
+
+from suzhi.core.demo import ACCOUNTS, DEMO_PASSWORD, TOWNS
+from suzhi.core.models import Notice, OperationLog, Organisation, RoleAssignment, User
+
+
+def snapshot():
+    return (
+        sorted(Organisation.objects.values_list("code", "path", "name", "org_type__code")),
+        sorted(User.objects.values_list("username", "organisation__code", "is_superuser")),
+        sorted(RoleAssignment.objects.values_list("user__username", "role__code", "organisation__code")),
+        sorted(Notice.objects.values_list("title", "status")),
+        OperationLog.objects.count(),
+    )
+
+
+def test_demo_loads_dunhuang_and_twice_leaves_the_same_data(db, capsys):
+    call_command("demo")
+    first = snapshot()
+    call_command("demo")
+    assert snapshot() == first
+    assert Organisation.find_problems() == ([], [], [], [], [])
+
+    committee = Organisation.objects.get(code="DH")
+    assert committee.name == "敦煌市职工职业技能素质提升活动组委会" and committee.depth == 1
+    members = {o.name for o in Organisation.objects.get_children(committee)}
+    assert {"敦煌市总工会", "敦煌市人力资源和社会保障局", "敦煌市工业和信息化局", "敦煌市科学技术局"} <= members
+    federation = Organisation.objects.get(code="DH-ZGH")
+    towns = set(Organisation.objects.get_children(federation).filter(org_type__code="town_federation").values_list("name", flat=True))
+    assert towns == {f"{town}工会联合会" for town in TOWNS}
+    kinds = set(Organisation.objects.get_descendants(federation).values_list("org_type__code", flat=True))
+    assert {"system_union", "city_union", "enterprise", "training_station", "school"} <= kinds
+
+    printed = capsys.readouterr().out
+    for account in ACCOUNTS:
+        assert account.username in printed
+        user = User.objects.get(username=account.username)
+        assert user.check_password(DEMO_PASSWORD) and not user.must_change_password
+        assert user.role_assignments.filter(role__code=account.role_code).exists()
+    assert Notice.objects.get().status == Notice.Status.PUBLISHED
+
+
+def test_demo_logins_work(db, client):
+    call_command("demo")
+    response = client.post("/login/", {"login": "qilizhen", "password": DEMO_PASSWORD})
+    assert response.status_code == 302 and response["Location"] == "/"
+    home = client.get("/")
+    assert "关于开展2024年职工职业技能素质提升活动的通知" in home.content.decode()
