@@ -21,7 +21,7 @@ def test_demo_loads_dunhuang_and_twice_leaves_the_same_data(db, capsys):
     first = snapshot()
     call_command("demo")
     assert snapshot() == first
-    assert Organisation.find_problems() == ([], [], [], [], [])
+    assert Organisation.objects.find_problems() == ([], [], [], [], [])
 
     committee = Organisation.objects.get(code="DH")
     assert committee.name == "敦煌市职工职业技能素质提升活动组委会" and committee.depth == 1

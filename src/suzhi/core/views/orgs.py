@@ -1,3 +1,355 @@
-from django.urls import path  # noqa: F401
+"""Pages of the organisation tree: browse, search, read, create, edit, move, delete, import, export."""
 
-urlpatterns: list = []
+import secrets
+import time
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from suzhi.core.errors import Conflict, ValidationFailed
+from suzhi.core.forms.orgs import OrgEditForm, OrgForm, OrgImportForm, show_errors
+from suzhi.core.masking import mask_phone
+from suzhi.core.permissions import has_code
+from suzhi.core.scope import scope_for
+from suzhi.core.selectors import orgs as selectors
+from suzhi.core.services import org_import as importer
+from suzhi.core.services import orgs as services
+from suzhi.core.web import paginate, require_perm, xlsx_download
+
+VIEW = selectors.VIEW
+MANAGE = selectors.MANAGE
+TREE_CHILDREN_SHOWN = 200
+SEARCH_RESULTS_SHOWN = 50
+ERRORS_SHOWN = 200
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _is_htmx(request: HttpRequest) -> bool:
+    return bool(getattr(request, "htmx", False))
+
+
+def _phone_for(user: Any, phone: str) -> str:
+    return phone if has_code(user, "pii.view") else mask_phone(phone)
+
+
+def _can_manage(user: Any, org: Any) -> bool:
+    return has_code(user, MANAGE) and selectors.is_visible(user, org, MANAGE)
+
+
+@require_perm(VIEW)
+def org_tree(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    return render(request, "core/orgs/tree.html", {
+        "orgs": selectors.scope_roots(user=user),
+        "can_manage": has_code(user, MANAGE),
+        "can_add_root": has_code(user, MANAGE) and scope_for(user, MANAGE).all,
+    })
+
+
+@require_perm(VIEW)
+def org_children(request: HttpRequest, org_id: int) -> HttpResponse:
+    children = list(selectors.org_children(user=request.user, org_id=org_id)[: TREE_CHILDREN_SHOWN + 1])
+    return render(request, "core/orgs/_tree_nodes.html", {
+        "orgs": children[:TREE_CHILDREN_SHOWN],
+        "more_at": org_id if len(children) > TREE_CHILDREN_SHOWN else None,
+        "empty_message": True,
+    })
+
+
+def _search_context(request: HttpRequest, *, permission: str = VIEW, exclude_path: str = "") -> dict[str, Any]:
+    q = request.GET.get("q", "").strip()
+    qs = selectors.org_search(user=request.user, q=q, permission=permission)
+    if exclude_path:
+        qs = qs.exclude(path__startswith=exclude_path)
+    results = list(qs[: SEARCH_RESULTS_SHOWN + 1])
+    shown = results[:SEARCH_RESULTS_SHOWN]
+    ancestors = selectors.ancestors_of_many(shown, user=request.user)
+    return {
+        "q": q,
+        "results": [(org, ancestors[org.pk]) for org in shown],
+        "truncated": len(results) > SEARCH_RESULTS_SHOWN,
+    }
+
+
+@require_perm(VIEW)
+def org_search(request: HttpRequest) -> HttpResponse:
+    context = _search_context(request)
+    if _is_htmx(request):
+        return render(request, "core/orgs/_search_results.html", context)
+    return render(request, "core/orgs/search.html", context)
+
+
+@require_perm(VIEW)
+def org_detail(request: HttpRequest, org_id: int) -> HttpResponse:
+    user = request.user
+    org = selectors.org_get(user=user, org_id=org_id)
+    context = {
+        "org": org,
+        "phone": _phone_for(user, org.contact_phone),
+        "breadcrumb": selectors.org_breadcrumb(org, user=user),
+        "can_manage": _can_manage(user, org),
+        **paginate(request, selectors.org_children(user=user, org_id=org.pk)),
+    }
+    return render(request, "core/orgs/detail.html", context)
+
+
+@require_perm(MANAGE)
+def org_create(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    parent_id = request.POST.get("parent") or request.GET.get("parent") or None
+    parent = selectors.org_get(user=user, org_id=parent_id, permission=MANAGE) if parent_id else None
+    types = services.OrgTypes.load()
+    form = OrgForm(request.POST or None, types=types)
+    if request.method == "POST" and form.is_valid():
+        try:
+            org = services.org_create(
+                actor=user, parent=parent, code=form.cleaned_data["code"], name=form.cleaned_data["name"],
+                org_type_code=form.cleaned_data["org_type"], short_name=form.cleaned_data["short_name"],
+                region_code=form.cleaned_data["region_code"], contact_person=form.cleaned_data["contact_person"],
+                contact_phone=form.cleaned_data["contact_phone"], address=form.cleaned_data["address"],
+            )
+        except ValidationFailed as exc:
+            show_errors(form, exc)
+        else:
+            messages.success(request, _("Organisation “%(name)s” added.") % {"name": org.name})
+            return redirect("core:org_detail", org_id=org.pk)
+    return render(request, "core/orgs/form.html", {"form": form, "parent": parent, "org": None})
+
+
+@require_perm(MANAGE)
+def org_edit(request: HttpRequest, org_id: int) -> HttpResponse:
+    user = request.user
+    org = selectors.org_get(user=user, org_id=org_id, permission=MANAGE)
+    initial = {
+        "code": org.code, "name": org.name, "short_name": org.short_name, "org_type": org.org_type.code,
+        "region_code": org.region_code, "contact_person": org.contact_person,
+        "contact_phone": _phone_for(user, org.contact_phone), "address": org.address, "is_active": org.is_active,
+    }
+    form = OrgEditForm(request.POST or None, initial=initial, types=services.OrgTypes.load())
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.org_update(actor=user, org_id=org.pk, data=form.cleaned_data)
+        except ValidationFailed as exc:
+            show_errors(form, exc)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect("core:org_detail", org_id=org.pk)
+    return render(request, "core/orgs/form.html", {"form": form, "org": org, "parent": None})
+
+
+@require_perm(MANAGE)
+def org_move(request: HttpRequest, org_id: int) -> HttpResponse:
+    user = request.user
+    org = selectors.org_get(user=user, org_id=org_id, permission=MANAGE)
+    error = ""
+    target_id = request.POST.get("target_id", "")
+    if request.method == "POST" and not target_id.isdigit():
+        error = _("Choose the organisation to move it under.")
+    elif request.method == "POST":
+        try:
+            services.org_move(actor=user, org_id=org.pk, target_id=int(target_id))
+        except ValidationFailed as exc:
+            error = str(exc.message)
+        else:
+            messages.success(request, _("“%(name)s” has been moved.") % {"name": org.name})
+            return redirect("core:org_detail", org_id=org.pk)
+    context = {
+        "org": org,
+        "breadcrumb": selectors.org_breadcrumb(org, user=user),
+        "error": error,
+        **_search_context(request, permission=MANAGE, exclude_path=org.path),
+    }
+    if _is_htmx(request) and request.method == "GET":
+        return render(request, "core/orgs/_move_targets.html", context)
+    return render(request, "core/orgs/move.html", context)
+
+
+@require_POST
+@require_perm(MANAGE)
+def org_delete(request: HttpRequest, org_id: int) -> HttpResponse:
+    user = request.user
+    org = selectors.org_get(user=user, org_id=org_id, permission=MANAGE)
+    parent = selectors.parent_of(org)
+    try:
+        services.org_delete(actor=user, org_id=org.pk)
+    except Conflict as exc:
+        messages.error(request, str(exc.message))
+        return redirect("core:org_detail", org_id=org.pk)
+    messages.success(request, _("Organisation “%(name)s” deleted.") % {"name": org.name})
+    if parent is not None and selectors.is_visible(user, parent):
+        return redirect("core:org_detail", org_id=parent.pk)
+    return redirect("core:org_tree")
+
+
+# ---- import -----------------------------------------------------------------------------------------
+# The upload waits between preview and confirmation in MEDIA_ROOT/imports/, under a random name the
+# session holds; the browser never names a file on the server.
+
+_UPLOAD_SESSION_KEY = "org_import_upload"
+_STALE_SECONDS = 24 * 3600
+
+
+def _imports_dir() -> Path:
+    return Path(settings.MEDIA_ROOT) / "imports"
+
+
+def _upload_paths(token: str) -> tuple[Path, Path]:
+    if not token.isalnum():
+        raise Http404
+    directory = _imports_dir()
+    return directory / f"orgs-{token}.upload", directory / f"orgs-{token}-errors.xlsx"
+
+
+def _discard_upload(request: HttpRequest) -> None:
+    stored = request.session.pop(_UPLOAD_SESSION_KEY, None)
+    if stored:
+        for file in _upload_paths(stored["token"]):
+            file.unlink(missing_ok=True)
+
+
+def _store_upload(request: HttpRequest, data: bytes, filename: str) -> None:
+    _discard_upload(request)
+    directory = _imports_dir()
+    directory.mkdir(parents=True, exist_ok=True)
+    cutoff = time.time() - _STALE_SECONDS
+    for old in directory.glob("orgs-*"):
+        if old.stat().st_mtime < cutoff:  # left behind by sessions that never confirmed
+            old.unlink(missing_ok=True)
+    token = secrets.token_hex(16)
+    _upload_paths(token)[0].write_bytes(data)
+    request.session[_UPLOAD_SESSION_KEY] = {"token": token, "filename": filename}
+
+
+def _stored_upload(request: HttpRequest) -> tuple[bytes, str] | None:
+    stored = request.session.get(_UPLOAD_SESSION_KEY)
+    if not stored:
+        return None
+    upload = _upload_paths(stored["token"])[0]
+    if not upload.exists():
+        return None
+    return upload.read_bytes(), stored["filename"]
+
+
+def _store_errors(request: HttpRequest, result: importer.ImportResult) -> None:
+    stored = request.session.get(_UPLOAD_SESSION_KEY)
+    if not stored:
+        return
+    errors_file = _upload_paths(stored["token"])[1]
+    if result.error_rows:
+        errors_file.write_bytes(importer.error_rows_xlsx(result))
+    else:
+        errors_file.unlink(missing_ok=True)
+
+
+def _import_page(request: HttpRequest, form: OrgImportForm, result: Any = None, *, stage: str = "upload",
+                 filename: str = "") -> HttpResponse:
+    return render(request, "core/orgs/import.html", {
+        "form": form,
+        "result": result,
+        "errors": result.errors[:ERRORS_SHOWN] if result else [],
+        "errors_truncated": bool(result and len(result.errors) > ERRORS_SHOWN),
+        "stage": stage,
+        "filename": filename,
+        "skip_invalid": request.POST.get("skip_invalid") == "on",
+    })
+
+
+@require_perm(MANAGE)
+def org_import(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if request.method != "POST":
+        return _import_page(request, OrgImportForm())
+    if request.POST.get("step") == "confirm":
+        stored = _stored_upload(request)
+        if stored is None:
+            messages.warning(request, _("The uploaded file has expired; please upload it again."))
+            return redirect("core:org_import")
+        data, filename = stored
+        skip_invalid = request.POST.get("skip_invalid") == "on"
+        try:
+            result = importer.org_import(actor=user, data=data, filename=filename, dry_run=False,
+                                         skip_invalid=skip_invalid)
+        except ValidationFailed as exc:
+            form = OrgImportForm()
+            form.add_error(None, str(exc.message))
+            return _import_page(request, form)
+        _store_errors(request, result)
+        if not result.written:
+            messages.error(request, _("Nothing was imported: the file has errors. Correct them, or choose to "
+                                      "import the valid rows only."))
+            return _import_page(request, OrgImportForm(), result, stage="preview", filename=filename)
+        # Written once: a second confirmation must not run it again; the error rows stay downloadable.
+        _upload_paths(request.session[_UPLOAD_SESSION_KEY]["token"])[0].unlink(missing_ok=True)
+        messages.success(request, _("Import finished: %(created)d created, %(updated)d updated, %(unchanged)d "
+                                    "unchanged, %(skipped)d rows not imported.") % {
+            "created": result.created, "updated": result.updated, "unchanged": result.unchanged,
+            "skipped": result.invalid_rows})
+        return _import_page(request, OrgImportForm(), result, stage="done", filename=filename)
+
+    form = OrgImportForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _import_page(request, form)
+    upload = form.cleaned_data["file"]
+    data = upload.read()
+    try:
+        result = importer.org_import(actor=user, data=data, filename=upload.name, dry_run=True,
+                                     skip_invalid=form.cleaned_data["skip_invalid"])
+    except ValidationFailed as exc:
+        form.add_error("file", str(exc.message))
+        return _import_page(request, form)
+    _store_upload(request, data, upload.name)
+    _store_errors(request, result)
+    return _import_page(request, form, result, stage="preview", filename=upload.name)
+
+
+@require_perm(MANAGE)
+def org_import_errors(request: HttpRequest) -> HttpResponseBase:
+    stored = request.session.get(_UPLOAD_SESSION_KEY)
+    if not stored:
+        raise Http404
+    errors_file = _upload_paths(stored["token"])[1]
+    if not errors_file.exists():
+        raise Http404
+    return FileResponse(
+        errors_file.open("rb"), as_attachment=True, filename=_("import-errors.xlsx"), content_type=XLSX
+    )
+
+
+@require_perm(MANAGE)
+def org_import_template(request: HttpRequest) -> HttpResponse:
+    response = HttpResponse(importer.template_xlsx(), content_type=XLSX)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(_('organisation-import-template.xlsx'))}"
+    return response
+
+
+@require_perm(VIEW)
+def org_export(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    orgs = selectors.org_subtree(user=user, root_id=request.GET.get("root"))
+    headers, rows = importer.export_table(orgs.iterator(chunk_size=2000), show_pii=has_code(user, "pii.view"))
+    return xlsx_download(_("organisations.xlsx"), headers, rows, sheet=_("Organisations"))
+
+
+urlpatterns = [
+    path("orgs/", org_tree, name="org_tree"),
+    path("orgs/search/", org_search, name="org_search"),
+    path("orgs/new/", org_create, name="org_create"),
+    path("orgs/import/", org_import, name="org_import"),
+    path("orgs/import/template/", org_import_template, name="org_import_template"),
+    path("orgs/import/errors/", org_import_errors, name="org_import_errors"),
+    path("orgs/export/", org_export, name="org_export"),
+    path("orgs/<int:org_id>/", org_detail, name="org_detail"),
+    path("orgs/<int:org_id>/children/", org_children, name="org_children"),
+    path("orgs/<int:org_id>/edit/", org_edit, name="org_edit"),
+    path("orgs/<int:org_id>/move/", org_move, name="org_move"),
+    path("orgs/<int:org_id>/delete/", org_delete, name="org_delete"),
+]
