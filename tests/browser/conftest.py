@@ -61,3 +61,13 @@ def phone_page(browser):
     page.set_default_timeout(15000)
     yield page
     context.close()
+
+
+@pytest.fixture(autouse=True)
+def _builtin_data(transactional_db):
+    """Transactional tests flush the tables, migration-made rows included; put the built-ins back first."""
+    import importlib
+
+    from django.apps import apps
+
+    importlib.import_module("suzhi.core.migrations.0002_builtin_data").forwards(apps, None)

@@ -1,3 +1,5 @@
+import re
+
 """Excel import of the organisation tree: headers, parents in any order, errors per row, atomic writes."""
 
 import io
@@ -129,7 +131,7 @@ def test_duplicate_codes_name_both_rows(tree):
     result = run(tree.town_a_admin, rows)
     assert error_rows(result) == {2: ["组织编码"], 4: ["组织编码"]}
     messages = {e["row"]: e["message"] for e in result.errors}
-    assert "4" in messages[2].split(":", 1)[1] and "2" in messages[4].split(":", 1)[1]
+    assert "4" in re.split("[:：]", messages[2], maxsplit=1)[1] and "2" in re.split("[:：]", messages[4], maxsplit=1)[1]
     assert not result.written and not Organisation.objects.filter(code__startswith="D-").exists()
 
 

@@ -12,6 +12,12 @@
     document.addEventListener("htmx:afterRequest", arm);
     arm();
   }
+  // Close the user menu when tapping elsewhere.
+  document.addEventListener("click", function (event) {
+    document.querySelectorAll("details.usermenu[open]").forEach(function (menu) {
+      if (!menu.contains(event.target)) { menu.removeAttribute("open"); }
+    });
+  });
   // Confirm dangerous buttons: <button data-confirm="...">.
   document.addEventListener("click", function (event) {
     var el = event.target.closest("[data-confirm]");
