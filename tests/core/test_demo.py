@@ -28,7 +28,8 @@ def test_demo_loads_dunhuang_and_twice_leaves_the_same_data(db, capsys):
     members = {o.name for o in Organisation.objects.get_children(committee)}
     assert {"敦煌市总工会", "敦煌市人力资源和社会保障局", "敦煌市工业和信息化局", "敦煌市科学技术局"} <= members
     federation = Organisation.objects.get(code="DH-ZGH")
-    towns = set(Organisation.objects.get_children(federation).filter(org_type__code="town_federation").values_list("name", flat=True))
+    children = Organisation.objects.get_children(federation)
+    towns = set(children.filter(org_type__code="town_federation").values_list("name", flat=True))
     assert towns == {f"{town}工会联合会" for town in TOWNS}
     kinds = set(Organisation.objects.get_descendants(federation).values_list("org_type__code", flat=True))
     assert {"system_union", "city_union", "enterprise", "training_station", "school"} <= kinds

@@ -1,9 +1,8 @@
-import re
-
 """Excel import of the organisation tree: headers, parents in any order, errors per row, atomic writes."""
 
 import io
 import random
+import re
 
 import pytest
 from openpyxl import Workbook, load_workbook

@@ -9,6 +9,14 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 
 from suzhi.core.errors import PermissionDenied, ValidationFailed
+from suzhi.core.models import User
+
+
+class AuthedHttpRequest(HttpRequest):
+    """The request of a page behind login: `request.user` is a real account."""
+
+    user: User
+
 
 
 def require_perm(code: str) -> Callable:

@@ -48,7 +48,7 @@ class OperationLogOut(Schema):
 
     @staticmethod
     def resolve_organisation_name(obj: OperationLog) -> str:
-        return obj.organisation.name if obj.organisation_id else ""
+        return obj.organisation.name if obj.organisation else ""
 
 
 class FieldChangeOut(Schema):
@@ -84,11 +84,11 @@ class LoginLogOut(Schema):
 
     @staticmethod
     def resolve_full_name(obj: LoginLog) -> str:
-        return obj.user.full_name if obj.user_id else ""
+        return obj.user.full_name if obj.user else ""
 
     @staticmethod
     def resolve_organisation_name(obj: LoginLog) -> str:
-        return obj.organisation.name if obj.organisation_id else ""
+        return obj.organisation.name if obj.organisation else ""
 
 
 @router.get(

@@ -67,7 +67,7 @@ class NoticePatch(Schema):
 @paginate(Pagination)
 def notice_mine(request: HttpRequest, unread: bool = False) -> Any:
     notices = notice_selectors.notices_for_user(user=current_user(request))
-    return notices.filter(is_read=False) if unread else notices
+    return notices.exclude(reads__user=current_user(request)) if unread else notices
 
 
 @router.get(
@@ -100,8 +100,9 @@ def notice_create(request: HttpRequest, payload: NoticeIn) -> Any:
 def notice_detail(request: HttpRequest, notice_id: int) -> Any:
     user = current_user(request)
     notice = notice_selectors.notice_for_reader(user=user, notice_id=notice_id)
-    if not notice.is_read:
-        notice.is_read = notice_services.notice_mark_read(user=user, notice_id=notice.pk)
+    if not getattr(notice, "is_read", False):
+        read = notice_services.notice_mark_read(user=user, notice_id=notice.pk)
+        notice.is_read = read  # type: ignore[attr-defined]
     return notice
 
 

@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from suzhi.core.passwords import ComplexityValidator
@@ -20,7 +21,7 @@ class PasswordChangeForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
     new_password = forms.CharField(
-        label=_("New password"), strip=False, help_text=ComplexityValidator().get_help_text,
+        label=_("New password"), strip=False, help_text=lazy(lambda: ComplexityValidator().get_help_text(), str)(),
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
     new_password_again = forms.CharField(
@@ -29,7 +30,7 @@ class PasswordChangeForm(forms.Form):
     )
 
     def clean(self) -> dict:
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("new_password") and data.get("new_password") != data.get("new_password_again"):
             self.add_error("new_password_again", _("The two new passwords differ."))
         return data

@@ -26,7 +26,7 @@ class NoticeForm(forms.Form):
         super().__init__(*args, **kwargs)
         top = min((org.depth for org in organisations), default=1)
         # A full-width space per level shows the tree in a plain <select>, which every phone renders.
-        self.fields["organisation"].choices = [
+        self.fields["organisation"].choices = [  # type: ignore[attr-defined]
             (org.pk, "\u3000" * (org.depth - top) + (org.short_name or org.name)) for org in organisations
         ]
 

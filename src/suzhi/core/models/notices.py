@@ -45,3 +45,6 @@ class NoticeRead(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["notice", "user"], name="noticeread_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} read {self.notice_id}"

@@ -60,7 +60,7 @@ def notice_for_reader(*, user: Any, notice_id: int) -> Notice:
         notice = notices_manageable(user=user).get(pk=notice_id)
     except (Notice.DoesNotExist, ValueError, TypeError) as exc:
         raise NotFound() from exc
-    notice.is_read = False
+    notice.is_read = False  # type: ignore[attr-defined]  # same shape as the annotated reader query
     return notice
 
 
@@ -100,7 +100,7 @@ def notice_target_orgs(*, user: Any, levels_below: int = 2, limit: int = 500) ->
 
 
 def unread_notice_count(user: Any) -> int:
-    return notices_for_user(user=user).filter(is_read=False).count()
+    return notices_for_user(user=user).exclude(reads__user=user).count()
 
 
 def unread_notice_todos(user: Any) -> list[Todo]:

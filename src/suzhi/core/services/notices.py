@@ -138,6 +138,6 @@ def notice_mark_read(*, user: Any, notice_id: int) -> bool:
     notice = notices_for_user(user=user).filter(pk=notice_id).first()
     if notice is None:
         return False
-    if not notice.is_read:
+    if not getattr(notice, "is_read", False):
         NoticeRead.objects.get_or_create(notice_id=notice.pk, user=user)
     return True

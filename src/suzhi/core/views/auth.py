@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from suzhi.core.errors import DomainError
 from suzhi.core.forms.auth import LoginForm, PasswordChangeForm
 from suzhi.core.services import auth as auth_services
+from suzhi.core.web import AuthedHttpRequest
 
 
 def _safe_next(request: HttpRequest, default: str) -> str:
@@ -56,7 +57,7 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 
 @sensitive_post_parameters("old_password", "new_password", "new_password_again")
 @login_required
-def password_change_view(request: HttpRequest) -> HttpResponse:
+def password_change_view(request: AuthedHttpRequest) -> HttpResponse:
     form = PasswordChangeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -3,7 +3,7 @@
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
@@ -12,11 +12,11 @@ from suzhi.core.errors import ValidationFailed
 from suzhi.core.forms.dicts import DictItemCreateForm, DictItemEditForm, DictTypeForm, ParamForm
 from suzhi.core.selectors import dicts as dict_selectors
 from suzhi.core.services import dicts as dict_services
-from suzhi.core.web import require_perm, show_form_error
+from suzhi.core.web import AuthedHttpRequest, require_perm, show_form_error
 
 
 @require_perm("dict.manage")
-def dict_list(request: HttpRequest) -> HttpResponse:
+def dict_list(request: AuthedHttpRequest) -> HttpResponse:
     form = DictTypeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -32,7 +32,7 @@ def dict_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_perm("dict.manage")
-def dict_detail(request: HttpRequest, code: str) -> HttpResponse:
+def dict_detail(request: AuthedHttpRequest, code: str) -> HttpResponse:
     dict_type = dict_selectors.dict_type_get(code)
     form = DictItemCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -56,7 +56,7 @@ def dict_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @require_perm("dict.manage")
-def dict_edit(request: HttpRequest, code: str) -> HttpResponse:
+def dict_edit(request: AuthedHttpRequest, code: str) -> HttpResponse:
     dict_type = dict_selectors.dict_type_get(code)
     initial = {"code": dict_type.code, "name": dict_type.name, "description": dict_type.description}
     form = DictTypeForm(request.POST or None, initial=initial, code_locked=dict_type.is_system)
@@ -78,7 +78,7 @@ def dict_edit(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @require_perm("dict.manage")
-def dict_item_edit(request: HttpRequest, code: str, item_id: int) -> HttpResponse:
+def dict_item_edit(request: AuthedHttpRequest, code: str, item_id: int) -> HttpResponse:
     """Edit one item: inline in the table with HTMX, or as a page of its own without JavaScript."""
     item = dict_selectors.dict_item_get(code=code, item_id=item_id)
     fragment = bool(getattr(request, "htmx", False))
@@ -105,7 +105,7 @@ def dict_item_edit(request: HttpRequest, code: str, item_id: int) -> HttpRespons
 
 
 @require_perm("dict.manage")
-def param_list(request: HttpRequest) -> HttpResponse:
+def param_list(request: AuthedHttpRequest) -> HttpResponse:
     parameters = list(dict_selectors.params_all())
     posted_key = request.POST.get("key") if request.method == "POST" else None
     rows = []

@@ -1,15 +1,16 @@
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import path
 from django.views.i18n import set_language
 
 from suzhi.core import todos
 from suzhi.core.selectors.notices import notices_for_user
+from suzhi.core.web import AuthedHttpRequest
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthedHttpRequest) -> HttpResponse:
     notices = list(notices_for_user(user=request.user)[:10])
     return render(
         request,

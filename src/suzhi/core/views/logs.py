@@ -4,7 +4,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 from suzhi.core.errors import NotFound
 from suzhi.core.models import Organisation
 from suzhi.core.selectors import logs as log_selectors
-from suzhi.core.web import paginate, require_perm, xlsx_download
+from suzhi.core.web import AuthedHttpRequest, paginate, require_perm, xlsx_download
 
 # A larger export would hold the request and the worker's memory for minutes; narrow the filter instead.
 EXPORT_MAX_ROWS = 100_000
@@ -30,7 +30,7 @@ class _DateRangeForm(forms.Form):
     )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
             self.add_error("date_to", _("The end date is before the start date."))
         return data
@@ -72,7 +72,7 @@ def _organisation_id(form: OperationLogFilterForm) -> int | None:
     return form.cleaned_data.get("org")
 
 
-def _operation_rows(request: HttpRequest, form: OperationLogFilterForm) -> Any:
+def _operation_rows(request: AuthedHttpRequest, form: OperationLogFilterForm) -> Any:
     data = form.cleaned_data
     org_id = _organisation_id(form)
     if form.errors:
@@ -94,7 +94,7 @@ def _operation_rows(request: HttpRequest, form: OperationLogFilterForm) -> Any:
         return None
 
 
-def _too_many(request: HttpRequest, count: int) -> bool:
+def _too_many(request: AuthedHttpRequest, count: int) -> bool:
     if count <= EXPORT_MAX_ROWS:
         return False
     messages.error(
@@ -124,7 +124,7 @@ def _export_operations(rows: Any) -> HttpResponse:
 
 
 @require_perm("log.view")
-def oplog_list(request: HttpRequest) -> HttpResponse:
+def oplog_list(request: AuthedHttpRequest) -> HttpResponse:
     form = OperationLogFilterForm(request.GET)
     rows = _operation_rows(request, form) if form.is_valid() else None
     if rows is not None and request.GET.get("export") == "xlsx":
@@ -139,7 +139,7 @@ def oplog_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_perm("log.view")
-def oplog_detail(request: HttpRequest, log_id: int) -> HttpResponse:
+def oplog_detail(request: AuthedHttpRequest, log_id: int) -> HttpResponse:
     log = log_selectors.operation_log_get(user=request.user, log_id=log_id)
     return render(
         request,
@@ -168,7 +168,7 @@ def _export_logins(rows: Any) -> HttpResponse:
 
 
 @require_perm("log.view")
-def loginlog_list(request: HttpRequest) -> HttpResponse:
+def loginlog_list(request: AuthedHttpRequest) -> HttpResponse:
     form = LoginLogFilterForm(request.GET)
     rows = None
     if form.is_valid():
@@ -192,7 +192,7 @@ def loginlog_list(request: HttpRequest) -> HttpResponse:
     return render(request, "core/logs/logins.html", context)
 
 
-def _export_query(request: HttpRequest) -> str:
+def _export_query(request: AuthedHttpRequest) -> str:
     params = request.GET.copy()
     for name in ("page", "export"):
         params.pop(name, None)

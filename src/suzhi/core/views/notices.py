@@ -4,7 +4,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
@@ -15,7 +15,7 @@ from suzhi.core.forms.notices import NoticeForm
 from suzhi.core.models import Notice, Organisation
 from suzhi.core.selectors import notices as notice_selectors
 from suzhi.core.services import notices as notice_services
-from suzhi.core.web import paginate, require_perm, show_form_error
+from suzhi.core.web import AuthedHttpRequest, paginate, require_perm, show_form_error
 
 
 def _target_orgs(user: Any, current: Organisation | None = None) -> list[Organisation]:
@@ -26,20 +26,20 @@ def _target_orgs(user: Any, current: Organisation | None = None) -> list[Organis
 
 
 @login_required
-def notice_list(request: HttpRequest) -> HttpResponse:
+def notice_list(request: AuthedHttpRequest) -> HttpResponse:
     notices = notice_selectors.notices_for_user(user=request.user)
     unread_only = request.GET.get("unread") == "1"
     if unread_only:
-        notices = notices.filter(is_read=False)
+        notices = notices.exclude(reads__user=request.user)
     context: dict[str, Any] = {"unread_only": unread_only}
     context.update(paginate(request, notices))
     return render(request, "core/notices/list.html", context)
 
 
 @login_required
-def notice_detail(request: HttpRequest, notice_id: int) -> HttpResponse:
+def notice_detail(request: AuthedHttpRequest, notice_id: int) -> HttpResponse:
     notice = notice_selectors.notice_for_reader(user=request.user, notice_id=notice_id)
-    if not notice.is_read:
+    if not getattr(notice, "is_read", False):
         notice_services.notice_mark_read(user=request.user, notice_id=notice.pk)
     return render(
         request,
@@ -49,7 +49,7 @@ def notice_detail(request: HttpRequest, notice_id: int) -> HttpResponse:
 
 
 @require_perm("notice.manage")
-def notice_manage(request: HttpRequest) -> HttpResponse:
+def notice_manage(request: AuthedHttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     if status not in Notice.Status.values:
         status = ""
@@ -61,7 +61,7 @@ def notice_manage(request: HttpRequest) -> HttpResponse:
 
 
 @require_perm("notice.manage")
-def notice_create(request: HttpRequest) -> HttpResponse:
+def notice_create(request: AuthedHttpRequest) -> HttpResponse:
     form = NoticeForm(
         request.POST or None,
         organisations=_target_orgs(request.user),
@@ -92,7 +92,7 @@ def notice_create(request: HttpRequest) -> HttpResponse:
 
 
 @require_perm("notice.manage")
-def notice_edit(request: HttpRequest, notice_id: int) -> HttpResponse:
+def notice_edit(request: AuthedHttpRequest, notice_id: int) -> HttpResponse:
     notice = notice_selectors.notices_manageable(user=request.user).filter(pk=notice_id).first()
     if notice is None:
         raise NotFound()
@@ -122,7 +122,7 @@ def notice_edit(request: HttpRequest, notice_id: int) -> HttpResponse:
     return render(request, "core/notices/form.html", {"form": form, "notice": notice})
 
 
-def _transition(request: HttpRequest, service: Any, notice_id: int, done: str) -> HttpResponse:
+def _transition(request: AuthedHttpRequest, service: Any, notice_id: int, done: str) -> HttpResponse:
     try:
         notice = service(actor=request.user, notice_id=notice_id)
     except Conflict as exc:
@@ -134,13 +134,13 @@ def _transition(request: HttpRequest, service: Any, notice_id: int, done: str) -
 
 @require_POST
 @require_perm("notice.manage")
-def notice_publish(request: HttpRequest, notice_id: int) -> HttpResponse:
+def notice_publish(request: AuthedHttpRequest, notice_id: int) -> HttpResponse:
     return _transition(request, notice_services.notice_publish, notice_id, _("Notice “%(title)s” published."))
 
 
 @require_POST
 @require_perm("notice.manage")
-def notice_withdraw(request: HttpRequest, notice_id: int) -> HttpResponse:
+def notice_withdraw(request: AuthedHttpRequest, notice_id: int) -> HttpResponse:
     return _transition(request, notice_services.notice_withdraw, notice_id, _("Notice “%(title)s” withdrawn."))
 
 

@@ -8,7 +8,7 @@ from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import path
@@ -23,7 +23,7 @@ from suzhi.core.scope import scope_for
 from suzhi.core.selectors import orgs as selectors
 from suzhi.core.services import org_import as importer
 from suzhi.core.services import orgs as services
-from suzhi.core.web import paginate, require_perm, xlsx_download
+from suzhi.core.web import AuthedHttpRequest, paginate, require_perm, xlsx_download
 
 VIEW = selectors.VIEW
 MANAGE = selectors.MANAGE
@@ -33,7 +33,7 @@ ERRORS_SHOWN = 200
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _is_htmx(request: HttpRequest) -> bool:
+def _is_htmx(request: AuthedHttpRequest) -> bool:
     return bool(getattr(request, "htmx", False))
 
 
@@ -46,7 +46,7 @@ def _can_manage(user: Any, org: Any) -> bool:
 
 
 @require_perm(VIEW)
-def org_tree(request: HttpRequest) -> HttpResponse:
+def org_tree(request: AuthedHttpRequest) -> HttpResponse:
     user = request.user
     return render(request, "core/orgs/tree.html", {
         "orgs": selectors.scope_roots(user=user),
@@ -56,7 +56,7 @@ def org_tree(request: HttpRequest) -> HttpResponse:
 
 
 @require_perm(VIEW)
-def org_children(request: HttpRequest, org_id: int) -> HttpResponse:
+def org_children(request: AuthedHttpRequest, org_id: int) -> HttpResponse:
     children = list(selectors.org_children(user=request.user, org_id=org_id)[: TREE_CHILDREN_SHOWN + 1])
     return render(request, "core/orgs/_tree_nodes.html", {
         "orgs": children[:TREE_CHILDREN_SHOWN],
@@ -65,7 +65,7 @@ def org_children(request: HttpRequest, org_id: int) -> HttpResponse:
     })
 
 
-def _search_context(request: HttpRequest, *, permission: str = VIEW, exclude_path: str = "") -> dict[str, Any]:
+def _search_context(request: AuthedHttpRequest, *, permission: str = VIEW, exclude_path: str = "") -> dict[str, Any]:
     q = request.GET.get("q", "").strip()
     qs = selectors.org_search(user=request.user, q=q, permission=permission)
     if exclude_path:
@@ -81,7 +81,7 @@ def _search_context(request: HttpRequest, *, permission: str = VIEW, exclude_pat
 
 
 @require_perm(VIEW)
-def org_search(request: HttpRequest) -> HttpResponse:
+def org_search(request: AuthedHttpRequest) -> HttpResponse:
     context = _search_context(request)
     if _is_htmx(request):
         return render(request, "core/orgs/_search_results.html", context)
@@ -89,7 +89,7 @@ def org_search(request: HttpRequest) -> HttpResponse:
 
 
 @require_perm(VIEW)
-def org_detail(request: HttpRequest, org_id: int) -> HttpResponse:
+def org_detail(request: AuthedHttpRequest, org_id: int) -> HttpResponse:
     user = request.user
     org = selectors.org_get(user=user, org_id=org_id)
     context = {
@@ -103,7 +103,7 @@ def org_detail(request: HttpRequest, org_id: int) -> HttpResponse:
 
 
 @require_perm(MANAGE)
-def org_create(request: HttpRequest) -> HttpResponse:
+def org_create(request: AuthedHttpRequest) -> HttpResponse:
     user = request.user
     parent_id = request.POST.get("parent") or request.GET.get("parent") or None
     parent = selectors.org_get(user=user, org_id=parent_id, permission=MANAGE) if parent_id else None
@@ -126,7 +126,7 @@ def org_create(request: HttpRequest) -> HttpResponse:
 
 
 @require_perm(MANAGE)
-def org_edit(request: HttpRequest, org_id: int) -> HttpResponse:
+def org_edit(request: AuthedHttpRequest, org_id: int) -> HttpResponse:
     user = request.user
     org = selectors.org_get(user=user, org_id=org_id, permission=MANAGE)
     initial = {
@@ -147,7 +147,7 @@ def org_edit(request: HttpRequest, org_id: int) -> HttpResponse:
 
 
 @require_perm(MANAGE)
-def org_move(request: HttpRequest, org_id: int) -> HttpResponse:
+def org_move(request: AuthedHttpRequest, org_id: int) -> HttpResponse:
     user = request.user
     org = selectors.org_get(user=user, org_id=org_id, permission=MANAGE)
     error = ""
@@ -175,7 +175,7 @@ def org_move(request: HttpRequest, org_id: int) -> HttpResponse:
 
 @require_POST
 @require_perm(MANAGE)
-def org_delete(request: HttpRequest, org_id: int) -> HttpResponse:
+def org_delete(request: AuthedHttpRequest, org_id: int) -> HttpResponse:
     user = request.user
     org = selectors.org_get(user=user, org_id=org_id, permission=MANAGE)
     parent = selectors.parent_of(org)
@@ -209,14 +209,14 @@ def _upload_paths(token: str) -> tuple[Path, Path]:
     return directory / f"orgs-{token}.upload", directory / f"orgs-{token}-errors.xlsx"
 
 
-def _discard_upload(request: HttpRequest) -> None:
+def _discard_upload(request: AuthedHttpRequest) -> None:
     stored = request.session.pop(_UPLOAD_SESSION_KEY, None)
     if stored:
         for file in _upload_paths(stored["token"]):
             file.unlink(missing_ok=True)
 
 
-def _store_upload(request: HttpRequest, data: bytes, filename: str) -> None:
+def _store_upload(request: AuthedHttpRequest, data: bytes, filename: str) -> None:
     _discard_upload(request)
     directory = _imports_dir()
     directory.mkdir(parents=True, exist_ok=True)
@@ -229,7 +229,7 @@ def _store_upload(request: HttpRequest, data: bytes, filename: str) -> None:
     request.session[_UPLOAD_SESSION_KEY] = {"token": token, "filename": filename}
 
 
-def _stored_upload(request: HttpRequest) -> tuple[bytes, str] | None:
+def _stored_upload(request: AuthedHttpRequest) -> tuple[bytes, str] | None:
     stored = request.session.get(_UPLOAD_SESSION_KEY)
     if not stored:
         return None
@@ -239,7 +239,7 @@ def _stored_upload(request: HttpRequest) -> tuple[bytes, str] | None:
     return upload.read_bytes(), stored["filename"]
 
 
-def _store_errors(request: HttpRequest, result: importer.ImportResult) -> None:
+def _store_errors(request: AuthedHttpRequest, result: importer.ImportResult) -> None:
     stored = request.session.get(_UPLOAD_SESSION_KEY)
     if not stored:
         return
@@ -250,7 +250,7 @@ def _store_errors(request: HttpRequest, result: importer.ImportResult) -> None:
         errors_file.unlink(missing_ok=True)
 
 
-def _import_page(request: HttpRequest, form: OrgImportForm, result: Any = None, *, stage: str = "upload",
+def _import_page(request: AuthedHttpRequest, form: OrgImportForm, result: Any = None, *, stage: str = "upload",
                  filename: str = "") -> HttpResponse:
     return render(request, "core/orgs/import.html", {
         "form": form,
@@ -264,7 +264,7 @@ def _import_page(request: HttpRequest, form: OrgImportForm, result: Any = None, 
 
 
 @require_perm(MANAGE)
-def org_import(request: HttpRequest) -> HttpResponse:
+def org_import(request: AuthedHttpRequest) -> HttpResponse:
     user = request.user
     if request.method != "POST":
         return _import_page(request, OrgImportForm())
@@ -312,7 +312,7 @@ def org_import(request: HttpRequest) -> HttpResponse:
 
 
 @require_perm(MANAGE)
-def org_import_errors(request: HttpRequest) -> HttpResponseBase:
+def org_import_errors(request: AuthedHttpRequest) -> HttpResponseBase:
     stored = request.session.get(_UPLOAD_SESSION_KEY)
     if not stored:
         raise Http404
@@ -325,14 +325,14 @@ def org_import_errors(request: HttpRequest) -> HttpResponseBase:
 
 
 @require_perm(MANAGE)
-def org_import_template(request: HttpRequest) -> HttpResponse:
+def org_import_template(request: AuthedHttpRequest) -> HttpResponse:
     response = HttpResponse(importer.template_xlsx(), content_type=XLSX)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(_('organisation-import-template.xlsx'))}"
     return response
 
 
 @require_perm(VIEW)
-def org_export(request: HttpRequest) -> HttpResponse:
+def org_export(request: AuthedHttpRequest) -> HttpResponse:
     user = request.user
     orgs = selectors.org_subtree(user=user, root_id=request.GET.get("root"))
     headers, rows = importer.export_table(orgs.iterator(chunk_size=2000), show_pii=has_code(user, "pii.view"))

@@ -1,7 +1,7 @@
 """Role pages (角色管理): list, create, edit with grouped permission checkboxes, delete."""
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
@@ -13,18 +13,18 @@ from suzhi.core.selectors.roles import role_get, roles_list
 from suzhi.core.services import roles as role_services
 from suzhi.core.services.users import EscalationRefused
 from suzhi.core.views.users import show_error_in_form
-from suzhi.core.web import require_perm
+from suzhi.core.web import AuthedHttpRequest, require_perm
 
 FORM_ERRORS = (ValidationFailed, Conflict, EscalationRefused)
 
 
 @require_perm("role.manage")
-def role_list(request: HttpRequest) -> HttpResponse:
+def role_list(request: AuthedHttpRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()
     return render(request, "core/roles/list.html", {"roles": roles_list(user=request.user, q=q), "q": q})
 
 
-def _form_page(request: HttpRequest, form: RoleForm, role=None) -> HttpResponse:  # noqa: ANN001
+def _form_page(request: AuthedHttpRequest, form: RoleForm, role=None) -> HttpResponse:  # noqa: ANN001
     return render(
         request, "core/roles/form.html",
         {"form": form, "role": role, "permission_groups": form.permission_groups()},
@@ -32,7 +32,7 @@ def _form_page(request: HttpRequest, form: RoleForm, role=None) -> HttpResponse:
 
 
 @require_perm("role.manage")
-def role_create(request: HttpRequest) -> HttpResponse:
+def role_create(request: AuthedHttpRequest) -> HttpResponse:
     form = RoleForm(request.POST or None, actor=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -51,7 +51,7 @@ def role_create(request: HttpRequest) -> HttpResponse:
 
 
 @require_perm("role.manage")
-def role_edit(request: HttpRequest, role_id: int) -> HttpResponse:
+def role_edit(request: AuthedHttpRequest, role_id: int) -> HttpResponse:
     role = role_get(user=request.user, role_id=role_id)
     initial = {
         "code": role.code, "name": role.name, "description": role.description, "permissions": role.permissions,
@@ -76,7 +76,7 @@ def role_edit(request: HttpRequest, role_id: int) -> HttpResponse:
 
 @require_POST
 @require_perm("role.manage")
-def role_delete(request: HttpRequest, role_id: int) -> HttpResponse:
+def role_delete(request: AuthedHttpRequest, role_id: int) -> HttpResponse:
     role = role_get(user=request.user, role_id=role_id)
     try:
         role_services.role_delete(actor=request.user, role_id=role.pk)

@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
@@ -12,11 +12,12 @@ from django.views.decorators.http import require_POST
 
 from suzhi.core.forms.users import TokenCreateForm
 from suzhi.core.services import auth as auth_services
+from suzhi.core.web import AuthedHttpRequest
 
 
 @never_cache
 @login_required
-def token_list(request: HttpRequest) -> HttpResponse:
+def token_list(request: AuthedHttpRequest) -> HttpResponse:
     form = TokenCreateForm(request.POST or None)
     new_token = new_key = None
     if request.method == "POST" and form.is_valid():
@@ -43,7 +44,7 @@ def token_list(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @login_required
-def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
+def token_revoke(request: AuthedHttpRequest, token_id: int) -> HttpResponse:
     token = auth_services.api_token_revoke(user=request.user, token_id=token_id)
     messages.success(request, _("The token “%(name)s” has been revoked.") % {"name": token.name})
     return redirect("core:token_list")

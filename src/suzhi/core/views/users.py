@@ -4,7 +4,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
@@ -23,7 +23,7 @@ from suzhi.core.selectors.users import (
 )
 from suzhi.core.services import users as user_services
 from suzhi.core.services.users import EscalationRefused
-from suzhi.core.web import paginate, require_perm, xlsx_download
+from suzhi.core.web import AuthedHttpRequest, paginate, require_perm, xlsx_download
 
 # What a page form shows in its own fields; anything else becomes a message above the form.
 FORM_ERRORS = (ValidationFailed, Conflict, EscalationRefused)
@@ -43,7 +43,7 @@ def show_error_in_form(form: forms.Form, exc: DomainError, aliases: dict[str, st
         form.add_error(None, str(exc.message))
 
 
-def _list_filters(request: HttpRequest, form: UserFilterForm) -> dict[str, Any]:
+def _list_filters(request: AuthedHttpRequest, form: UserFilterForm) -> dict[str, Any]:
     form.is_valid()
     data = form.cleaned_data
     # The organisation goes to the selector as given: one outside the caller's scope is a 404.
@@ -62,7 +62,7 @@ def _role_text(account: Any) -> str:
     )
 
 
-def _export(request: HttpRequest, users: Any) -> HttpResponse:
+def _export(request: AuthedHttpRequest, users: Any) -> HttpResponse:
     headers = [_("Username"), _("Full name"), _("Mobile phone"), _("Organisation"), _("Roles"), _("Status"),
                _("Last login"), _("Created")]
     rows = (
@@ -82,7 +82,7 @@ def _export(request: HttpRequest, users: Any) -> HttpResponse:
 
 
 @require_perm("user.view")
-def user_list(request: HttpRequest) -> HttpResponse:
+def user_list(request: AuthedHttpRequest) -> HttpResponse:
     form = UserFilterForm(request.GET, viewer=request.user)
     users = users_visible(user=request.user, **_list_filters(request, form))
     if request.GET.get("export") == "xlsx":
@@ -102,7 +102,7 @@ def user_list(request: HttpRequest) -> HttpResponse:
 @sensitive_post_parameters("password")
 @never_cache
 @require_perm("user.manage")
-def user_create(request: HttpRequest) -> HttpResponse:
+def user_create(request: AuthedHttpRequest) -> HttpResponse:
     form = UserCreateForm(request.POST or None, actor=request.user,
                           initial={"organisation": request.user.organisation_id})
     if request.method == "POST" and form.is_valid():
@@ -129,7 +129,7 @@ def user_create(request: HttpRequest) -> HttpResponse:
     return render(request, "core/users/form.html", {"form": form, "creating": True})
 
 
-def _detail_context(request: HttpRequest, account: Any, assign_form: RoleAssignForm | None = None) -> dict:
+def _detail_context(request: AuthedHttpRequest, account: Any, assign_form: RoleAssignForm | None = None) -> dict:
     manageable = request.user.has_perm("user.manage") and can_manage_account(request.user, account)
     if manageable and assign_form is None:
         assign_form = RoleAssignForm(actor=request.user, initial={"organisation": account.organisation_id})
@@ -144,13 +144,13 @@ def _detail_context(request: HttpRequest, account: Any, assign_form: RoleAssignF
 
 
 @require_perm("user.view")
-def user_detail(request: HttpRequest, user_id: int) -> HttpResponse:
+def user_detail(request: AuthedHttpRequest, user_id: int) -> HttpResponse:
     account = user_get(user=request.user, user_id=user_id)
     return render(request, "core/users/detail.html", _detail_context(request, account))
 
 
 @require_perm("user.manage")
-def user_edit(request: HttpRequest, user_id: int) -> HttpResponse:
+def user_edit(request: AuthedHttpRequest, user_id: int) -> HttpResponse:
     account = user_get_manageable(user=request.user, user_id=user_id)
     shown = shown_phone(viewer=request.user, account=account)
     initial = {"full_name": account.full_name, "phone": shown, "organisation": account.organisation_id}
@@ -178,7 +178,7 @@ def user_edit(request: HttpRequest, user_id: int) -> HttpResponse:
 @never_cache
 @require_POST
 @require_perm("user.manage")
-def user_reset_password(request: HttpRequest, user_id: int) -> HttpResponse:
+def user_reset_password(request: AuthedHttpRequest, user_id: int) -> HttpResponse:
     account = user_get_manageable(user=request.user, user_id=user_id)
     try:
         temporary = user_services.user_password_reset(actor=request.user, user_id=account.pk)
@@ -192,7 +192,7 @@ def user_reset_password(request: HttpRequest, user_id: int) -> HttpResponse:
 
 @require_POST
 @require_perm("user.manage")
-def user_toggle_active(request: HttpRequest, user_id: int) -> HttpResponse:
+def user_toggle_active(request: AuthedHttpRequest, user_id: int) -> HttpResponse:
     account = user_get_manageable(user=request.user, user_id=user_id)
     wanted = {"1": True, "0": False}.get(request.POST.get("active", ""), not account.is_active)
     try:
@@ -208,7 +208,7 @@ def user_toggle_active(request: HttpRequest, user_id: int) -> HttpResponse:
 
 @require_POST
 @require_perm("user.manage")
-def user_role_assign(request: HttpRequest, user_id: int) -> HttpResponse:
+def user_role_assign(request: AuthedHttpRequest, user_id: int) -> HttpResponse:
     account = user_get_manageable(user=request.user, user_id=user_id)
     form = RoleAssignForm(request.POST, actor=request.user)
     if form.is_valid():
@@ -232,7 +232,7 @@ def user_role_assign(request: HttpRequest, user_id: int) -> HttpResponse:
 
 @require_POST
 @require_perm("user.manage")
-def user_role_revoke(request: HttpRequest, user_id: int, assignment_id: int) -> HttpResponse:
+def user_role_revoke(request: AuthedHttpRequest, user_id: int, assignment_id: int) -> HttpResponse:
     account = user_get_manageable(user=request.user, user_id=user_id)
     try:
         user_services.user_role_revoke(actor=request.user, assignment_id=assignment_id, user_id=account.pk)
