@@ -67,9 +67,9 @@ def test_export_has_only_rows_in_scope_and_same_filters(tree, rows, login_client
     table = read_rows(response.content, "log.xlsx")
     objects = {row[7] for row in table[1:]}
     assert objects == {"沙州镇行", "乙企业行"}
-    filtered = read_rows(client.get(f"{OPS}?action=user&export=xlsx").content, "log.xlsx")
+    filtered = read_rows(client.get(f"{OPS}?action=user.create&export=xlsx").content, "log.xlsx")
     assert [row[7] for row in filtered[1:]] == ["乙企业行"]
-    assert filtered[1][4] == "user.create"
+    assert filtered[1][4] == "新增用户"  # the readable action, not its code
 
 
 def test_export_over_the_cap_is_refused_with_a_message(tree, rows, login_client, monkeypatch):

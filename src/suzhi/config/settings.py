@@ -94,6 +94,8 @@ TEMPLATES = [
 
 # Database: SQLite (WAL, busy timeout) by default, anything dj-database-url knows via DATABASE_URL.
 _default_sqlite = f"sqlite:///{DATA_DIR / 'suzhi.sqlite3'}"
+if not os.environ.get("DATABASE_URL"):
+    DATA_DIR.mkdir(parents=True, exist_ok=True)  # a fresh checkout has no var/ yet
 DATABASES = {"default": dj_database_url.parse(os.environ.get("DATABASE_URL") or _default_sqlite, conn_max_age=60)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0

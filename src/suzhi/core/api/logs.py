@@ -41,6 +41,7 @@ class OperationLogOut(Schema):
     organisation_id: int | None
     organisation_name: str
     action: str
+    action_label: str
     object_type: str
     object_id: str
     object_repr: str

@@ -35,6 +35,21 @@ class OperationLog(models.Model):
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_username} {self.action}"
 
+    @property
+    def action_label(self) -> str:
+        from suzhi.core.oplog_actions import label_for
+
+        return label_for(self.action)
+
+    @property
+    def object_type_label(self) -> str:
+        from django.apps import apps
+
+        try:
+            return str(apps.get_model(self.object_type)._meta.verbose_name)
+        except (LookupError, ValueError):
+            return self.object_type
+
 
 class LoginLog(models.Model):
     """Login log (登录日志): every attempt, successful or not. Never holds a password."""

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from suzhi.core import oplog_actions
 from suzhi.core.errors import NotFound
 from suzhi.core.models import Organisation
 from suzhi.core.selectors import logs as log_selectors
@@ -38,15 +39,18 @@ class _DateRangeForm(forms.Form):
 
 class OperationLogFilterForm(_DateRangeForm):
     actor = forms.CharField(label=gettext_lazy("Operator"), required=False, max_length=150)
-    action = forms.CharField(
-        label=gettext_lazy("Action"), required=False, max_length=64,
-        widget=forms.TextInput(attrs={"placeholder": "org.update"}),
-    )
+    action = forms.ChoiceField(label=gettext_lazy("Action"), required=False)
     org_code = forms.CharField(label=gettext_lazy("Organisation code"), required=False, max_length=64)
     q = forms.CharField(label=gettext_lazy("Object or summary contains"), required=False, max_length=100)
     # Set by links from other pages (an organisation's "its log"); the form shows the code instead.
     org = forms.IntegerField(required=False, widget=forms.HiddenInput)
     object_type = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        action = self.fields["action"]
+        assert isinstance(action, forms.ChoiceField)
+        action.choices = [("", _("All actions"))] + [(code, label) for code, label in oplog_actions.choices()]
 
 
 class LoginLogFilterForm(_DateRangeForm):
@@ -114,10 +118,13 @@ def _export_operations(rows: Any) -> HttpResponse:
         _("Time"), _("Operator"), _("IP address"), _("Organisation"), _("Action"), _("Object type"),
         _("Object ID"), _("Object"), _("Summary"),
     ]
-    values = rows.values_list(
-        "created_at", "actor_username", "ip", "organisation__name", "action", "object_type", "object_id",
-        "object_repr", "summary",
-    ).iterator(chunk_size=_EXPORT_CHUNK)
+    values = (
+        (at, actor, ip, org, oplog_actions.label_for(action), *rest)
+        for at, actor, ip, org, action, *rest in rows.values_list(
+            "created_at", "actor_username", "ip", "organisation__name", "action", "object_type", "object_id",
+            "object_repr", "summary",
+        ).iterator(chunk_size=_EXPORT_CHUNK)
+    )
     return xlsx_download(
         _("operation-log-%(stamp)s.xlsx") % {"stamp": _stamp()}, headers, values, sheet=_("Operation log")
     )
