@@ -138,12 +138,11 @@ def test_manageable_is_the_scope(tree):
     assert not selectors.notices_manageable(user=tree.participant_a).exists()
 
 
-def test_target_orgs_are_in_scope_and_shallow(tree):
+def test_target_orgs_are_the_notice_scope(tree):
     from tests.core.factories import make_org
 
     deep = make_org("车间", parent=tree.unit_a)
     deeper = make_org("班组", parent=deep)
     codes = {o.code for o in selectors.notice_target_orgs(user=tree.town_a_admin)}
-    assert codes == {tree.town_a.code, tree.unit_a.code, deep.code}
-    assert deeper.code not in codes
-    assert selectors.notice_target_orgs(user=tree.participant_a) == []
+    assert codes == {tree.town_a.code, tree.unit_a.code, deep.code, deeper.code}
+    assert not selectors.notice_target_orgs(user=tree.participant_a).exists()

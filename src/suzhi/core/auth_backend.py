@@ -8,7 +8,17 @@ from suzhi.core.models import User
 
 
 class UsernameOrPhoneBackend(ModelBackend):
-    """Log in with the username or the mobile phone number."""
+    """Log in with the username or the mobile phone number.
+
+    Permissions come from roles (suzhi.core.permissions via django-rules), not from Django's
+    permission tables, so those are never queried.
+    """
+
+    def get_user_permissions(self, user_obj: Any, obj: Any = None) -> set[str]:
+        return set()
+
+    def get_group_permissions(self, user_obj: Any, obj: Any = None) -> set[str]:
+        return set()
 
     def authenticate(
         self, request: HttpRequest | None, username: str | None = None, password: str | None = None, **kwargs: Any

@@ -23,6 +23,7 @@ class PermissionCode:
 REGISTRY: dict[str, PermissionCode] = {}
 
 _CACHE_ATTR = "_suzhi_permission_codes"
+_ASSIGNMENTS_ATTR = "_suzhi_assignments"
 
 
 def permission_codes_for(user: Any) -> frozenset[str]:
@@ -35,19 +36,29 @@ def permission_codes_for(user: Any) -> frozenset[str]:
     if user.is_superuser:
         codes = frozenset(REGISTRY)
     else:
-        from suzhi.core.models import RoleAssignment
-
-        codes = frozenset(
-            code
-            for permissions in RoleAssignment.objects.filter(user=user).values_list("role__permissions", flat=True)
-            for code in (permissions or [])
-        )
+        codes = frozenset(code for a in assignments_of(user) for code in (a.role.permissions or []))
     setattr(user, _CACHE_ATTR, codes)
     return codes
 
 
+def assignments_of(user: Any) -> list[Any]:
+    """The user's role assignments with role and organisation: one query per request, shared by the
+    permission codes here and the data scope in scope.py."""
+    cached = getattr(user, _ASSIGNMENTS_ATTR, None)
+    if cached is None:
+        from suzhi.core.models import RoleAssignment
+
+        cached = list(
+            RoleAssignment.objects.filter(user=user)
+            .select_related("role", "organisation")
+            .only("role__permissions", "role__data_scope", "role_id", "organisation__path", "organisation_id")
+        )
+        setattr(user, _ASSIGNMENTS_ATTR, cached)
+    return cached
+
+
 def forget_cached_permissions(user: Any) -> None:
-    for attr in (_CACHE_ATTR, "_suzhi_scope_cache", "_suzhi_assignments"):
+    for attr in (_CACHE_ATTR, "_suzhi_scope_cache", _ASSIGNMENTS_ATTR):
         if hasattr(user, attr):
             delattr(user, attr)
 

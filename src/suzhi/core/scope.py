@@ -17,7 +17,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Model, Q, QuerySet
 
 from suzhi.core.errors import NotFound
-from suzhi.core.permissions import has_code
+from suzhi.core.permissions import assignments_of, has_code
 
 M = TypeVar("M", bound=Model)
 
@@ -71,17 +71,9 @@ def scope_for(user: Any, permission: str) -> DataScope:
 
 
 def _compute(user: Any, permission: str) -> DataScope:
-    from suzhi.core.models import Role, RoleAssignment
+    from suzhi.core.models import Role
 
-    # One query for all of a user's roles per request, however many permissions a page asks about.
-    assignments = getattr(user, "_suzhi_assignments", None)
-    if assignments is None:
-        assignments = list(
-            RoleAssignment.objects.filter(user=user)
-            .select_related("role", "organisation")
-            .only("role__permissions", "role__data_scope", "organisation__path", "organisation_id")
-        )
-        user._suzhi_assignments = assignments
+    assignments = assignments_of(user)
     subtree: set[str] = set()
     orgs: set[int] = set()
     self_only = False

@@ -8,7 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 
-from suzhi.core.errors import PermissionDenied, ValidationFailed
+from suzhi.core.errors import DomainError, PermissionDenied
 from suzhi.core.models import User
 
 
@@ -66,12 +66,18 @@ def xlsx_download(
     return response
 
 
-def show_form_error(form: Any, exc: ValidationFailed) -> None:
-    """Put a service's validation error next to the fields it names, or above the form."""
+def show_form_error(form: Any, exc: DomainError, aliases: dict[str, str] | None = None) -> None:
+    """Put a service's error next to the fields its detail names ("organisation_id" finds the
+    "organisation" field), or above the form when it names none of them."""
     placed = False
-    for item in exc.detail or []:
-        field = item.get("field") if isinstance(item, dict) else None
-        if field in form.fields and not form.fields[field].disabled:
+    for item in exc.detail if isinstance(exc.detail, list) else []:
+        if not isinstance(item, dict):
+            continue
+        field = str(item.get("field") or "")
+        field = (aliases or {}).get(field, field)
+        if field not in form.fields and field.endswith("_id"):
+            field = field[:-3]
+        if field in form.fields and not form.fields[field].disabled and field not in form.errors:
             form.add_error(field, str(item.get("message") or exc.message))
             placed = True
     if not placed:

@@ -1,18 +1,19 @@
 """The notice form. Which organisations it offers comes from the selector; the service checks again."""
 
-from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from suzhi.core.forms.fields import OrgChoiceField
 from suzhi.core.models import Notice, Organisation
 
 
 class NoticeForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
-    organisation = forms.TypedChoiceField(
-        label=_("Publish to"), coerce=int,
+    organisation = OrgChoiceField(
+        Organisation.objects.none(), permission="notice.manage", label=_("Publish to"),
         help_text=_("Everyone in this organisation and the organisations below it will see the notice."),
     )
     body = forms.CharField(
@@ -22,13 +23,9 @@ class NoticeForm(forms.Form):
     )
     pinned = forms.BooleanField(label=_("Pin to the top"), required=False)
 
-    def __init__(self, *args: Any, organisations: Sequence[Organisation], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, organisations: QuerySet[Organisation], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        top = min((org.depth for org in organisations), default=1)
-        # A full-width space per level shows the tree in a plain <select>, which every phone renders.
-        self.fields["organisation"].choices = [  # type: ignore[attr-defined]
-            (org.pk, "\u3000" * (org.depth - top) + (org.short_name or org.name)) for org in organisations
-        ]
+        cast(OrgChoiceField, self.fields["organisation"]).queryset = organisations.order_by("path")
 
     @classmethod
     def initial_for(cls, notice: Notice) -> dict[str, Any]:

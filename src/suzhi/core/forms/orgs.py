@@ -5,7 +5,6 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from suzhi.core.errors import ValidationFailed
 from suzhi.core.services.org_import import MAX_UPLOAD_BYTES
 from suzhi.core.services.orgs import OrgTypes
 
@@ -58,12 +57,3 @@ class OrgImportForm(forms.Form):
         return upload
 
 
-def show_errors(form: forms.Form, exc: ValidationFailed) -> None:
-    """Put a service's field errors next to the fields they name; the rest above the form."""
-    details = [d for d in (exc.detail or []) if isinstance(d, dict) and d.get("message")]
-    if not details:
-        form.add_error(None, str(exc.message))
-        return
-    for detail in details:
-        field = detail.get("field")
-        form.add_error(field if field in form.fields else None, str(detail["message"]))

@@ -5,7 +5,7 @@ from typing import Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from suzhi.core.forms.users import OrganisationMultipleChoiceField
+from suzhi.core.forms.fields import OrgMultipleChoiceField
 from suzhi.core.models import Organisation, Role
 from suzhi.core.permissions import REGISTRY, grouped
 from suzhi.core.selectors.users import organisations_for
@@ -23,10 +23,9 @@ class RoleForm(forms.Form):
                                             widget=forms.CheckboxSelectMultiple)
     data_scope = forms.ChoiceField(label=_("Data scope"), choices=Role.DataScope.choices, widget=forms.RadioSelect,
                                    initial=Role.DataScope.SUBTREE)
-    custom_organisations = OrganisationMultipleChoiceField(
-        Organisation.objects.none(), label=_("Custom organisations"), required=False,
+    custom_organisations = OrgMultipleChoiceField(
+        Organisation.objects.none(), permission="role.manage", label=_("Custom organisations"), required=False,
         help_text=_("For the custom data scope: these organisations and everything below them."),
-        widget=forms.SelectMultiple(attrs={"size": 8}),
     )
 
     def __init__(self, *args: Any, actor: Any, role: Role | None = None, **kwargs: Any) -> None:
@@ -36,7 +35,8 @@ class RoleForm(forms.Form):
         ]
         cast(forms.ModelMultipleChoiceField, self.fields["custom_organisations"]).queryset = organisations_for(
             user=actor, permission="role.manage"
-        )
+        ).order_by("path")
+        self.fields["custom_organisations"].widget.attrs["size"] = 8
         if role is not None and role.is_builtin:
             self.fields["code"].disabled = True
             self.fields["code"].help_text = _("Built-in roles keep their code.")

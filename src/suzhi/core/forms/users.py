@@ -3,31 +3,13 @@
 from typing import Any, cast
 
 from django import forms
-from django.db.models import Min
 from django.utils.translation import gettext_lazy as _
 
+from suzhi.core.forms.fields import OrgChoiceField
 from suzhi.core.models import Organisation, Role
 from suzhi.core.passwords import ComplexityValidator
 from suzhi.core.selectors.roles import roles_grantable
 from suzhi.core.selectors.users import organisations_for
-
-
-class OrganisationChoiceField(forms.ModelChoiceField):
-    """Organisations in tree order, indented by depth so the select reads like the tree."""
-
-    _base_depth: int | None = None
-
-    def label_from_instance(self, obj: Organisation) -> str:
-        if self._base_depth is None:
-            queryset = self.queryset if self.queryset is not None else Organisation.objects.none()
-            self._base_depth = queryset.aggregate(depth=Min("depth"))["depth"] or 1
-        # Ideographic spaces survive inside <option>, where ordinary spaces collapse.
-        return "\u3000" * max(0, obj.depth - self._base_depth) + obj.name
-
-
-class OrganisationMultipleChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj: Organisation) -> str:
-        return "\u3000" * max(0, obj.depth - 1) + obj.name
 
 
 def _grantable_role_choices(actor: Any) -> list[tuple[str, str]]:
@@ -35,8 +17,8 @@ def _grantable_role_choices(actor: Any) -> list[tuple[str, str]]:
 
 
 class UserFilterForm(forms.Form):
-    org = OrganisationChoiceField(Organisation.objects.none(), label=_("Organisation"), required=False,
-                                  empty_label=_("All organisations"))
+    org = OrgChoiceField(Organisation.objects.none(), label=_("Organisation"), required=False,
+                         empty_label=_("All organisations"))
     q = forms.CharField(label=_("Search"), required=False, max_length=100,
                         widget=forms.TextInput(attrs={"placeholder": _("Username, name or last digits of phone"),
                                                       "type": "search"}))
@@ -48,9 +30,9 @@ class UserFilterForm(forms.Form):
 
     def __init__(self, *args: Any, viewer: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["org"] = OrganisationChoiceField(
-            organisations_for(user=viewer, permission="user.view"), label=_("Organisation"), required=False,
-            empty_label=_("All organisations"),
+        self.fields["org"] = OrgChoiceField(
+            organisations_for(user=viewer, permission="user.view"), permission="user.view",
+            label=_("Organisation"), required=False, empty_label=_("All organisations"),
         )
         cast(forms.ChoiceField, self.fields["role"]).choices = [("", _("All roles"))] + [
             (code, name) for code, name in Role.objects.order_by("-is_builtin", "code").values_list("code", "name")
@@ -75,7 +57,7 @@ class UserCreateForm(forms.Form):
         widget=forms.TextInput(attrs={"autocapitalize": "none", "autocomplete": "off"}),
     )
     full_name = forms.CharField(label=_("Full name"), max_length=100)
-    organisation = OrganisationChoiceField(Organisation.objects.none(), label=_("Organisation"))
+    organisation = OrgChoiceField(Organisation.objects.none(), label=_("Organisation"))
     phone = forms.CharField(
         label=_("Mobile phone"), required=False, max_length=30,
         help_text=_("Optional. The person can also log in with it."),
@@ -93,9 +75,9 @@ class UserCreateForm(forms.Form):
 
     def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organisation"] = OrganisationChoiceField(
+        self.fields["organisation"] = OrgChoiceField(
             organisations_for(user=actor, permission="user.manage").filter(is_active=True),
-            label=_("Organisation"),
+            permission="user.manage", label=_("Organisation"),
         )
         cast(forms.ChoiceField, self.fields["role_codes"]).choices = _grantable_role_choices(actor)
         policy = ComplexityValidator().get_help_text()
@@ -109,24 +91,26 @@ class UserEditForm(forms.Form):
         help_text=_("Leave the masked number as it is to keep it."),
         widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
     )
-    organisation = OrganisationChoiceField(Organisation.objects.none(), label=_("Organisation"))
+    organisation = OrgChoiceField(Organisation.objects.none(), label=_("Organisation"))
 
     def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organisation"] = OrganisationChoiceField(
-            organisations_for(user=actor, permission="user.manage"), label=_("Organisation"),
+        self.fields["organisation"] = OrgChoiceField(
+            organisations_for(user=actor, permission="user.manage"), permission="user.manage",
+            label=_("Organisation"),
         )
 
 
 class RoleAssignForm(forms.Form):
     role_code = forms.ChoiceField(label=_("Role"))
-    organisation = OrganisationChoiceField(Organisation.objects.none(), label=_("Held at"))
+    organisation = OrgChoiceField(Organisation.objects.none(), label=_("Held at"))
 
     def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         cast(forms.ChoiceField, self.fields["role_code"]).choices = _grantable_role_choices(actor)
-        self.fields["organisation"] = OrganisationChoiceField(
-            organisations_for(user=actor, permission="user.manage").filter(is_active=True), label=_("Held at"),
+        self.fields["organisation"] = OrgChoiceField(
+            organisations_for(user=actor, permission="user.manage").filter(is_active=True),
+            permission="user.manage", label=_("Held at"),
         )
 
 

@@ -7,7 +7,7 @@ organisations in their scope, drafts included.
 
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, QuerySet
 from django.urls import reverse
 from django.utils.translation import ngettext
 
@@ -17,7 +17,7 @@ from suzhi.core.models import Notice, NoticeRead, Organisation
 from suzhi.core.todos import Todo
 
 
-def ancestor_paths(path: str) -> list[str]:
+def self_and_ancestor_paths(path: str) -> list[str]:
     """The tree paths of an organisation and all its ancestors, derived from its own path."""
     step = Organisation.steplen
     return [path[: i + step] for i in range(0, len(path), step)]
@@ -27,7 +27,7 @@ def notices_for_user(*, user: Any) -> QuerySet[Notice]:
     """Published notices addressed to the user's organisation or any organisation above it."""
     if not getattr(user, "is_authenticated", False) or user.organisation_id is None:
         return Notice.objects.none()
-    paths = ancestor_paths(user.organisation.path)
+    paths = self_and_ancestor_paths(user.organisation.path)
     return (
         Notice.objects.filter(status=Notice.Status.PUBLISHED, organisation__path__in=paths)
         .select_related("organisation")
@@ -83,20 +83,12 @@ def access_notice_for_update(*, user: Any, notice_id: int) -> Notice:
     )
 
 
-def notice_target_orgs(*, user: Any, levels_below: int = 2, limit: int = 500) -> list[Organisation]:
-    """Organisations a manager may publish to, for a drop-down: the tops of their scope and a few levels
-    below, in tree order. A province has tens of thousands of units; nobody scrolls that list."""
-    notice_scope = scope.scope_for(user, "notice.manage")
-    orgs = Organisation.objects.only("pk", "name", "short_name", "path", "depth").order_by("path")
-    step = Organisation.steplen
-    if notice_scope.all:
-        orgs = orgs.filter(depth__lte=1 + levels_below)
-    else:
-        near = Q(pk__in=sorted(notice_scope.org_ids))
-        for path in sorted(notice_scope.subtree_paths):
-            near |= Q(path__startswith=path, depth__lte=len(path) // step + levels_below)
-        orgs = orgs.filter(near)
-    return list(orgs[:limit])
+def notice_target_orgs(*, user: Any) -> QuerySet[Organisation]:
+    """Organisations a manager may publish to: the notice.manage scope (the form searches it at scale)."""
+    return scope.filter_queryset(
+        Organisation.objects.only("pk", "name", "short_name", "code", "path", "depth"), user, "notice.manage",
+        org_field="",
+    )
 
 
 def unread_notice_count(user: Any) -> int:

@@ -12,17 +12,10 @@ from django.views.decorators.http import require_POST
 
 from suzhi.core.errors import Conflict, NotFound, ValidationFailed
 from suzhi.core.forms.notices import NoticeForm
-from suzhi.core.models import Notice, Organisation
+from suzhi.core.models import Notice
 from suzhi.core.selectors import notices as notice_selectors
 from suzhi.core.services import notices as notice_services
 from suzhi.core.web import AuthedHttpRequest, paginate, require_perm, show_form_error
-
-
-def _target_orgs(user: Any, current: Organisation | None = None) -> list[Organisation]:
-    orgs = notice_selectors.notice_target_orgs(user=user)
-    if current is not None and all(org.pk != current.pk for org in orgs):
-        orgs.append(current)
-    return orgs
 
 
 @login_required
@@ -64,7 +57,7 @@ def notice_manage(request: AuthedHttpRequest) -> HttpResponse:
 def notice_create(request: AuthedHttpRequest) -> HttpResponse:
     form = NoticeForm(
         request.POST or None,
-        organisations=_target_orgs(request.user),
+        organisations=notice_selectors.notice_target_orgs(user=request.user),
         initial={"organisation": request.user.organisation_id},
     )
     if request.method == "POST" and form.is_valid():
@@ -72,7 +65,7 @@ def notice_create(request: AuthedHttpRequest) -> HttpResponse:
         try:
             notice = notice_services.notice_create(
                 actor=request.user,
-                organisation_id=data["organisation"],
+                organisation_id=data["organisation"].pk,
                 title=data["title"],
                 body=data["body"],
                 pinned=data["pinned"],
@@ -98,7 +91,7 @@ def notice_edit(request: AuthedHttpRequest, notice_id: int) -> HttpResponse:
         raise NotFound()
     form = NoticeForm(
         request.POST or None,
-        organisations=_target_orgs(request.user, notice.organisation),
+        organisations=notice_selectors.notice_target_orgs(user=request.user),
         initial=NoticeForm.initial_for(notice),
     )
     if request.method == "POST" and form.is_valid():
@@ -110,7 +103,7 @@ def notice_edit(request: AuthedHttpRequest, notice_id: int) -> HttpResponse:
                 title=data["title"],
                 body=data["body"],
                 pinned=data["pinned"],
-                organisation_id=data["organisation"],
+                organisation_id=data["organisation"].pk,
             )
         except ValidationFailed as exc:
             show_form_error(form, exc)

@@ -8,6 +8,7 @@ from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -15,15 +16,15 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from suzhi.core.errors import Conflict, ValidationFailed
-from suzhi.core.forms.orgs import OrgEditForm, OrgForm, OrgImportForm, show_errors
+from suzhi.core.errors import Conflict, PermissionDenied, ValidationFailed
+from suzhi.core.forms.orgs import OrgEditForm, OrgForm, OrgImportForm
 from suzhi.core.masking import mask_phone
 from suzhi.core.permissions import has_code
 from suzhi.core.scope import scope_for
 from suzhi.core.selectors import orgs as selectors
 from suzhi.core.services import org_import as importer
 from suzhi.core.services import orgs as services
-from suzhi.core.web import AuthedHttpRequest, paginate, require_perm, xlsx_download
+from suzhi.core.web import AuthedHttpRequest, paginate, require_perm, show_form_error, xlsx_download
 
 VIEW = selectors.VIEW
 MANAGE = selectors.MANAGE
@@ -88,6 +89,28 @@ def org_search(request: AuthedHttpRequest) -> HttpResponse:
     return render(request, "core/orgs/search.html", context)
 
 
+PICKABLE_PERMISSIONS = {"org.view", "org.manage", "user.view", "user.manage", "notice.manage", "role.manage"}
+PICK_LIMIT = 20
+
+
+@login_required
+def org_pick(request: AuthedHttpRequest) -> HttpResponse:
+    """Search results for the organisation picker (forms/fields.py), within the scope the form uses."""
+    permission = request.GET.get("permission", VIEW)
+    if permission not in PICKABLE_PERMISSIONS or not request.user.has_perm(permission):
+        raise PermissionDenied()
+    q = request.GET.get("orgpick_q", "").strip()
+    found = list(selectors.org_search(user=request.user, q=q, permission=permission).order_by("path")[: PICK_LIMIT + 1])
+    trails = selectors.ancestors_of_many(found[:PICK_LIMIT], user=request.user)
+    orgs = []
+    for org in found[:PICK_LIMIT]:
+        org.trail = " / ".join(a.name for a in trails.get(org.pk, []))  # type: ignore[attr-defined]
+        orgs.append(org)
+    return render(
+        request, "core/widgets/org_pick_results.html", {"orgs": orgs, "q": q, "more": len(found) > PICK_LIMIT}
+    )
+
+
 @require_perm(VIEW)
 def org_detail(request: AuthedHttpRequest, org_id: int) -> HttpResponse:
     user = request.user
@@ -118,7 +141,7 @@ def org_create(request: AuthedHttpRequest) -> HttpResponse:
                 contact_phone=form.cleaned_data["contact_phone"], address=form.cleaned_data["address"],
             )
         except ValidationFailed as exc:
-            show_errors(form, exc)
+            show_form_error(form, exc)
         else:
             messages.success(request, _("Organisation “%(name)s” added.") % {"name": org.name})
             return redirect("core:org_detail", org_id=org.pk)
@@ -139,7 +162,7 @@ def org_edit(request: AuthedHttpRequest, org_id: int) -> HttpResponse:
         try:
             services.org_update(actor=user, org_id=org.pk, data=form.cleaned_data)
         except ValidationFailed as exc:
-            show_errors(form, exc)
+            show_form_error(form, exc)
         else:
             messages.success(request, _("Changes saved."))
             return redirect("core:org_detail", org_id=org.pk)
@@ -342,6 +365,7 @@ def org_export(request: AuthedHttpRequest) -> HttpResponse:
 urlpatterns = [
     path("orgs/", org_tree, name="org_tree"),
     path("orgs/search/", org_search, name="org_search"),
+    path("orgs/pick/", org_pick, name="org_pick"),
     path("orgs/new/", org_create, name="org_create"),
     path("orgs/import/", org_import, name="org_import"),
     path("orgs/import/template/", org_import_template, name="org_import_template"),

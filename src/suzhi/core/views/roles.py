@@ -12,8 +12,7 @@ from suzhi.core.forms.roles import RoleForm
 from suzhi.core.selectors.roles import role_get, roles_list
 from suzhi.core.services import roles as role_services
 from suzhi.core.services.users import EscalationRefused
-from suzhi.core.views.users import show_error_in_form
-from suzhi.core.web import AuthedHttpRequest, require_perm
+from suzhi.core.web import AuthedHttpRequest, require_perm, show_form_error
 
 FORM_ERRORS = (ValidationFailed, Conflict, EscalationRefused)
 
@@ -43,7 +42,7 @@ def role_create(request: AuthedHttpRequest) -> HttpResponse:
                 custom_organisation_ids=[org.pk for org in data["custom_organisations"]],
             )
         except FORM_ERRORS as exc:
-            show_error_in_form(form, exc)
+            show_form_error(form, exc)
         else:
             messages.success(request, _("The role “%(role)s” has been created.") % {"role": role.name})
             return redirect("core:role_list")
@@ -67,7 +66,7 @@ def role_edit(request: AuthedHttpRequest, role_id: int) -> HttpResponse:
                 custom_organisation_ids=[org.pk for org in data["custom_organisations"]],
             )
         except FORM_ERRORS as exc:
-            show_error_in_form(form, exc)
+            show_form_error(form, exc)
         else:
             messages.success(request, _("The role “%(role)s” has been saved.") % {"role": role.name})
             return redirect("core:role_list")

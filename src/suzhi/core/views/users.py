@@ -2,7 +2,6 @@
 
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -12,7 +11,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from suzhi.core.errors import Conflict, DomainError, ValidationFailed
+from suzhi.core.errors import Conflict, ValidationFailed
 from suzhi.core.forms.users import RoleAssignForm, UserCreateForm, UserEditForm, UserFilterForm
 from suzhi.core.selectors.users import (
     can_manage_account,
@@ -23,24 +22,10 @@ from suzhi.core.selectors.users import (
 )
 from suzhi.core.services import users as user_services
 from suzhi.core.services.users import EscalationRefused
-from suzhi.core.web import AuthedHttpRequest, paginate, require_perm, xlsx_download
+from suzhi.core.web import AuthedHttpRequest, paginate, require_perm, show_form_error, xlsx_download
 
 # What a page form shows in its own fields; anything else becomes a message above the form.
 FORM_ERRORS = (ValidationFailed, Conflict, EscalationRefused)
-_FIELD_ALIASES = {"organisation_id": "organisation"}
-
-
-def show_error_in_form(form: forms.Form, exc: DomainError, aliases: dict[str, str] | None = None) -> None:
-    """Put a service's error on the form fields its detail names, else above the form."""
-    aliases = {**_FIELD_ALIASES, **(aliases or {})}
-    placed = False
-    for item in exc.detail if isinstance(exc.detail, list) else []:
-        field = aliases.get(str(item.get("field") or ""), str(item.get("field") or ""))
-        if field in form.fields and field not in form.errors:
-            form.add_error(field, str(item.get("message") or exc.message))
-            placed = True
-    if not placed:
-        form.add_error(None, str(exc.message))
 
 
 def _list_filters(request: AuthedHttpRequest, form: UserFilterForm) -> dict[str, Any]:
@@ -118,7 +103,7 @@ def user_create(request: AuthedHttpRequest) -> HttpResponse:
                 role_codes=data["role_codes"],
             )
         except FORM_ERRORS as exc:
-            show_error_in_form(form, exc)
+            show_form_error(form, exc)
         else:
             # Rendered, not redirected: the generated password is shown this once and stored nowhere.
             return render(
@@ -168,7 +153,7 @@ def user_edit(request: AuthedHttpRequest, user_id: int) -> HttpResponse:
                 organisation_id=data["organisation"].pk,
             )
         except FORM_ERRORS as exc:
-            show_error_in_form(form, exc)
+            show_form_error(form, exc)
         else:
             messages.success(request, _("The account has been saved."))
             return redirect("core:user_detail", user_id=account.pk)
@@ -218,7 +203,7 @@ def user_role_assign(request: AuthedHttpRequest, user_id: int) -> HttpResponse:
                 organisation_id=form.cleaned_data["organisation"].pk,
             )
         except FORM_ERRORS as exc:
-            show_error_in_form(form, exc, {"role_code": "role_code"})
+            show_form_error(form, exc, {"role_code": "role_code"})
         else:
             messages.success(
                 request,

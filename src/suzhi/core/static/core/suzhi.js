@@ -18,6 +18,30 @@
       if (!menu.contains(event.target)) { menu.removeAttribute("open"); }
     });
   });
+  // Organisation picker (forms/fields.py): choose from search results, remove a choice.
+  document.addEventListener("click", function (event) {
+    var pick = event.target.closest("[data-pick]");
+    var unpick = event.target.closest("[data-unpick]");
+    if (unpick) { unpick.closest("li").remove(); return; }
+    if (!pick) { return; }
+    var box = pick.closest("[data-org-picker]");
+    var chosen = box.querySelector(".orgpick-chosen");
+    if (box.getAttribute("data-multiple") !== "1") { chosen.innerHTML = ""; }
+    if (chosen.querySelector('input[value="' + pick.getAttribute("data-pick") + '"]')) { return; }
+    var li = document.createElement("li");
+    li.className = "orgpick-chip";
+    var input = document.createElement("input");
+    input.type = "hidden"; input.name = box.getAttribute("data-name"); input.value = pick.getAttribute("data-pick");
+    var remove = document.createElement("button");
+    remove.type = "button"; remove.className = "linkish"; remove.setAttribute("data-unpick", ""); remove.textContent = "✕";
+    li.appendChild(input);
+    li.appendChild(document.createTextNode(pick.getAttribute("data-label") + " "));
+    var code = document.createElement("span"); code.className = "muted small"; code.textContent = pick.getAttribute("data-code");
+    li.appendChild(code); li.appendChild(remove);
+    chosen.appendChild(li);
+    box.querySelector(".orgpick-results").innerHTML = "";
+    box.querySelector("input[type=search]").value = "";
+  });
   // Confirm dangerous buttons: <button data-confirm="...">.
   document.addEventListener("click", function (event) {
     var el = event.target.closest("[data-confirm]");
