@@ -38,7 +38,9 @@ def test_pick_searches_only_the_callers_scope(tree, login_client):
     html = client.get("/orgs/pick/", {"orgpick_q": "企业", "permission": "user.manage"}).content.decode()
     assert "七里镇甲企业" in html and "七里镇乙企业" in html and "沙州镇乙企业" not in html
     assert "七里镇工会联合会" in html  # the path shown under each match
-    org_create(actor=tree.town_a_admin, parent=tree.town_a, code="QLZ-C", name="七里镇丙企业", org_type_code="enterprise")
+    org_create(
+        actor=tree.town_a_admin, parent=tree.town_a, code="QLZ-C", name="七里镇丙企业", org_type_code="enterprise"
+    )
     by_initials = client.get("/orgs/pick/", {"orgpick_q": "qlzbqy", "permission": "user.manage"}).content.decode()
     assert "七里镇丙企业" in by_initials
 
