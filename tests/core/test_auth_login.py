@@ -114,3 +114,17 @@ def test_forms_carry_csrf_tokens(client, db):
     strict = Client(enforce_csrf_checks=True)
     assert strict.post("/login/", {"login": "x", "password": "y"}).status_code == 403
     assert "csrfmiddlewaretoken" in client.get("/login/").content.decode()
+
+
+def test_an_idle_session_is_over_and_activity_extends_it(client, tree, password):
+    from django.contrib.sessions.models import Session
+
+    post_login(client, "town_a", password)
+    assert client.get("/").status_code == 200
+    session = Session.objects.get()
+    # Each request moves the expiry 30 minutes ahead (sliding idle timeout).
+    remaining = session.expire_date - timezone.now()
+    assert datetime.timedelta(minutes=29) < remaining <= datetime.timedelta(minutes=30)
+    Session.objects.update(expire_date=timezone.now() - datetime.timedelta(seconds=1))
+    response = client.get("/")
+    assert response.status_code == 302 and response["Location"].startswith("/login/")
