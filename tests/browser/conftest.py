@@ -71,3 +71,4 @@ def _builtin_data(transactional_db):
     from django.apps import apps
 
     importlib.import_module("suzhi.core.migrations.0002_builtin_data").forwards(apps, None)
+    importlib.import_module("suzhi.people.migrations.0002_builtin_data").forwards(apps, None)

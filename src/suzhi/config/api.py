@@ -5,6 +5,9 @@ from ninja import NinjaAPI
 
 from suzhi.core.api import auth, dicts, logs, notices, orgs, roles, users
 from suzhi.core.api.base import BearerTokenAuth, SessionAuth, install_error_handlers
+from suzhi.people.api import exports as people_exports
+from suzhi.people.api import imports as people_imports
+from suzhi.people.api import persons
 
 api = NinjaAPI(
     title="Suzhi API",
@@ -23,3 +26,6 @@ api.add_router("/roles", roles.router)
 api.add_router("/logs", logs.router)
 api.add_router("/dicts", dicts.router)
 api.add_router("/notices", notices.router)
+api.add_router("/people/imports", people_imports.router)
+api.add_router("/people/exports", people_exports.router)
+api.add_router("/people", persons.router)

@@ -52,7 +52,9 @@ INSTALLED_APPS = [
     "ninja",
     "treebeard",
     "rules.apps.AutodiscoverRulesConfig",
+    "django_tasks",
     "suzhi.core",
+    "suzhi.people",
 ]
 
 MIDDLEWARE = [

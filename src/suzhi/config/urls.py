@@ -6,5 +6,6 @@ from suzhi.config.api import api
 urlpatterns = [
     path("api/v1/", api.urls),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path("people/", include("suzhi.people.urls")),
     path("", include("suzhi.core.urls")),
 ]

@@ -1,0 +1,34 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PeopleConfig(AppConfig):
+    name = "suzhi.people"
+    label = "people"
+    verbose_name = _("People")
+
+    def ready(self) -> None:
+        from suzhi.core import navigation, oplog_actions, org_usage, permissions
+        from suzhi.core.navigation import NavItem
+        from suzhi.people.models import Person
+
+        group = _("People")
+        permissions.register("person.view", _("View the roster"), group)
+        permissions.register("person.manage", _("Add, edit, transfer and deactivate people"), group)
+        permissions.register("person.import", _("Import rosters from Excel"), group)
+        org_usage.register(
+            "persons", _("people"), lambda org_id: Person.objects.filter(organisation_id=org_id).count()
+        )
+        navigation.register(NavItem("people", _("People"), "people:person_list", "person.view", 35))
+        for code, label in (
+            ("person.create", _("Add person")),
+            ("person.update", _("Edit person")),
+            ("person.transfer", _("Transfer person")),
+            ("person.deactivate", _("Deactivate person")),
+            ("person.reactivate", _("Reactivate person")),
+            ("person.login_create", _("Create participant login")),
+            ("person.import", _("Import people")),
+            ("person.export", _("Export people")),
+            ("person.pii_view", _("View full ID numbers and phones")),
+        ):
+            oplog_actions.register(code, label)

@@ -1,0 +1,127 @@
+"""The roster (人员名册): people, their categories, their history of organisations."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from suzhi.core.models import DictItem, Organisation
+
+CATEGORY_DICT = "person_category"
+EDUCATION_DICT = "education"
+POLITICAL_DICT = "political_status"
+
+
+class Person(models.Model):
+    """A person (人员) on a unit's roster; exactly one primary organisation."""
+
+    class Gender(models.TextChoices):
+        MALE = "M", _("Male")
+        FEMALE = "F", _("Female")
+
+    class IdType(models.TextChoices):
+        RESIDENT = "resident", _("Resident ID card")
+        HK_MACAO = "hk_macao", _("Mainland travel permit for Hong Kong and Macao residents")
+        TAIWAN = "taiwan", _("Mainland travel permit for Taiwan residents")
+        FOREIGN_PERMANENT = "foreign_permanent", _("Foreigner's permanent residence ID card")
+        PASSPORT = "passport", _("Passport")
+        OTHER = "other", _("Other")
+
+    class LeaveReason(models.TextChoices):
+        RESIGNED = "resigned", _("Resigned")
+        TRANSFERRED_OUT = "transferred_out", _("Transferred out")
+        RETIRED = "retired", _("Retired")
+        OTHER = "other", _("Other")
+
+    name = models.CharField(_("name"), max_length=50)
+    name_initials = models.CharField(_("pinyin initials"), max_length=50, blank=True, db_index=True)
+    gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices, blank=True)
+    id_type = models.CharField(_("ID type"), max_length=20, choices=IdType.choices, default=IdType.RESIDENT)
+    id_number = models.CharField(_("ID number"), max_length=32)
+    # The last four characters, indexed: "search by the last digits" stays fast on millions of rows.
+    id_last4 = models.CharField(max_length=4, db_index=True, editable=False)
+    birth_date = models.DateField(_("date of birth"), null=True, blank=True)
+    phone = models.CharField(_("mobile phone"), max_length=20, blank=True, db_index=True)
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="persons", verbose_name=_("organisation")
+    )
+    categories = models.ManyToManyField(
+        DictItem, blank=True, related_name="+", verbose_name=_("categories"),
+        limit_choices_to={"dict_type__code": CATEGORY_DICT},
+    )
+    post = models.CharField(_("post or job title"), max_length=100, blank=True)
+    education = models.ForeignKey(
+        DictItem, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("education"),
+        limit_choices_to={"dict_type__code": EDUCATION_DICT},
+    )
+    political_status = models.ForeignKey(
+        DictItem, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("political status"), limit_choices_to={"dict_type__code": POLITICAL_DICT},
+    )
+    union_member = models.BooleanField(_("union member"), default=False)
+    hire_date = models.DateField(_("hire date"), null=True, blank=True)
+    extra = models.JSONField(_("further attributes"), default=dict, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    left_on = models.DateField(_("left on"), null=True, blank=True)
+    leave_reason = models.CharField(_("reason for leaving"), max_length=20, choices=LeaveReason.choices, blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="person",
+        verbose_name=_("participant login"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        constraints = [models.UniqueConstraint(fields=["id_type", "id_number"], name="person_unique_id")]
+        indexes = [models.Index(fields=["organisation", "is_active"], name="person_org_active")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PersonTransfer(models.Model):
+    """A move of a person to another organisation (调动), kept as history."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="transfers")
+    from_organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    to_organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    transferred_at = models.DateTimeField(_("time"), auto_now_add=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-transferred_at", "-id"]
+        verbose_name = _("transfer")
+        verbose_name_plural = _("transfers")
+
+    def __str__(self) -> str:
+        return f"{self.person_id}: {self.from_organisation_id} -> {self.to_organisation_id}"
+
+
+class PersonAttribute(models.Model):
+    """A plan-specific attribute a person may carry (a teacher's subject, a grade taught), typed."""
+
+    class ValueType(models.TextChoices):
+        TEXT = "text", _("text")
+        INT = "int", _("whole number")
+        DATE = "date", _("date")
+        BOOL = "bool", _("yes/no")
+        CHOICE = "choice", _("choice from a dictionary")
+
+    key = models.SlugField(_("key"), max_length=64, unique=True)
+    label = models.CharField(_("label"), max_length=100)
+    value_type = models.CharField(_("type"), max_length=8, choices=ValueType.choices, default=ValueType.TEXT)
+    dict_type = models.ForeignKey(
+        "core.DictType", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("dictionary"),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["key"]
+        verbose_name = _("person attribute")
+        verbose_name_plural = _("person attributes")
+
+    def __str__(self) -> str:
+        return self.label

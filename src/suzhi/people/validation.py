@@ -1,0 +1,174 @@
+"""Normalising and checking what people type into rosters: names, ID numbers, phones, dates.
+
+Every function returns the clean value or raises `InvalidValue` with a Chinese-ready message; the
+import reports it with the row and column, the forms next to the field.
+"""
+
+import datetime
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils.translation import gettext as _
+from stdnum.cn import ric
+from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength, ValidationError
+
+EXCEL_EPOCH = datetime.date(1899, 12, 30)
+_SPACES = re.compile(r"\s+")
+_MOBILE = re.compile(r"^1[3-9]\d{9}$")
+_SCIENTIFIC = re.compile(r"^\d(\.\d+)?[eE]\+?\d+$")
+
+
+class InvalidValue(ValueError):
+    """A value that cannot be accepted; the message says why in words a clerk understands."""
+
+
+def to_halfwidth(text: str) -> str:
+    """Full-width digits, letters and punctuation (ＡＢＣ１２３) to their ordinary forms."""
+    return unicodedata.normalize("NFKC", text)
+
+
+def clean_text(value: Any) -> str:
+    """Trimmed text with runs of spaces (including full-width ones) collapsed."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return _SPACES.sub(" ", to_halfwidth(str(value))).strip()
+
+
+def clean_name(value: Any) -> str:
+    """A Chinese name keeps no inner spaces (张 三 -> 张三); a Latin one keeps single spaces."""
+    text = clean_text(value)
+    if any("\u4e00" <= ch <= "\u9fff" for ch in text):
+        text = text.replace(" ", "")
+    return text
+
+
+@dataclass(frozen=True)
+class ResidentId:
+    number: str
+    birth_date: datetime.date
+    gender: str  # "M" or "F"
+
+
+def clean_id_number(value: Any) -> str:
+    """Spaces out, full-width to half-width, a lowercase x to X; Excel's lost digits detected."""
+    if isinstance(value, float):
+        if not value.is_integer() or value >= 1e15:
+            raise InvalidValue(
+                _("The ID number was turned into a number by Excel and lost its last digits; "
+                  "format the column as text and type it again.")
+            )
+        value = int(value)
+    text = clean_text(value).replace(" ", "")
+    if _SCIENTIFIC.match(text):
+        raise InvalidValue(
+            _("The ID number is in scientific notation (%(value)s): Excel has lost its last digits; "
+              "format the column as text and type it again.") % {"value": text}
+        )
+    return text.upper()
+
+
+def check_resident_id(number: str) -> ResidentId:
+    """GB 11643 checks (python-stdnum cn.ric): length, region, birth date and the check digit."""
+    try:
+        valid = ric.validate(number)
+    except InvalidLength as exc:
+        raise InvalidValue(
+            _("A resident ID number has 18 characters; this one has %(n)d.") % {"n": len(number)}
+        ) from exc
+    except InvalidChecksum as exc:
+        raise InvalidValue(_("The check digit is wrong; please check the number.")) from exc
+    except InvalidComponent as exc:
+        raise InvalidValue(_("The date of birth in the ID number does not exist.")) from exc
+    except (InvalidFormat, ValidationError) as exc:
+        raise InvalidValue(_("A resident ID number has 17 digits followed by a digit or X.")) from exc
+    birth = ric.get_birth_date(valid)
+    if birth > datetime.date.today():
+        raise InvalidValue(_("The date of birth in the ID number is in the future."))
+    gender = "M" if int(valid[16]) % 2 else "F"
+    return ResidentId(number=valid, birth_date=birth, gender=gender)
+
+
+def clean_phone(value: Any) -> str:
+    """A mainland mobile number: 11 digits from 13x to 19x; +86, spaces and dashes removed."""
+    text = clean_text(value)
+    if not text:
+        return ""
+    digits = re.sub(r"[\s\-()（）]", "", text)
+    if digits.startswith("+86"):
+        digits = digits[3:]
+    elif digits.startswith("0086"):
+        digits = digits[4:]
+    if not _MOBILE.match(digits):
+        raise InvalidValue(
+            _("“%(value)s” is not a mainland mobile number (11 digits starting 13–19).") % {"value": text}
+        )
+    return digits
+
+
+_DATE_PATTERNS = [
+    re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$"),
+    re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日?$"),
+    re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
+]
+
+
+def clean_date(value: Any) -> datetime.date | None:
+    """A date from a date cell, an Excel serial number, 2024/4/10, 2024-04-10, 2024.4.10, 20240410 or
+    2024年4月10日. Blank is None."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if 1 <= value < 100000:
+            return EXCEL_EPOCH + datetime.timedelta(days=int(value))
+        raise InvalidValue(_("“%(value)s” is not a date.") % {"value": value})
+    text = clean_text(value).replace(" ", "")
+    if not text:
+        return None
+    if text.isdigit() and len(text) <= 5:
+        return EXCEL_EPOCH + datetime.timedelta(days=int(text))
+    for pattern in _DATE_PATTERNS:
+        match = pattern.match(text)
+        if match:
+            year, month, day = (int(part) for part in match.groups())
+            try:
+                return datetime.date(year, month, day)
+            except ValueError as exc:
+                raise InvalidValue(_("“%(value)s” is not a real date.") % {"value": text}) from exc
+    raise InvalidValue(
+        _("“%(value)s” is not a date; write it like 2024-04-10 or 2024年4月10日.") % {"value": text}
+    )
+
+
+_TRUE = {"是", "y", "yes", "true", "1", "会员", "√", "✓", "t"}
+_FALSE = {"否", "n", "no", "false", "0", "非会员", "×", "f", ""}
+
+
+def clean_bool(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = clean_text(value).lower()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise InvalidValue(_("“%(value)s” is neither 是 nor 否.") % {"value": text})
+
+
+_GENDERS = {"男": "M", "m": "M", "male": "M", "女": "F", "f": "F", "female": "F"}
+
+
+def clean_gender(value: Any) -> str:
+    text = clean_text(value).lower()
+    if not text:
+        return ""
+    if text in _GENDERS:
+        return _GENDERS[text]
+    raise InvalidValue(_("“%(value)s” is not a gender; write 男 or 女.") % {"value": text})
