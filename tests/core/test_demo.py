@@ -4,6 +4,7 @@ from django.core.management import call_command
 
 from suzhi.core.demo import ACCOUNTS, DEMO_PASSWORD, TOWNS
 from suzhi.core.models import Notice, OperationLog, Organisation, RoleAssignment, User
+from suzhi.people.models import Person
 
 
 def snapshot():
@@ -12,6 +13,7 @@ def snapshot():
         sorted(User.objects.values_list("username", "organisation__code", "is_superuser")),
         sorted(RoleAssignment.objects.values_list("user__username", "role__code", "organisation__code")),
         sorted(Notice.objects.values_list("title", "status")),
+        sorted(Person.objects.values_list("id_number", "name", "organisation__code", "phone")),
         OperationLog.objects.count(),
     )
 
@@ -41,6 +43,11 @@ def test_demo_loads_dunhuang_and_twice_leaves_the_same_data(db, capsys):
         assert user.check_password(DEMO_PASSWORD) and not user.must_change_password
         assert user.role_assignments.filter(role__code=account.role_code).exists()
     assert Notice.objects.get().status == Notice.Status.PUBLISHED
+    # Synthetic rosters with valid ID numbers under the units, training stations and schools.
+    assert Person.objects.count() >= 300
+    assert set(Person.objects.values_list("organisation__org_type__code", flat=True)) == {
+        "enterprise", "training_station", "school"
+    }
 
 
 def test_demo_logins_work(db, client):

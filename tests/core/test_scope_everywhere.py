@@ -10,9 +10,10 @@ import pytest
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from suzhi.core.models import Notice, OperationLog, RoleAssignment, User
+from suzhi.core.models import ExportJob, Notice, OperationLog, RoleAssignment, User
 from suzhi.core.services import auth as auth_services
 from suzhi.core.services import notices as notice_services
+from tests.people.factories import make_person
 
 # Global objects (roles, dictionaries, parameters) are not organisation-scoped: only holders of
 # role.manage / dict.manage reach them, which a town admin is not (tested in their own modules).
@@ -48,6 +49,8 @@ def town_a_objects(tree):
         "notice_id": notice.pk,
         "log_id": OperationLog.objects.filter(organisation=tree.town_a).latest("id").pk,
         "token_id": token.pk,
+        "person_id": make_person("张三", tree.unit_a).pk,
+        "job_id": ExportJob.objects.create(user=tree.town_a_admin, kind="people", title="七里镇名册").pk,
     }
 
 
@@ -71,7 +74,8 @@ def call(client, method, url, extra):
 
 def test_every_object_route_hides_town_a_from_town_b(tree, town_a_objects, client, api_client):
     BODY.update({"target_id": tree.unit_b.pk, "role_code": "participant", "organisation_id": tree.unit_b.pk,
-                 "title": "改名", "name": "改名", "full_name": "改名"})
+                 "title": "改名", "name": "改名", "full_name": "改名",
+                 "to_organisation_id": tree.unit_b.pk, "reason": "resigned"})
     api = api_client(tree.town_b_admin)
     bearer = api.defaults.pop("HTTP_AUTHORIZATION")
     client.force_login(tree.town_b_admin)

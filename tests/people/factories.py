@@ -7,18 +7,19 @@ from stdnum.cn import ric
 
 from suzhi.core.models import DictItem
 from suzhi.people.models import Person
+from suzhi.people.validation import dunhuang_region
 
 _rng = random.Random(20240410)
 
 
-def resident_id(birth: datetime.date | None = None, *, male: bool | None = None, region: str = "620982") -> str:
-    """A valid 18-character resident ID number (Dunhuang's region code by default)."""
+def resident_id(birth: datetime.date | None = None, *, male: bool | None = None, region: str | None = None) -> str:
+    """A valid 18-character resident ID number (Dunhuang's region code of the birth year by default)."""
     birth = birth or datetime.date(1970, 1, 1) + datetime.timedelta(days=_rng.randrange(0, 365 * 35))
     sequence = _rng.randrange(0, 1000)
     if male is not None and (sequence % 2 == 1) != male:
         sequence = (sequence + 1) % 1000
-    body = f"{region}{birth:%Y%m%d}{sequence:03d}"
-    return body + ric.calc_check_digit(body)
+    body = f"{region or dunhuang_region(birth)}{birth:%Y%m%d}{sequence:03d}"
+    return body + ric.calc_check_digit(body + "0")  # stdnum ignores the last character
 
 
 def category(code: str) -> DictItem:

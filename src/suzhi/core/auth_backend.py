@@ -1,3 +1,4 @@
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth.backends import ModelBackend
@@ -5,6 +6,19 @@ from django.db.models import Q
 from django.http import HttpRequest
 
 from suzhi.core.models import User
+
+# Other ways to name an account at login (the people app adds the ID number of the person it belongs to).
+LOGIN_RESOLVERS: list[Callable[[str], User | None]] = []
+
+
+def resolve_login(login: str) -> User | None:
+    """The account a login name means: a username, a mobile phone, or what a resolver recognises."""
+    user = User.objects.filter(Q(username=login) | Q(phone=login)).order_by("id").first()
+    for resolver in LOGIN_RESOLVERS:
+        if user is not None:
+            break
+        user = resolver(login)
+    return user
 
 
 class UsernameOrPhoneBackend(ModelBackend):
@@ -25,8 +39,7 @@ class UsernameOrPhoneBackend(ModelBackend):
     ) -> User | None:
         if not username or not password:
             return None
-        login = username.strip()
-        user = User.objects.filter(Q(username=login) | Q(phone=login)).order_by("id").first()
+        user = resolve_login(username.strip())
         if user is None:
             # Spend the same time as a real check so usernames cannot be probed by timing.
             User().set_password(password)

@@ -8,7 +8,7 @@ class PeopleConfig(AppConfig):
     verbose_name = _("People")
 
     def ready(self) -> None:
-        from suzhi.core import navigation, oplog_actions, org_usage, permissions
+        from suzhi.core import demo, navigation, oplog_actions, org_usage, permissions
         from suzhi.core.navigation import NavItem
         from suzhi.people.models import Person
 
@@ -20,6 +20,13 @@ class PeopleConfig(AppConfig):
             "persons", _("people"), lambda org_id: Person.objects.filter(organisation_id=org_id).count()
         )
         navigation.register(NavItem("people", _("People"), "people:person_list", "person.view", 35))
+        from suzhi.people.demo import load_people_demo
+
+        demo.register_loader(load_people_demo)
+        from suzhi.core.auth_backend import LOGIN_RESOLVERS
+        from suzhi.people.selectors.persons import login_by_id_number
+
+        LOGIN_RESOLVERS.append(login_by_id_number)
         for code, label in (
             ("person.create", _("Add person")),
             ("person.update", _("Edit person")),

@@ -82,7 +82,16 @@ def check_resident_id(number: str) -> ResidentId:
     except InvalidChecksum as exc:
         raise InvalidValue(_("The check digit is wrong; please check the number.")) from exc
     except InvalidComponent as exc:
-        raise InvalidValue(_("The date of birth in the ID number does not exist.")) from exc
+        # stdnum says "component" for both a birth date that does not exist and a region code that
+        # did not exist in the birth year; tell the clerk which one.
+        try:
+            datetime.datetime.strptime(number[6:14], "%Y%m%d")
+        except ValueError:
+            raise InvalidValue(_("The date of birth in the ID number does not exist.")) from exc
+        raise InvalidValue(
+            _("The region code %(code)s at the start of the ID number is not a valid region for that birth year.")
+            % {"code": number[:6]}
+        ) from exc
     except (InvalidFormat, ValidationError) as exc:
         raise InvalidValue(_("A resident ID number has 17 digits followed by a digit or X.")) from exc
     birth = ric.get_birth_date(valid)
@@ -90,6 +99,13 @@ def check_resident_id(number: str) -> ResidentId:
         raise InvalidValue(_("The date of birth in the ID number is in the future."))
     gender = "M" if int(valid[16]) % 2 else "F"
     return ResidentId(number=valid, birth_date=birth, gender=gender)
+
+
+def dunhuang_region(birth: datetime.date) -> str:
+    """Dunhuang's region code as it stood in a birth year (敦煌县 → 酒泉地区敦煌市 → 酒泉市敦煌市)."""
+    if birth.year >= 2002:
+        return "620982"
+    return "622103" if birth.year >= 1987 else "622122"
 
 
 def clean_phone(value: Any) -> str:

@@ -20,7 +20,9 @@ from suzhi.core.models import ApiToken, LoginLog, User
 
 
 def _resolve_login(login: str) -> User | None:
-    return User.objects.filter(Q(username=login) | Q(phone=login)).order_by("id").first()
+    from suzhi.core.auth_backend import resolve_login
+
+    return resolve_login(login)
 
 
 def locked_until(*, login: str, user: User | None, ip: str | None, now: datetime.datetime | None = None):
