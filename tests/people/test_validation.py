@@ -3,9 +3,12 @@
 import datetime
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from stdnum.cn import ric
 
 from suzhi.people import validation as v
+from suzhi.people.validation import InvalidValue, check_resident_id
 
 
 def valid_id(body17: str) -> str:
@@ -118,3 +121,19 @@ def test_clean_gender(raw, clean):
 def test_clean_gender_error():
     with pytest.raises(v.InvalidValue, match="男"):
         v.clean_gender("未知")
+
+
+@given(
+    st.dates(min_value=datetime.date(1940, 1, 1), max_value=datetime.date(2015, 12, 31)),
+    st.sampled_from(["110105", "620982", "622103", "622122", "440300", "999999"]),
+    st.integers(0, 999),
+    st.sampled_from(list("0123456789X")),
+)
+def test_fast_check_agrees_with_stdnum(birth, region, sequence, last):
+    number = f"{region}{birth:%Y%m%d}{sequence:03d}{last}"
+    try:
+        check_resident_id(number)
+        ours = True
+    except InvalidValue:
+        ours = False
+    assert ours == ric.is_valid(number)

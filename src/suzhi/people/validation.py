@@ -5,6 +5,7 @@ import reports it with the row and column, the forms next to the field.
 """
 
 import datetime
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -12,7 +13,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 from stdnum.cn import ric
-from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength, ValidationError
+from stdnum.exceptions import InvalidComponent, ValidationError
 
 EXCEL_EPOCH = datetime.date(1899, 12, 30)
 _SPACES = re.compile(r"\s+")
@@ -71,34 +72,43 @@ def clean_id_number(value: Any) -> str:
     return text.upper()
 
 
-def check_resident_id(number: str) -> ResidentId:
-    """GB 11643 checks (python-stdnum cn.ric): length, region, birth date and the check digit."""
+_RESIDENT_FORMAT = re.compile(r"^\d{17}[\dX]$")
+
+
+@functools.lru_cache(maxsize=16384)
+def _region_valid(region: str, year: int) -> bool:
+    """Whether the region code existed in that year (python-stdnum's GB/T 2260 table), cached: a
+    roster of 100,000 people has a few hundred distinct (region, year) pairs."""
     try:
-        valid = ric.validate(number)
-    except InvalidLength as exc:
-        raise InvalidValue(
-            _("A resident ID number has 18 characters; this one has %(n)d.") % {"n": len(number)}
-        ) from exc
-    except InvalidChecksum as exc:
-        raise InvalidValue(_("The check digit is wrong; please check the number.")) from exc
-    except InvalidComponent as exc:
-        # stdnum says "component" for both a birth date that does not exist and a region code that
-        # did not exist in the birth year; tell the clerk which one.
-        try:
-            datetime.datetime.strptime(number[6:14], "%Y%m%d")
-        except ValueError:
-            raise InvalidValue(_("The date of birth in the ID number does not exist.")) from exc
+        ric.get_birth_place(f"{region}{year:04d}0101000X")
+    except (InvalidComponent, ValidationError):
+        return False
+    return True
+
+
+def check_resident_id(number: str) -> ResidentId:
+    """GB 11643 checks (python-stdnum cn.ric): length, format, check digit, birth date and a region
+    code that existed in the birth year. The same checks as `ric.validate`, in an order that costs
+    little per row and says precisely what is wrong."""
+    if len(number) != 18:
+        raise InvalidValue(_("A resident ID number has 18 characters; this one has %(n)d.") % {"n": len(number)})
+    if not _RESIDENT_FORMAT.match(number):
+        raise InvalidValue(_("A resident ID number has 17 digits followed by a digit or X."))
+    if number[-1] != ric.calc_check_digit(number):
+        raise InvalidValue(_("The check digit is wrong; please check the number."))
+    try:
+        birth = datetime.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+    except ValueError as exc:
+        raise InvalidValue(_("The date of birth in the ID number does not exist.")) from exc
+    if birth > datetime.date.today():
+        raise InvalidValue(_("The date of birth in the ID number is in the future."))
+    if not _region_valid(number[:6], birth.year):
         raise InvalidValue(
             _("The region code %(code)s at the start of the ID number is not a valid region for that birth year.")
             % {"code": number[:6]}
-        ) from exc
-    except (InvalidFormat, ValidationError) as exc:
-        raise InvalidValue(_("A resident ID number has 17 digits followed by a digit or X.")) from exc
-    birth = ric.get_birth_date(valid)
-    if birth > datetime.date.today():
-        raise InvalidValue(_("The date of birth in the ID number is in the future."))
-    gender = "M" if int(valid[16]) % 2 else "F"
-    return ResidentId(number=valid, birth_date=birth, gender=gender)
+        )
+    gender = "M" if int(number[16]) % 2 else "F"
+    return ResidentId(number=number, birth_date=birth, gender=gender)
 
 
 def dunhuang_region(birth: datetime.date) -> str:
