@@ -28,6 +28,27 @@ def _fresh_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _builtin_rows(request):
+    """Transactional tests (browser, background threads) flush every table, migration-made rows
+    included; put the built-in dictionaries and roles back before any test that uses the database."""
+    marker = request.node.get_closest_marker("django_db")
+    names = request.fixturenames
+    transactional = "transactional_db" in names or bool(marker and marker.kwargs.get("transaction"))
+    if not (transactional or marker or "db" in names):
+        return
+    request.getfixturevalue("transactional_db" if transactional else "db")
+    from suzhi.core.models import DictType
+
+    if not DictType.objects.filter(code="person_category").exists():
+        import importlib
+
+        from django.apps import apps
+
+        for module in ("suzhi.core.migrations.0002_builtin_data", "suzhi.people.migrations.0002_builtin_data"):
+            importlib.import_module(module).forwards(apps, None)
+
+
 @dataclass
 class Tree:
     committee: object

@@ -62,13 +62,3 @@ def phone_page(browser):
     yield page
     context.close()
 
-
-@pytest.fixture(autouse=True)
-def _builtin_data(transactional_db):
-    """Transactional tests flush the tables, migration-made rows included; put the built-ins back first."""
-    import importlib
-
-    from django.apps import apps
-
-    importlib.import_module("suzhi.core.migrations.0002_builtin_data").forwards(apps, None)
-    importlib.import_module("suzhi.people.migrations.0002_builtin_data").forwards(apps, None)

@@ -184,6 +184,17 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# Background work (django-tasks): a thread pool inside the web process by default (one server, a
+# township); tests run tasks at once; a province sets SUZHI_TASKS=rq and runs RQ workers on Redis.
+if TESTING:
+    TASKS: dict[str, dict[str, object]] = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+elif os.environ.get("SUZHI_TASKS") == "rq":
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+    RQ_QUEUES = {"default": {"URL": REDIS_URL or "redis://127.0.0.1:6379/0"}}
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+else:
+    TASKS = {"default": {"BACKEND": "suzhi.core.tasks.ThreadPoolBackend", "OPTIONS": {"MAX_WORKERS": 2}}}
+
 NINJA_PAGINATION_PER_PAGE = 20
 NINJA_PAGINATION_MAX_PER_PAGE_SIZE = 200
 

@@ -1,6 +1,6 @@
 """Pages of the foundation; each area keeps its own `urlpatterns` next to its views."""
 
-from suzhi.core.views import auth, dicts, home, logs, notices, orgs, roles, tokens, users
+from suzhi.core.views import auth, dicts, exports, home, logs, notices, orgs, roles, tokens, users
 
 app_name = "core"
 
@@ -8,6 +8,7 @@ urlpatterns = [
     *home.urlpatterns,
     *auth.urlpatterns,
     *tokens.urlpatterns,
+    *exports.urlpatterns,
     *orgs.urlpatterns,
     *users.urlpatterns,
     *roles.urlpatterns,

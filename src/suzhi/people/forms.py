@@ -40,7 +40,7 @@ class PersonFilterForm(forms.Form):
             organisations_for(user=viewer, permission="person.view"), permission="person.view",
             label=_("Organisation"), required=False, empty_label=_("All organisations"),
         )
-        cast(forms.ChoiceField, self.fields["category"]).choices = [("", _("All categories"))] + dict_choices(
+        cast(forms.ChoiceField, self.fields["category"]).choices = [("", str(_("All categories")))] + dict_choices(
             CATEGORY_DICT
         )
 
@@ -96,7 +96,7 @@ class PersonForm(forms.Form):
 def _attribute_field(attribute: PersonAttribute) -> forms.Field:
     types = PersonAttribute.ValueType
     common: dict[str, Any] = {"label": attribute.label, "required": False}
-    if attribute.value_type == types.CHOICE and attribute.dict_type_id:
+    if attribute.value_type == types.CHOICE and attribute.dict_type is not None:
         return forms.ChoiceField(choices=_BLANK + dict_choices(attribute.dict_type.code), **common)
     if attribute.value_type == types.BOOL:
         return forms.ChoiceField(choices=[("", "—"), ("是", _("Yes")), ("否", _("No"))], **common)

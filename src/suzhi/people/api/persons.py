@@ -239,5 +239,4 @@ def person_login(request: HttpRequest, person_id: int):
     """Username is the phone (or the ID number); the initial password is in this answer only."""
     user = current_user(request)
     account, password = services.person_login_create(actor=user, person_id=person_id)
-    person = person_detail_get(user=user, person_id=person_id)
     return Status(201, {"user_id": account.pk, "username": account.username, "initial_password": password})

@@ -61,7 +61,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("organisation", gettext_lazy("Organisation"), False,
            ("单位", "所在单位", "单位名称", "单位编码", "组织编码", "组织", "organisation", "organization")),
     Column("categories", gettext_lazy("Categories"), False, ("人员类别", "类别", "categories", "category")),
-    Column("post", gettext_lazy("Post"), False, ("岗位", "职务", "岗位职务", "post", "job title")),
+    Column("post", gettext_lazy("Post"), False, ("岗位", "职务", "岗位职务", "岗位/职务", "post", "job title")),
     Column("education", gettext_lazy("Education"), False, ("学历", "education")),
     Column("political_status", gettext_lazy("Political status"), False, ("政治面貌", "political status")),
     Column("union_member", gettext_lazy("Union member"), False,
@@ -97,7 +97,7 @@ def _header_lookup() -> dict[str, str]:
 
 
 def _id_type_lookup() -> dict[str, str]:
-    lookup = {key.lower(): code for key, code in _ID_TYPES.items()}
+    lookup: dict[str, str] = {key.lower(): str(code) for key, code in _ID_TYPES.items()}
     for code, label in Person.IdType.choices:
         lookup.setdefault(code, code)
         lookup.setdefault(str(label).lower(), code)
@@ -611,7 +611,7 @@ def _write(actor: Any, rows: list[_Row]) -> None:
     _executemany(through._meta.db_table, ["person_id", "dictitem_id"], links)
 
 
-def _executemany(table: str, columns: list[str], rows: list[Sequence[Any]]) -> None:
+def _executemany(table: str, columns: list[str], rows: Sequence[Sequence[Any]]) -> None:
     """Plain INSERTs through `executemany`: one statement for any number of rows.
 
     `bulk_create` is what we'd like, but on SQLite it splits into batches of 999 bound values (about 45
@@ -647,15 +647,18 @@ def _insert_people(people: list[dict[str, Any]], now: Any) -> None:
                 for f in fields if f.attname in constants}
     adapt_date = connection.ops.adapt_datefield_value
     dates = {"birth_date", "hire_date"}
-    rows = []
+    rows: list[list[Any]] = []
     for person in people:
-        rows.append([
-            prepared[f.attname] if f.attname in prepared
-            else adapt_date(person[f.attname]) if f.attname in dates
-            else person[f.attname]
-            for f in fields
-        ])
-    _executemany(Person._meta.db_table, [f.column for f in fields], rows)
+        row: list[Any] = []
+        for f in fields:
+            if f.attname in prepared:
+                row.append(prepared[f.attname])
+            elif f.attname in dates:
+                row.append(adapt_date(person[f.attname]))
+            else:
+                row.append(person[f.attname])
+        rows.append(row)
+    _executemany(Person._meta.db_table, [str(f.column) for f in fields], rows)
 
 
 # ---- template --------------------------------------------------------------------------------------

@@ -72,7 +72,7 @@ class Command(BaseCommand):
             ))
         else:
             for error in result.errors:
-                self.stderr.write(error["message"])
+                self.stderr.write(str(error["message"]))
             state = "dry run" if result.dry_run else ("written" if result.written else "nothing written")
             self.stdout.write(
                 f"{result.created} created, {result.updated} updated, {result.unchanged} unchanged, "
