@@ -223,7 +223,7 @@ def test_town_admin_cannot_import_into_another_town(tree):
     rows = [HEADER, ["一", resident_id(), "", "DH-SZZ-001", ""], ["二", resident_id(), "", "沙州镇乙企业", ""]]
     result = run(tree.town_a_admin, rows)
     assert columns_of(result) == {2: ["单位编码"], 3: ["单位编码"]}
-    assert "scope" in result.errors[0]["message"] or "范围" in result.errors[0]["message"]
+    assert "scope" in result.errors[0]["message"] or "数据权限" in result.errors[0]["message"]
     assert not run(tree.town_a_admin, rows, skip_invalid=True).written
     assert not Person.objects.exists()
     with pytest.raises(NotFound):

@@ -11,6 +11,15 @@ from suzhi.people import validation as v
 from suzhi.people.validation import InvalidValue, check_resident_id
 
 
+@pytest.fixture(autouse=True)
+def _english():
+    """Messages are asserted by their English source text; the Chinese ones live in the .po file."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 def valid_id(body17: str) -> str:
     return body17 + ric.calc_check_digit(body17 + "0")  # stdnum wants the number with a check-digit slot
 

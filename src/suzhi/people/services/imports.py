@@ -17,7 +17,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext
+from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 from pypinyin import Style, lazy_pinyin
 
 from suzhi.core import oplog
@@ -50,7 +50,7 @@ class Column:
 
 
 COLUMNS: tuple[Column, ...] = (
-    Column("name", gettext_lazy("Name"), True, ("姓名", "名字", "name")),
+    Column("name", pgettext_lazy("roster column", "Name"), True, ("姓名", "名字", "name")),
     Column("id_type", gettext_lazy("ID type"), False, ("证件类型", "id type")),
     Column("id_number", gettext_lazy("ID number"), True,
            ("身份证号", "身份证号码", "公民身份号码", "身份证", "证件号码", "证件号", "id number")),
@@ -58,7 +58,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("birth_date", gettext_lazy("Date of birth"), False, ("出生日期", "出生年月日", "date of birth")),
     Column("phone", gettext_lazy("Mobile phone"), False,
            ("手机", "手机号", "手机号码", "联系电话", "电话", "mobile phone", "phone")),
-    Column("organisation", gettext_lazy("Organisation"), False,
+    Column("organisation", pgettext_lazy("roster column", "Organisation"), False,
            ("单位", "所在单位", "单位名称", "单位编码", "组织编码", "组织", "organisation", "organization")),
     Column("categories", gettext_lazy("Categories"), False, ("人员类别", "类别", "categories", "category")),
     Column("post", gettext_lazy("Post"), False, ("岗位", "职务", "岗位职务", "岗位/职务", "post", "job title")),
