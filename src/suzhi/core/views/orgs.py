@@ -1,15 +1,11 @@
 """Pages of the organisation tree: browse, search, read, create, edit, move, delete, import, export."""
 
-import secrets
-import time
-from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import path
@@ -24,6 +20,7 @@ from suzhi.core.scope import scope_for
 from suzhi.core.selectors import orgs as selectors
 from suzhi.core.services import org_import as importer
 from suzhi.core.services import orgs as services
+from suzhi.core.uploads import StagedUpload
 from suzhi.core.web import AuthedHttpRequest, paginate, require_perm, show_form_error, xlsx_download
 
 VIEW = selectors.VIEW
@@ -214,63 +211,11 @@ def org_delete(request: AuthedHttpRequest, org_id: int) -> HttpResponse:
 
 
 # ---- import -----------------------------------------------------------------------------------------
-# The upload waits between preview and confirmation in MEDIA_ROOT/imports/, under a random name the
-# session holds; the browser never names a file on the server.
-
-_UPLOAD_SESSION_KEY = "org_import_upload"
-_STALE_SECONDS = 24 * 3600
-
-
-def _imports_dir() -> Path:
-    return Path(settings.MEDIA_ROOT) / "imports"
-
-
-def _upload_paths(token: str) -> tuple[Path, Path]:
-    if not token.isalnum():
-        raise Http404
-    directory = _imports_dir()
-    return directory / f"orgs-{token}.upload", directory / f"orgs-{token}-errors.xlsx"
-
-
-def _discard_upload(request: AuthedHttpRequest) -> None:
-    stored = request.session.pop(_UPLOAD_SESSION_KEY, None)
-    if stored:
-        for file in _upload_paths(stored["token"]):
-            file.unlink(missing_ok=True)
-
-
-def _store_upload(request: AuthedHttpRequest, data: bytes, filename: str) -> None:
-    _discard_upload(request)
-    directory = _imports_dir()
-    directory.mkdir(parents=True, exist_ok=True)
-    cutoff = time.time() - _STALE_SECONDS
-    for old in directory.glob("orgs-*"):
-        if old.stat().st_mtime < cutoff:  # left behind by sessions that never confirmed
-            old.unlink(missing_ok=True)
-    token = secrets.token_hex(16)
-    _upload_paths(token)[0].write_bytes(data)
-    request.session[_UPLOAD_SESSION_KEY] = {"token": token, "filename": filename}
-
-
-def _stored_upload(request: AuthedHttpRequest) -> tuple[bytes, str] | None:
-    stored = request.session.get(_UPLOAD_SESSION_KEY)
-    if not stored:
-        return None
-    upload = _upload_paths(stored["token"])[0]
-    if not upload.exists():
-        return None
-    return upload.read_bytes(), stored["filename"]
+_STAGED = StagedUpload("orgs")
 
 
 def _store_errors(request: AuthedHttpRequest, result: importer.ImportResult) -> None:
-    stored = request.session.get(_UPLOAD_SESSION_KEY)
-    if not stored:
-        return
-    errors_file = _upload_paths(stored["token"])[1]
-    if result.error_rows:
-        errors_file.write_bytes(importer.error_rows_xlsx(result))
-    else:
-        errors_file.unlink(missing_ok=True)
+    _STAGED.store_errors(request, importer.error_rows_xlsx(result) if result.error_rows else None)
 
 
 def _import_page(request: AuthedHttpRequest, form: OrgImportForm, result: Any = None, *, stage: str = "upload",
@@ -292,11 +237,11 @@ def org_import(request: AuthedHttpRequest) -> HttpResponse:
     if request.method != "POST":
         return _import_page(request, OrgImportForm())
     if request.POST.get("step") == "confirm":
-        stored = _stored_upload(request)
+        stored = _STAGED.get(request)
         if stored is None:
             messages.warning(request, _("The uploaded file has expired; please upload it again."))
             return redirect("core:org_import")
-        data, filename = stored
+        data, filename, _extra = stored
         skip_invalid = request.POST.get("skip_invalid") == "on"
         try:
             result = importer.org_import(actor=user, data=data, filename=filename, dry_run=False,
@@ -311,7 +256,7 @@ def org_import(request: AuthedHttpRequest) -> HttpResponse:
                                       "import the valid rows only."))
             return _import_page(request, OrgImportForm(), result, stage="preview", filename=filename)
         # Written once: a second confirmation must not run it again; the error rows stay downloadable.
-        _upload_paths(request.session[_UPLOAD_SESSION_KEY]["token"])[0].unlink(missing_ok=True)
+        _STAGED.consume(request)
         messages.success(request, _("Import finished: %(created)d created, %(updated)d updated, %(unchanged)d "
                                     "unchanged, %(skipped)d rows not imported.") % {
             "created": result.created, "updated": result.updated, "unchanged": result.unchanged,
@@ -329,19 +274,14 @@ def org_import(request: AuthedHttpRequest) -> HttpResponse:
     except ValidationFailed as exc:
         form.add_error("file", str(exc.message))
         return _import_page(request, form)
-    _store_upload(request, data, upload.name)
+    _STAGED.store(request, data, upload.name)
     _store_errors(request, result)
     return _import_page(request, form, result, stage="preview", filename=upload.name)
 
 
 @require_perm(MANAGE)
 def org_import_errors(request: AuthedHttpRequest) -> HttpResponseBase:
-    stored = request.session.get(_UPLOAD_SESSION_KEY)
-    if not stored:
-        raise Http404
-    errors_file = _upload_paths(stored["token"])[1]
-    if not errors_file.exists():
-        raise Http404
+    errors_file = _STAGED.errors_file(request)
     return FileResponse(
         errors_file.open("rb"), as_attachment=True, filename=_("import-errors.xlsx"), content_type=XLSX
     )

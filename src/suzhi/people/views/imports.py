@@ -4,16 +4,12 @@ The upload waits between preview and confirmation in MEDIA_ROOT/imports/ under a
 holds, as the organisation import does; the browser never names a file on the server.
 """
 
-import secrets
-import time
-from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 from django import forms
-from django.conf import settings
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import path
@@ -25,14 +21,14 @@ from suzhi.core.errors import NotFound, ValidationFailed
 from suzhi.core.forms.fields import OrgChoiceField
 from suzhi.core.models import Organisation
 from suzhi.core.services.org_import import MAX_UPLOAD_BYTES
+from suzhi.core.uploads import StagedUpload
 from suzhi.core.web import AuthedHttpRequest, require_perm
 from suzhi.people.services import imports as importer
 
 IMPORT = importer.IMPORT
 ERRORS_SHOWN = 200
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-_SESSION_KEY = "people_import_upload"
-_STALE_SECONDS = 24 * 3600
+_STAGED = StagedUpload("people")
 
 
 class PersonImportForm(forms.Form):
@@ -59,56 +55,8 @@ class PersonImportForm(forms.Form):
         return upload
 
 
-def _imports_dir() -> Path:
-    return Path(settings.MEDIA_ROOT) / "imports"
-
-
-def _upload_paths(token: str) -> tuple[Path, Path]:
-    if not token.isalnum():
-        raise Http404
-    directory = _imports_dir()
-    return directory / f"people-{token}.upload", directory / f"people-{token}-errors.xlsx"
-
-
-def _discard_upload(request: AuthedHttpRequest) -> None:
-    stored = request.session.pop(_SESSION_KEY, None)
-    if stored:
-        for file in _upload_paths(stored["token"]):
-            file.unlink(missing_ok=True)
-
-
-def _store_upload(request: AuthedHttpRequest, data: bytes, filename: str, org_id: int | None) -> None:
-    _discard_upload(request)
-    directory = _imports_dir()
-    directory.mkdir(parents=True, exist_ok=True)
-    cutoff = time.time() - _STALE_SECONDS
-    for old in directory.glob("people-*"):
-        if old.stat().st_mtime < cutoff:  # left behind by sessions that never confirmed
-            old.unlink(missing_ok=True)
-    token = secrets.token_hex(16)
-    _upload_paths(token)[0].write_bytes(data)
-    request.session[_SESSION_KEY] = {"token": token, "filename": filename, "org_id": org_id}
-
-
-def _stored_upload(request: AuthedHttpRequest) -> tuple[bytes, str, int | None] | None:
-    stored = request.session.get(_SESSION_KEY)
-    if not stored:
-        return None
-    upload = _upload_paths(stored["token"])[0]
-    if not upload.exists():
-        return None
-    return upload.read_bytes(), stored["filename"], stored.get("org_id")
-
-
 def _store_errors(request: AuthedHttpRequest, result: importer.ImportResult) -> None:
-    stored = request.session.get(_SESSION_KEY)
-    if not stored:
-        return
-    errors_file = _upload_paths(stored["token"])[1]
-    if result.error_rows:
-        errors_file.write_bytes(importer.error_rows_xlsx(result))
-    else:
-        errors_file.unlink(missing_ok=True)
+    _STAGED.store_errors(request, importer.error_rows_xlsx(result) if result.error_rows else None)
 
 
 def _page(request: AuthedHttpRequest, form: PersonImportForm, result: Any = None, *, stage: str = "upload",
@@ -148,18 +96,19 @@ def person_import(request: AuthedHttpRequest) -> HttpResponse:
     except ValidationFailed as exc:
         form.add_error("file", str(exc.message))
         return _page(request, form)
-    _store_upload(request, data, upload.name, org.pk if org else None)
+    _STAGED.store(request, data, upload.name, org_id=org.pk if org else None)
     _store_errors(request, result)
     return _page(request, form, result, stage="preview", filename=upload.name, org=org)
 
 
 def _confirm(request: AuthedHttpRequest) -> HttpResponse:
     user = request.user
-    stored = _stored_upload(request)
+    stored = _STAGED.get(request)
     if stored is None:
         messages.warning(request, _("The uploaded file has expired; please upload it again."))
         return redirect("people:person_import")
-    data, filename, org_id = stored
+    data, filename, extra = stored
+    org_id = extra.get("org_id")
     skip_invalid = request.POST.get("skip_invalid") == "on"
     try:
         result = importer.people_import(actor=user, data=data, filename=filename, default_org_id=org_id,
@@ -175,7 +124,7 @@ def _confirm(request: AuthedHttpRequest) -> HttpResponse:
                                   "import the valid rows only."))
         return _page(request, PersonImportForm(user=user), result, stage="preview", filename=filename, org=org)
     # Written once: a second confirmation must not run it again; the error rows stay downloadable.
-    _upload_paths(request.session[_SESSION_KEY]["token"])[0].unlink(missing_ok=True)
+    _STAGED.consume(request)
     messages.success(request, _("Import finished: %(created)d created, %(updated)d updated, %(unchanged)d "
                                 "unchanged, %(skipped)d rows not imported.") % {
         "created": result.created, "updated": result.updated, "unchanged": result.unchanged,
@@ -185,12 +134,7 @@ def _confirm(request: AuthedHttpRequest) -> HttpResponse:
 
 @require_perm(IMPORT)
 def person_import_errors(request: AuthedHttpRequest) -> HttpResponseBase:
-    stored = request.session.get(_SESSION_KEY)
-    if not stored:
-        raise Http404
-    errors_file = _upload_paths(stored["token"])[1]
-    if not errors_file.exists():
-        raise Http404
+    errors_file = _STAGED.errors_file(request)
     return FileResponse(errors_file.open("rb"), as_attachment=True, filename=_("import-errors.xlsx"),
                         content_type=XLSX)
 
