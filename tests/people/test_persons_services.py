@@ -242,3 +242,39 @@ def test_person_for_user(tree):
     assert person_for_user(tree.participant_a) == person
     assert person_for_user(tree.town_a_admin) is None
     assert User.objects.count() >= 5
+
+
+def test_leaving_closes_the_login_and_coming_back_reopens_it(tree, client):
+    person = make_person("王五", tree.unit_a, phone="13700137000")
+    account, password = services.person_login_create(actor=tree.town_a_admin, person_id=person.pk)
+    assert client.login(username=account.username, password=password)
+    services.person_deactivate(actor=tree.town_a_admin, person_id=person.pk, reason="retired")
+    account.refresh_from_db()
+    assert not account.is_active
+    # The open session ends with the account, and the login is refused.
+    assert client.get("/").status_code == 302
+    from suzhi.core.errors import DomainError
+    from suzhi.core.services.auth import login_attempt
+
+    with pytest.raises(DomainError):
+        login_attempt(login="13700137000", password=password)
+    assert OperationLog.objects.filter(action="user.deactivate", object_id=str(account.pk)).exists()
+    services.person_reactivate(actor=tree.town_a_admin, person_id=person.pk)
+    account.refresh_from_db()
+    assert account.is_active
+    assert login_attempt(login="13700137000", password=password) == account
+
+
+def test_transfer_moves_the_participant_login(tree):
+    person = make_person("王五", tree.unit_a)
+    account, _password = services.person_login_create(actor=tree.committee_admin, person_id=person.pk)
+    services.person_transfer(actor=tree.committee_admin, person_id=person.pk, to_organisation_id=tree.unit_b.pk)
+    account.refresh_from_db()
+    assert account.organisation == tree.unit_b
+    assert list(account.role_assignments.values_list("role__code", "organisation")) == [
+        ("participant", tree.unit_b.pk)]
+    # The new town sees the account; the old one no longer does.
+    from suzhi.core.selectors.users import users_visible
+
+    assert account in users_visible(user=tree.town_b_admin)
+    assert account not in users_visible(user=tree.town_a_admin)

@@ -11,7 +11,8 @@ from django.utils.translation import gettext as _
 
 from suzhi.core import oplog, scope
 from suzhi.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
-from suzhi.core.models import DictItem, Organisation, User
+from suzhi.core.models import DictItem, Organisation, RoleAssignment, User
+from suzhi.core.permissions import forget_cached_permissions
 from suzhi.core.web import ensure_perm
 from suzhi.people import validation as v
 from suzhi.people.models import CATEGORY_DICT, EDUCATION_DICT, POLITICAL_DICT, Person, PersonAttribute, PersonTransfer
@@ -337,6 +338,41 @@ def person_update(*, actor: User, person_id: Any, **changes: Any) -> Person:
     return person
 
 
+def _login_set_active(actor: User, person: Person, *, active: bool) -> None:
+    """Someone who left must not keep logging in (sessions and API tokens stop with the account), and
+    coming back reopens the login. The account is the person's own, so person.manage suffices."""
+    account = person.user
+    if account is None or account.is_active == active or account.is_superuser:
+        return
+    account.is_active = active
+    account.save(update_fields=["is_active"])
+    forget_cached_permissions(account)
+    oplog.record(
+        actor=actor, action="user.activate" if active else "user.deactivate", obj=account,
+        before={"is_active": not active}, after={"is_active": active},
+        summary=(_("Login reopened: %(name)s came back") if active else _("Login closed: %(name)s left"))
+        % {"name": person.name},
+    )
+
+
+def _login_follows_transfer(actor: User, person: Person, source: Organisation, target: Organisation) -> None:
+    """The participant role and the account's organisation move with the person; roles of other kinds
+    (an administrator's) are left for a user manager to decide."""
+    account = person.user
+    if account is None:
+        return
+    moved = RoleAssignment.objects.filter(user=account, organisation=source, role__code="participant")
+    already = RoleAssignment.objects.filter(user=account, organisation=target, role__code="participant").exists()
+    if already:
+        moved.delete()
+    else:
+        moved.update(organisation=target)
+    if account.organisation_id == source.pk:
+        account.organisation = target
+        account.save(update_fields=["organisation"])
+    forget_cached_permissions(account)
+
+
 @transaction.atomic
 def person_transfer(*, actor: User, person_id: Any, to_organisation_id: Any, reason: str = "") -> PersonTransfer:
     """Move a person to another organisation (调动); the move is kept as history. Both organisations
@@ -359,6 +395,7 @@ def person_transfer(*, actor: User, person_id: Any, to_organisation_id: Any, rea
     )
     person.organisation = target
     person.save(update_fields=["organisation", "updated_at"])
+    _login_follows_transfer(actor, person, source, target)
     oplog.record(
         actor=actor, action="person.transfer", obj=person,
         before={"organisation": source.name}, after={"organisation": target.name, "reason": reason},
@@ -386,6 +423,7 @@ def person_deactivate(*, actor: User, person_id: Any, reason: str, left_on: Any 
     person.is_active, person.leave_reason = False, reason
     person.left_on = left or datetime.date.today()
     person.save(update_fields=["is_active", "left_on", "leave_reason", "updated_at"])
+    _login_set_active(actor, person, active=False)
     oplog.record(
         actor=actor, action="person.deactivate", obj=person, before=before,
         after=oplog.snapshot(person, ("is_active", "left_on", "leave_reason")),
@@ -403,6 +441,7 @@ def person_reactivate(*, actor: User, person_id: Any) -> Person:
     before = oplog.snapshot(person, ("is_active", "left_on", "leave_reason"))
     person.is_active, person.left_on, person.leave_reason = True, None, ""
     person.save(update_fields=["is_active", "left_on", "leave_reason", "updated_at"])
+    _login_set_active(actor, person, active=True)
     oplog.record(actor=actor, action="person.reactivate", obj=person, before=before,
                  after=oplog.snapshot(person, ("is_active", "left_on", "leave_reason")))
     return person
