@@ -51,5 +51,6 @@ for _code, _label in (
     ("notice.update", _("Edit notice")),
     ("notice.publish", _("Publish notice")),
     ("notice.withdraw", _("Withdraw notice")),
+    ("export.expire", _("Remove old exports")),
 ):
     register(_code, _label)

@@ -26,7 +26,7 @@ SORT_ORDER_LIMIT = 1_000_000
 TRUE_WORDS = {"1", "true", "yes", "on", "是"}
 FALSE_WORDS = {"0", "false", "no", "off", "否"}
 # Parameters whose value feeds a limit somewhere; zero or less would stop that feature dead.
-PARAM_MINIMUMS = {"import_max_rows": 1, "org_import_max_rows": 1}
+PARAM_MINIMUMS = {"import_max_rows": 1, "org_import_max_rows": 1, "export_keep_days": 1}
 PARAM_REQUIRED = {"site_name"}
 
 

@@ -6,6 +6,7 @@ lazily, so a queue worker that never loaded the pages finds them too).
 
 import contextlib
 import dataclasses
+import datetime
 import logging
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
@@ -21,11 +22,15 @@ from suzhi.core import oplog
 from suzhi.core.errors import DomainError, PermissionDenied, ValidationFailed
 from suzhi.core.excel import write_xlsx
 from suzhi.core.models import ExportJob, Organisation
+from suzhi.core.params import get_param
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_SYNC_MAX_ROWS = 5000
 DEFAULT_PROGRESS_EVERY = 1000
+DEFAULT_KEEP_DAYS = 7
+# A job queued or running this long was lost with its process (the thread pool keeps nothing on restart).
+STALE_AFTER = datetime.timedelta(hours=6)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -85,6 +90,7 @@ def export_start(*, actor: Any, kind: str, title: str, params: dict[str, Any], u
     more rows make a queued job run by the task backend, which the caller's page polls.
     """
     spec = export_kind(kind)
+    export_jobs_expire()
     organisation = spec.organisation(actor, params)  # validates an organisation filter (404 outside scope)
     if unmasked and not spec.may_unmask(actor, params):
         raise PermissionDenied(_("You may not export personal data in full for these organisations."))
@@ -108,6 +114,35 @@ def export_start(*, actor: Any, kind: str, title: str, params: dict[str, Any], u
         job_id = job.pk
         transaction.on_commit(lambda: run_export_job.enqueue(job_id))
     return job
+
+
+@transaction.atomic
+def export_jobs_expire(*, now: datetime.datetime | None = None) -> tuple[int, int]:
+    """Housekeeping run before each export: files older than the `export_keep_days` parameter are deleted
+    with their job, since they hold personal data; jobs stuck queued or running are marked failed so their
+    owner sees to export again. Returns (deleted, failed)."""
+    now = now or timezone.now()
+    keep_days = int(get_param("export_keep_days", DEFAULT_KEEP_DAYS) or DEFAULT_KEEP_DAYS)
+    old = ExportJob.objects.filter(created_at__lt=now - datetime.timedelta(days=keep_days))
+    names = [name for name in old.exclude(file="").values_list("file", flat=True)]
+    deleted, _counts = old.delete()
+    failed = ExportJob.objects.filter(
+        status__in=[ExportJob.Status.QUEUED, ExportJob.Status.RUNNING], created_at__lt=now - STALE_AFTER
+    ).update(status=ExportJob.Status.FAILED, error=_("The export was interrupted; please export again."),
+             finished_at=now)
+    if deleted or failed:
+        oplog.record(actor=None, action="export.expire", after={"deleted": deleted, "failed": failed},
+                     summary=_("Removed %(n)d old export file(s)") % {"n": deleted})
+    if names:
+        storage = ExportJob._meta.get_field("file").storage
+
+        def remove() -> None:
+            for name in names:
+                with contextlib.suppress(OSError):
+                    storage.delete(name)
+
+        transaction.on_commit(remove)
+    return deleted, failed
 
 
 def _counted(rows: Iterable[Sequence[Any]], job_id: int, every: int) -> Iterator[Sequence[Any]]:
