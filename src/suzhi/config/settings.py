@@ -55,6 +55,11 @@ INSTALLED_APPS = [
     "django_tasks",
     "suzhi.core",
     "suzhi.people",
+    "suzhi.campaigns",
+    "suzhi.training",
+    "suzhi.quizzes",
+    "suzhi.submissions",
+    "suzhi.competitions",
 ]
 
 MIDDLEWARE = [

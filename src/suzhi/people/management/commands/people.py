@@ -7,8 +7,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
+from suzhi.core.cli import acting_user
 from suzhi.core.errors import DomainError
-from suzhi.core.models import Organisation, User
+from suzhi.core.models import Organisation
 
 
 class Command(BaseCommand):
@@ -29,24 +30,13 @@ class Command(BaseCommand):
         if options["subcommand"] == "import":
             sys.exit(self._import(options))
 
-    def _actor(self, username: str | None) -> User:
-        if username:
-            actor = User.objects.filter(username=username, is_active=True).first()
-            if actor is None:
-                raise CommandError(f"No active user {username!r}.")
-            return actor
-        actor = User.objects.filter(is_superuser=True, is_active=True).order_by("pk").first()
-        if actor is None:
-            raise CommandError("No superuser exists; name the acting user with --as USERNAME.")
-        return actor
-
     def _import(self, options: dict[str, Any]) -> int:
         from suzhi.people.services.imports import people_import
 
         path = Path(options["file"])
         if not path.is_file():
             raise CommandError(f"{path} is not a file.")
-        actor = self._actor(options["username"])
+        actor = acting_user(options["username"])
         org_id = None
         if options["org"]:
             org = Organisation.objects.filter(code=options["org"]).only("pk").first()

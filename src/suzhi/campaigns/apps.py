@@ -1,0 +1,30 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CampaignsConfig(AppConfig):
+    name = "suzhi.campaigns"
+    label = "campaigns"
+    verbose_name = _("Campaigns")
+
+    def ready(self) -> None:
+        from suzhi.campaigns.models import Campaign
+        from suzhi.core import navigation, oplog_actions, org_usage, permissions
+        from suzhi.core.navigation import NavItem
+
+        group = _("Campaigns")
+        permissions.register("campaign.view", _("View campaigns and their dashboards"), group)
+        permissions.register("campaign.manage", _("Create and edit campaigns, load plans, close or extend phases"),
+                             group)
+        org_usage.register(
+            "campaigns", _("campaigns"), lambda org_id: Campaign.objects.filter(organiser_id=org_id).count()
+        )
+        navigation.register(NavItem("campaigns", _("Campaigns"), "campaigns:campaign_list", "campaign.view", 20))
+        for code, label in (
+            ("campaign.create", _("Create campaign")),
+            ("campaign.load", _("Load plan")),
+            ("campaign.update", _("Edit plan")),
+            ("campaign.phase_override", _("Close or extend phase")),
+            ("campaign.targets_refresh", _("Refresh targets")),
+        ):
+            oplog_actions.register(code, label)

@@ -1,0 +1,178 @@
+"""Computing targets (目标任务) from metric records: one grouped query per target, whatever the number of
+organisations, then a roll-up through the tree in memory (a person and a record belong to exactly one
+organisation, so subtree values are sums).
+
+Pure reads: `services.targets` stores what this computes.
+"""
+
+import dataclasses
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import Any
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+
+from suzhi.campaigns import kinds
+from suzhi.campaigns.kinds import Aggregate
+from suzhi.campaigns.models import Campaign, MetricRecord, Target
+from suzhi.core.models import Organisation
+from suzhi.people.models import Person
+
+STEP = Organisation.steplen
+_OPS = {"eq": "", "lt": "__lt", "le": "__lte", "gt": "__gt", "ge": "__gte", "in": "__in"}
+
+
+@dataclasses.dataclass
+class OrgValue:
+    numerator: float = 0  # the metric (or, for coverage, the people who reached at_least)
+    population: int = 0  # people in scope (coverage, percentage)
+    measured: int = 0  # per_org: organisations measured here and below
+    met: int = 0  # per_org: of which reaching the threshold
+
+    def value(self, form: str) -> float:
+        if form in ("coverage", "percentage"):
+            return round(100.0 * self.numerator / self.population, 2) if self.population else 0.0
+        return self.numerator
+
+
+@dataclasses.dataclass(frozen=True)
+class OrgNode:
+    id: int
+    path: str
+    org_type: str
+
+
+def org_nodes(campaign: Campaign) -> list[OrgNode]:
+    """The organisations the campaign covers: its organiser and everything below (one query)."""
+    rows = Organisation.objects.filter(path__startswith=campaign.organiser.path).values_list(
+        "id", "path", "org_type__code"
+    )
+    return [OrgNode(pk, path, code or "") for pk, path, code in rows]
+
+
+def _attribute_q(rule: dict[str, Any], prefix: str, reference: datetime.date) -> Q:
+    field, op, value = rule["field"], rule.get("op", "eq"), rule.get("value")
+    if field == "age":
+        # age < 45 on the reference day  <=>  born after reference - 45 years
+        years = int(value)
+        try:
+            boundary = reference.replace(year=reference.year - years)
+        except ValueError:  # 29 February
+            boundary = reference.replace(year=reference.year - years, day=28)
+        flipped = {"lt": "__gt", "le": "__gte", "gt": "__lt", "ge": "__lte", "eq": "", "ne": ""}[op]
+        if op in ("eq", "ne"):
+            older = reference.replace(year=reference.year - years - 1)
+            q = Q(**{f"{prefix}birth_date__gt": older, f"{prefix}birth_date__lte": boundary})
+        else:
+            q = Q(**{f"{prefix}birth_date{flipped}": boundary})
+        return ~q if op == "ne" else q
+    if field.startswith("extra."):
+        lookup = f"{prefix}extra__{field[len('extra.'):]}"
+    elif field in ("education", "political_status"):
+        lookup = f"{prefix}{field}__code"
+    else:
+        lookup = f"{prefix}{field}"
+    if op == "ne":
+        return ~Q(**{lookup: value})
+    return Q(**{f"{lookup}{_OPS[op]}": value})
+
+
+def person_q(filter_: dict[str, Any], prefix: str, reference: datetime.date) -> Q:
+    """The people a target's filter keeps; `prefix` reaches the person ("" or "person__")."""
+    q = Q()
+    person_ref = "person_id" if prefix else "pk"
+    categories = filter_.get("person_categories") or []
+    if categories:
+        through = Person.categories.through.objects.filter(
+            person_id=OuterRef(person_ref), dictitem__code__in=categories
+        )
+        q &= Q(Exists(through))
+    for rule in filter_.get("attributes") or []:
+        q &= _attribute_q(rule, prefix, reference)
+    return q
+
+
+def records_for(target: Target) -> QuerySet[MetricRecord]:
+    reference = target.deadline.effective_end
+    records = MetricRecord.objects.filter(campaign_id=target.campaign_id, metric=target.metric)
+    if target.activity_id:
+        records = records.filter(activity_id=target.activity_id)
+    org_types = (target.filter or {}).get("org_types") or []
+    if org_types:
+        records = records.filter(organisation__org_type__code__in=org_types)
+    return records.filter(person_q(target.filter or {}, "person__", reference))
+
+
+def population_for(target: Target, organiser_path: str) -> QuerySet[Person]:
+    reference = target.deadline.effective_end
+    people = Person.objects.filter(is_active=True, organisation__path__startswith=organiser_path)
+    org_types = (target.filter or {}).get("org_types") or []
+    if org_types:
+        people = people.filter(organisation__org_type__code__in=org_types)
+    return people.filter(person_q(target.filter or {}, "", reference))
+
+
+def _aggregate(aggregate: Aggregate) -> Any:
+    if aggregate == Aggregate.PEOPLE:
+        return Count("person_id", distinct=True)
+    if aggregate == Aggregate.SUM:
+        return Sum("quantity")
+    return Count("id")
+
+
+def own_values(target: Target, organiser_path: str) -> dict[int, OrgValue]:
+    """Each organisation's own (not rolled-up) numbers for the target: one or two grouped queries."""
+    metric = kinds.metric(target.metric)
+    aggregate = metric.aggregate if metric else Aggregate.COUNT
+    values: dict[int, OrgValue] = defaultdict(OrgValue)
+    records = records_for(target)
+    if target.form == "coverage":
+        per_person = records.values("person_id").annotate(n=_aggregate(
+            Aggregate.SUM if aggregate == Aggregate.SUM else Aggregate.COUNT)).filter(n__gte=target.at_least)
+        reached = population_for(target, organiser_path).filter(pk__in=per_person.values("person_id"))
+        rows: Iterable[tuple[int, Any]] = reached.values("organisation_id").annotate(n=Count("id")).values_list(
+            "organisation_id", "n")
+    else:
+        rows = records.values("organisation_id").annotate(n=_aggregate(aggregate)).values_list("organisation_id", "n")
+    for org_id, n in rows:
+        values[org_id].numerator = float(n or 0)
+    if target.form in ("coverage", "percentage"):
+        counted = population_for(target, organiser_path).values("organisation_id").annotate(n=Count("id"))
+        for org_id, n in counted.values_list("organisation_id", "n"):
+            values[org_id].population = int(n)
+    return values
+
+
+def roll_up(target: Target, nodes: list[OrgNode], own: dict[int, OrgValue]) -> dict[int, OrgValue]:
+    """Subtree values for every organisation that has any (others are zero)."""
+    by_path = {node.path: node.id for node in nodes}
+    paths = {node.id: node.path for node in nodes}
+    total: dict[int, OrgValue] = defaultdict(OrgValue)
+    for org_id, value in own.items():
+        path = paths.get(org_id)
+        if path is None:
+            continue  # moved out of the campaign's tree since
+        for end in range(STEP, len(path) + 1, STEP):
+            ancestor = by_path.get(path[:end])
+            if ancestor is None:
+                continue  # above the organiser
+            item = total[ancestor]
+            item.numerator += value.numerator
+            item.population += value.population
+    if target.form == "per_org":
+        measured_types = set(target.per_org_types or [])
+        for node in nodes:
+            if node.org_type not in measured_types:
+                continue
+            reached = total[node.id].numerator >= target.threshold if node.id in total else False
+            for end in range(STEP, len(node.path) + 1, STEP):
+                ancestor = by_path.get(node.path[:end])
+                if ancestor is not None:
+                    total[ancestor].measured += 1
+                    total[ancestor].met += int(reached)
+    return total
+
+
+def compute_target(target: Target, nodes: list[OrgNode], organiser_path: str) -> dict[int, OrgValue]:
+    return roll_up(target, nodes, own_values(target, organiser_path))

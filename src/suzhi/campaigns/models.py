@@ -1,0 +1,141 @@
+"""A campaign (活动/工作方案) loaded from a plan file, its phases, activities and targets, the metric records
+kinds write, and the computed target values."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from suzhi.core.models import Organisation
+
+
+class Campaign(models.Model):
+    code = models.CharField(_("code"), max_length=50, unique=True)
+    title = models.CharField(_("title"), max_length=200)
+    year = models.PositiveSmallIntegerField(_("year"))
+    organiser = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+",
+                                  verbose_name=_("organiser"))
+    plan = models.JSONField(_("plan"), default=dict)  # the validated plan, what the document renders from
+    source = models.TextField(_("plan file"), blank=True)  # the YAML as last loaded, for download
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        ordering = ["-year", "code"]
+        verbose_name = _("campaign")
+        verbose_name_plural = _("campaigns")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Phase(models.Model):
+    """A stage of the campaign (时间安排). The plan's dates, and an administrator's closing or extension."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="phases")
+    key = models.CharField(_("key"), max_length=50)
+    title = models.CharField(_("title"), max_length=200)
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"))
+    ends_on_override = models.DateField(_("closed or extended to"), null=True, blank=True)
+    override_reason = models.CharField(_("reason"), max_length=200, blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["campaign", "position"]
+        constraints = [models.UniqueConstraint(fields=["campaign", "key"], name="phase_key_unique")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def effective_end(self):  # type: ignore[no-untyped-def]
+        return self.ends_on_override or self.ends_on
+
+
+class Activity(models.Model):
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="activities")
+    key = models.CharField(_("key"), max_length=50)
+    kind = models.CharField(_("kind"), max_length=50)
+    title = models.CharField(_("title"), max_length=200)
+    organiser = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+",
+                                  verbose_name=_("organiser"))
+    org_types = models.JSONField(_("organisation types"), default=list, blank=True)
+    person_categories = models.JSONField(_("person categories"), default=list, blank=True)
+    open_in = models.JSONField(_("open in phases"), default=dict, blank=True)
+    settings = models.JSONField(_("settings"), default=dict, blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["campaign", "position"]
+        verbose_name = _("activity")
+        verbose_name_plural = _("activities")
+        constraints = [models.UniqueConstraint(fields=["campaign", "key"], name="activity_key_unique")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Target(models.Model):
+    """A quantified goal (目标任务); its definition is the plan's, kept here for the queries."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="targets")
+    key = models.CharField(_("key"), max_length=50)
+    title = models.CharField(_("title"), max_length=200)
+    metric = models.CharField(_("metric"), max_length=100)
+    activity = models.ForeignKey(Activity, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    form = models.CharField(_("form"), max_length=16)
+    threshold = models.FloatField(_("threshold"))
+    at_least = models.FloatField(_("at least per person"), default=1)
+    per_org_types = models.JSONField(default=list, blank=True)
+    filter = models.JSONField(_("filter"), default=dict, blank=True)
+    deadline = models.ForeignKey(Phase, on_delete=models.PROTECT, related_name="+", verbose_name=_("deadline"))
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["campaign", "position"]
+        verbose_name = _("target")
+        verbose_name_plural = _("targets")
+        constraints = [models.UniqueConstraint(fields=["campaign", "key"], name="target_key_unique")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class MetricRecord(models.Model):
+    """One countable fact an activity kind reports (a participation, an attempt, a submission), credited to
+    the person's organisation at the time. `quantity` is what SUM metrics add up (hours, points).
+    (`source`, `metric`) is unique, so a kind re-reporting the same fact replaces it instead of counting twice."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+")
+    activity = models.ForeignKey(Activity, on_delete=models.PROTECT, related_name="+")
+    metric = models.CharField(max_length=100)
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    quantity = models.FloatField(default=1)
+    occurred_on = models.DateField()
+    source = models.CharField(max_length=100)
+
+    class Meta:
+        indexes = [models.Index(fields=["campaign", "metric", "organisation"], name="metric_record_org")]
+        constraints = [models.UniqueConstraint(fields=["metric", "source"], name="metric_record_source")]
+
+    def __str__(self) -> str:
+        return f"{self.metric} {self.source}"
+
+
+class TargetValue(models.Model):
+    """A target's computed value for one organisation and everything below it (rolled up)."""
+
+    target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="values")
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    value = models.FloatField(default=0)  # the metric, or per cent for coverage and percentage
+    numerator = models.FloatField(default=0)
+    population = models.IntegerField(default=0)  # the people in scope, for coverage and percentage
+    measured = models.IntegerField(default=0)  # per_org: organisations measured at or below this one
+    met = models.IntegerField(default=0)  # per_org: of which reaching the threshold
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["target", "organisation"], name="target_value_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.target_id}@{self.organisation_id}: {self.value}"

@@ -1,0 +1,247 @@
+"""Validating a plan file: the schema first, then every cross-reference, each error with its field path and
+the line in the file (`activities[2].open_in.enroll[1]: unknown phase "finals" (line 48)`)."""
+
+import dataclasses
+from collections.abc import Iterable
+from typing import Any
+
+import pydantic
+from django.utils.translation import gettext as _
+
+from suzhi.campaigns import kinds
+from suzhi.campaigns.plan.schema import Plan
+from suzhi.campaigns.plan.source import Path, PlanSource, YamlSyntaxError, format_path
+from suzhi.core.errors import ValidationFailed
+
+ATTRIBUTE_FIELDS = ("gender", "union_member", "age", "education", "political_status")
+
+
+@dataclasses.dataclass(frozen=True)
+class PlanError:
+    path: str
+    message: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        where = _(" (line %(line)d)") % {"line": self.line} if self.line else ""
+        return f"{self.path or _('file')}: {self.message}{where}"
+
+    def as_detail(self) -> dict[str, Any]:
+        return {"field": self.path, "line": self.line, "message": self.message}
+
+
+class PlanInvalid(ValidationFailed):
+    def __init__(self, errors: list[PlanError]) -> None:
+        self.errors = errors
+        super().__init__(
+            _("The plan has %(n)d error(s); the first: %(first)s") % {"n": len(errors), "first": errors[0]},
+            code="plan_invalid",
+            detail=[e.as_detail() for e in errors],
+        )
+
+
+def _pydantic_message(error: Any) -> str:
+    kind, ctx = error["type"], error.get("ctx") or {}
+    if kind == "value_error":
+        code = str(ctx.get("error", ""))
+        return {
+            "end_before_start": _("The end date is before the start date."),
+            "per_org_needs_types": _("A per_org target needs per_org_types (which organisations are measured)."),
+            "percent_over_100": _("A percentage cannot exceed 100."),
+        }.get(code, code)
+    messages = {
+        "missing": _("This field is required."),
+        "extra_forbidden": _("Unknown field."),
+        "string_pattern_mismatch": _("Use lower-case letters, digits, - and _ only, starting with a letter."),
+        "string_type": _("Must be text."),
+        "string_too_short": _("Must not be empty."),
+        "string_too_long": _("Too long: at most %(max)s characters.") % {"max": ctx.get("max_length")},
+        "int_type": _("Must be a whole number."),
+        "int_parsing": _("Must be a whole number."),
+        "int_from_float": _("Must be a whole number."),
+        "float_type": _("Must be a number."),
+        "float_parsing": _("Must be a number."),
+        "bool_type": _("Must be true or false."),
+        "bool_parsing": _("Must be true or false."),
+        "date_type": _("Must be a date such as 2024-04-10."),
+        "date_parsing": _("Must be a date such as 2024-04-10."),
+        "date_from_datetime_parsing": _("Must be a date such as 2024-04-10."),
+        "date_from_datetime_inexact": _("Must be a date such as 2024-04-10."),
+        "list_type": _("Must be a list."),
+        "dict_type": _("Must be a mapping (key: value)."),
+        "model_type": _("Must be a mapping (key: value)."),
+        "model_attributes_type": _("Must be a mapping (key: value)."),
+        "too_short": _("Needs at least %(min)s item(s).") % {"min": ctx.get("min_length")},
+        "greater_than": _("Must be greater than %(n)s.") % {"n": ctx.get("gt")},
+        "greater_than_equal": _("Must be at least %(n)s.") % {"n": ctx.get("ge")},
+        "less_than_equal": _("Must be at most %(n)s.") % {"n": ctx.get("le")},
+        "literal_error": _("Must be one of: %(values)s.") % {"values": ctx.get("expected")},
+    }
+    return messages.get(kind, error.get("msg", kind))
+
+
+def _schema_errors(exc: pydantic.ValidationError, prefix: Path = ()) -> list[tuple[Path, str]]:
+    return [((*prefix, *error["loc"]), _pydantic_message(error)) for error in exc.errors()]
+
+
+class _Checker:
+    def __init__(self, plan: Plan, *, check_db: bool) -> None:
+        self.plan = plan
+        self.errors: list[tuple[Path, str]] = []
+        self.check_db = check_db
+        self.org_types: set[str] | None = None
+        self.categories: set[str] | None = None
+        if check_db:
+            from suzhi.core.models import DictItem
+
+            codes = DictItem.objects.filter(dict_type__code__in=["org_type", "person_category"], is_active=True)
+            by_type: dict[str, set[str]] = {"org_type": set(), "person_category": set()}
+            for type_code, code in codes.values_list("dict_type__code", "code"):
+                by_type[type_code].add(code)
+            self.org_types, self.categories = by_type["org_type"], by_type["person_category"]
+
+    def add(self, path: Path, message: str) -> None:
+        self.errors.append((path, message))
+
+    def unique(self, name: str, items: Iterable[Any]) -> set[str]:
+        seen: dict[str, int] = {}
+        for index, item in enumerate(items):
+            if item.key in seen:
+                self.add((name, index, "key"), _("Duplicate key “%(key)s” (also %(name)s[%(other)d]).")
+                         % {"key": item.key, "name": name, "other": seen[item.key]})
+            else:
+                seen[item.key] = index
+        return set(seen)
+
+    def codes(self, path: Path, values: list[str], known: set[str] | None, what: str) -> None:
+        if known is None:
+            return
+        for index, value in enumerate(values):
+            if value not in known:
+                self.add((*path, index), _("Unknown %(what)s “%(value)s”.") % {"what": what, "value": value})
+
+    def organisations(self) -> None:
+        if not self.check_db:
+            return
+        from suzhi.core.models import Organisation
+
+        wanted = {self.plan.organiser} | {a.organiser for a in self.plan.activities if a.organiser}
+        found = set(Organisation.objects.filter(code__in=wanted).values_list("code", flat=True))
+        if self.plan.organiser not in found:
+            self.add(("organiser",), _("No organisation has the code “%(code)s”.") % {"code": self.plan.organiser})
+        for index, activity in enumerate(self.plan.activities):
+            if activity.organiser and activity.organiser not in found:
+                self.add(("activities", index, "organiser"),
+                         _("No organisation has the code “%(code)s”.") % {"code": activity.organiser})
+
+    def run(self) -> None:
+        plan = self.plan
+        phases = self.unique("phases", plan.phases)
+        sections = self.unique("sections", plan.sections)
+        activities = self.unique("activities", plan.activities)
+        self.unique("targets", plan.targets)
+        self.unique("awards", plan.awards)
+        self.organisations()
+        org_type_word, category_word = _("organisation type"), _("person category")
+        for index, activity in enumerate(plan.activities):
+            path: Path = ("activities", index)
+            if activity.section and activity.section not in sections:
+                self.add((*path, "section"), _("Unknown section “%(key)s”.") % {"key": activity.section})
+            self.codes((*path, "org_types"), activity.org_types, self.org_types, org_type_word)
+            self.codes((*path, "person_categories"), activity.person_categories, self.categories, category_word)
+            manifest = kinds.kind(activity.kind)
+            if manifest is None:
+                known = ", ".join(k.code for k in kinds.kinds())
+                self.add((*path, "kind"), _("Unknown activity kind “%(kind)s”; known kinds: %(known)s.")
+                         % {"kind": activity.kind, "known": known})
+                continue
+            try:
+                manifest.settings_schema.model_validate(activity.settings)
+            except pydantic.ValidationError as exc:
+                self.errors.extend(_schema_errors(exc, (*path, "settings")))
+            for action, phase_keys in activity.open_in.items():
+                if action not in manifest.actions:
+                    self.add((*path, "open_in", action), _("“%(kind)s” has no action “%(action)s”; its actions: "
+                                                           "%(known)s.") % {"kind": activity.kind, "action": action,
+                                                                            "known": ", ".join(manifest.actions)})
+                for position, key in enumerate(phase_keys):
+                    if key not in phases:
+                        self.add((*path, "open_in", action, position), _("Unknown phase “%(key)s”.") % {"key": key})
+        by_key = {a.key: a for a in plan.activities}
+        for index, target in enumerate(plan.targets):
+            path = ("targets", index)
+            metric = kinds.metric(target.metric)
+            if metric is None:
+                self.add((*path, "metric"), _("Unknown metric “%(metric)s”.") % {"metric": target.metric})
+            if target.activity:
+                activity = by_key.get(target.activity)
+                if activity is None:
+                    self.add((*path, "activity"), _("Unknown activity “%(key)s”.") % {"key": target.activity})
+                elif not target.metric.startswith(f"{activity.kind}."):
+                    self.add((*path, "metric"), _("The activity “%(key)s” is of kind “%(kind)s”, which does not "
+                                                  "provide “%(metric)s”.")
+                             % {"key": activity.key, "kind": activity.kind, "metric": target.metric})
+            if target.deadline not in phases:
+                self.add((*path, "deadline"), _("Unknown phase “%(key)s”.") % {"key": target.deadline})
+            self.codes((*path, "per_org_types"), target.per_org_types, self.org_types, org_type_word)
+            self.codes((*path, "filter", "org_types"), target.filter.org_types, self.org_types, org_type_word)
+            self.codes((*path, "filter", "person_categories"), target.filter.person_categories, self.categories,
+                       category_word)
+            for position, rule in enumerate(target.filter.attributes):
+                if rule.field not in ATTRIBUTE_FIELDS and not rule.field.startswith("extra."):
+                    self.add((*path, "filter", "attributes", position, "field"),
+                             _("Unknown person attribute “%(field)s”; use %(known)s or extra.<name>.")
+                             % {"field": rule.field, "known": ", ".join(ATTRIBUTE_FIELDS)})
+        for index, award in enumerate(plan.awards):
+            if award.activity and award.activity not in activities:
+                self.add(("awards", index, "activity"), _("Unknown activity “%(key)s”.") % {"key": award.activity})
+
+
+def check_plan_data(data: Any, source: PlanSource | None = None) -> tuple[Plan | None, list[PlanError]]:
+    """The plan in `data` (parsed YAML or a form's dict) and every error found in it."""
+
+    def line(path: Path) -> int | None:
+        return source.line_of(path) if source is not None else None
+
+    if not isinstance(data, dict):
+        return None, [PlanError("", _("The file must be a mapping of plan fields (code, title, phases …)."), 1)]
+    try:
+        plan = Plan.model_validate(data)
+    except pydantic.ValidationError as exc:
+        return None, [PlanError(format_path(p), m, line(p)) for p, m in _schema_errors(exc)]
+    checker = _Checker(plan, check_db=True)
+    checker.run()
+    return plan, [PlanError(format_path(p), m, line(p)) for p, m in checker.errors]
+
+
+def check_plan_text(text: str) -> tuple[Plan | None, list[PlanError]]:
+    """The plan in the YAML `text` and every error found in it, with lines (an empty list when valid)."""
+    try:
+        source = PlanSource(text)
+    except YamlSyntaxError as exc:
+        return None, [PlanError("", exc.message, exc.line)]
+    return check_plan_data(source.data, source)
+
+
+def parse_plan_text(text: str) -> Plan:
+    """The valid plan in `text`, or PlanInvalid listing every error."""
+    plan, errors = check_plan_text(text)
+    if errors or plan is None:
+        raise PlanInvalid(errors)
+    return plan
+
+
+def parse_plan_data(data: Any) -> Plan:
+    plan, errors = check_plan_data(data)
+    if errors or plan is None:
+        raise PlanInvalid(errors)
+    return plan
+
+
+def plan_to_yaml(plan: Plan) -> str:
+    """The plan as a YAML file that reads back to the same plan."""
+    import yaml
+
+    data = plan.model_dump(exclude_defaults=True)
+    data.setdefault("goals", plan.goals)
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)

@@ -1,0 +1,172 @@
+"""The plan file (工作方案) as Pydantic models: English keys, Chinese content.
+
+These models are the single definition of the format: `suzhi plan validate` checks files against them,
+`suzhi plan schema` prints the JSON Schema generated from them, and docs/plan-format.md describes them.
+Cross-references (phases, activities, kinds, dictionaries) are checked afterwards in `plan.check`, where
+the registry and the database are at hand.
+"""
+
+import datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+Key = Annotated[
+    str,
+    Field(pattern=r"^[a-z][a-z0-9_-]{0,49}$", description="Lower-case letters, digits, - and _; unique in its list."),
+]
+Text = Annotated[str, Field(max_length=20000)]
+Title = Annotated[str, Field(min_length=1, max_length=200)]
+
+
+class PlanModel(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class Committee(PlanModel):
+    """The organising committee (组委会) and its office (办公室)."""
+
+    name: Title = Field(description="组委会名称, e.g. 敦煌市职工职业技能素质提升活动组委会")
+    members: list[Title] = Field(default_factory=list, description="Member organisations (组成单位).")
+    office: str = Field("", max_length=200, description="Where the office sits (办公室设在…).")
+
+
+class Phase(PlanModel):
+    """A stage of the campaign (时间安排). Dates are inclusive, in Asia/Shanghai."""
+
+    key: Key
+    title: Title
+    start: datetime.date
+    end: datetime.date
+    description: Text = Field("", description="What happens in this phase, as the plan says it.")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "Phase":
+        if self.end < self.start:
+            raise ValueError("end_before_start")
+        return self
+
+
+class Section(PlanModel):
+    """A chapter of 活动内容及形式, e.g. (一)深入开展职工素质提升培训活动; activities point at it."""
+
+    key: Key
+    title: Title
+    description: Text = ""
+
+
+class Activity(PlanModel):
+    """One activity (活动) run by an activity kind."""
+
+    key: Key
+    kind: str = Field(description="A registered activity kind, e.g. training, quiz, collection, competition.")
+    title: Title
+    section: Key | None = Field(None, description="The key of the section this activity belongs to.")
+    description: Text = ""
+    organiser: str | None = Field(None, description="Code of the organisation running it; default the plan's.")
+    org_types: list[str] = Field(
+        default_factory=list, description="Organisation types (org_type dictionary codes) taking part; empty: all."
+    )
+    person_categories: list[str] = Field(
+        default_factory=list, description="Person categories (person_category codes) taking part; empty: all."
+    )
+    open_in: dict[str, list[Key]] = Field(
+        default_factory=dict, description="For each of the kind's actions, the phases in which it is open."
+    )
+    settings: dict[str, Any] = Field(default_factory=dict, description="The kind's own settings.")
+
+
+class AttributeRule(PlanModel):
+    """A condition on a person: gender, union_member, age, education, political_status or extra.<name>."""
+
+    field: str = Field(min_length=1, max_length=60)
+    op: Literal["eq", "ne", "lt", "le", "gt", "ge", "in"] = "eq"
+    value: Any
+
+
+class TargetFilter(PlanModel):
+    """Which people and organisations a target counts."""
+
+    person_categories: list[str] = Field(default_factory=list)
+    org_types: list[str] = Field(default_factory=list)
+    attributes: list[AttributeRule] = Field(default_factory=list)
+
+
+class Target(PlanModel):
+    """A quantified goal (目标任务) computed from a metric.
+
+    - total: the campaign's value reaches `threshold` (全市培训职工万名以上).
+    - per_org: every organisation of `per_org_types` reaches `threshold` (各培训站不少于300人).
+    - coverage: `threshold` per cent of the people in scope have at least `at_least` (每名职工接受1—2次培训).
+    - percentage: the metric is `threshold` per cent of the people in scope (专任教师的8%).
+    """
+
+    key: Key
+    title: Title
+    text: Text = Field("", description="The plan's own words for the goal.")
+    metric: str = Field(description="A metric of a registered kind, e.g. training.people.")
+    activity: Key | None = Field(None, description="Count only this activity's records; default every activity.")
+    form: Literal["total", "per_org", "coverage", "percentage"]
+    threshold: float = Field(gt=0)
+    at_least: float = Field(1, gt=0, description="coverage: what each person needs (records or quantity).")
+    per_org_types: list[str] = Field(default_factory=list, description="per_org: the organisation types measured.")
+    filter: TargetFilter = Field(default_factory=TargetFilter)
+    deadline: Key = Field(description="The phase by whose end the target is due.")
+
+    @model_validator(mode="after")
+    def _form_fields(self) -> "Target":
+        if self.form == "per_org" and not self.per_org_types:
+            raise ValueError("per_org_needs_types")
+        if self.form in ("coverage", "percentage") and self.threshold > 100:
+            raise ValueError("percent_over_100")
+        return self
+
+
+class AwardRule(PlanModel):
+    """An award rule (奖励办法)."""
+
+    key: Key
+    title: Title
+    text: Text = Field(description="The rule as the plan words it.")
+    recipient: Literal["person", "organisation"] = "person"
+    activity: Key | None = Field(None, description="The activity whose results decide it, if any.")
+    top: int | None = Field(None, gt=0, description="The best N of the activity's ranking qualify.")
+    titles: list[Title] = Field(default_factory=list, description="Titles conferred (称号), e.g. 敦煌市技术标兵.")
+
+
+class Reporting(PlanModel):
+    cadence: Literal["weekly", "monthly", "per_phase", "once"] = "monthly"
+    to: str = Field("", max_length=200, description="Who receives the reports.")
+    text: Text = ""
+
+
+class Requirements(PlanModel):
+    """工作要求: organisation, reporting and publicity."""
+
+    organisation: Text = ""
+    reporting: Reporting | None = None
+    publicity: Text = ""
+    other: list[Text] = Field(default_factory=list)
+
+
+class Plan(PlanModel):
+    """A work plan (工作方案) that runs as a campaign."""
+
+    code: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]{1,49}$")]
+    title: Title
+    year: int = Field(ge=2000, le=2100)
+    organiser: str = Field(description="Code of the organising organisation.")
+    issued_by: str = Field("", max_length=200, description="发文单位, shown under the title of the document.")
+    doc_number: str = Field("", max_length=100, description="发文字号, e.g. 敦工发〔2024〕5号.")
+    committee: Committee | None = None
+    goals: Text = Field(description="总体目标.")
+    sections: list[Section] = Field(default_factory=list)
+    phases: list[Phase] = Field(min_length=1)
+    activities: list[Activity] = Field(default_factory=list)
+    targets: list[Target] = Field(default_factory=list)
+    awards: list[AwardRule] = Field(default_factory=list)
+    requirements: Requirements = Field(default_factory=Requirements)
+
+
+def plan_json_schema() -> dict[str, Any]:
+    return Plan.model_json_schema()

@@ -1,0 +1,9 @@
+from django_tasks import task
+
+
+@task()
+def refresh_campaign_targets(campaign_id: int) -> None:
+    """Recompute and store every target of a campaign (after records changed)."""
+    from suzhi.campaigns.services.targets import targets_refresh
+
+    targets_refresh(actor=None, campaign_id=campaign_id)

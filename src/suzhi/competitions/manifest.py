@@ -1,0 +1,27 @@
+"""The skill-competition kind's manifest (技能比赛): registration, rounds, judges' scores, rankings."""
+
+from django.utils.translation import gettext_lazy as _
+from pydantic import Field
+
+from suzhi.campaigns.kinds import Aggregate, KindManifest, Metric
+from suzhi.campaigns.plan.schema import Title, PlanModel
+
+
+class CompetitionSettings(PlanModel):
+    events: list[Title] = Field(default_factory=list, description="Events (工种/项目), e.g. 计算机操作, 汽车驾驶.")
+    rounds: list[Title] = Field(default_factory=lambda: ["决赛"], description="Rounds in order, e.g. 初赛, 决赛.")
+    judges_per_entry: int = Field(3, gt=0, le=30)
+    drop_extremes: bool = Field(True, description="Drop the highest and lowest judge's score.")
+
+
+MANIFEST = KindManifest(
+    code="competition",
+    label=_("Skill competition"),
+    description=_("Skill competitions and contests of craft with registration, rounds and judges."),
+    actions={"register": _("Registration"), "score": _("Scoring")},
+    metrics=(
+        Metric("competition.contestants", _("Contestants"), Aggregate.PEOPLE, _("people")),
+        Metric("competition.entries", _("Competition entries"), Aggregate.COUNT, _("entries")),
+    ),
+    settings_schema=CompetitionSettings,
+)

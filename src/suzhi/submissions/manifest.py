@@ -1,0 +1,30 @@
+"""The collection kind's manifest (征集): suggestions, innovations and nominations with multi-level review."""
+
+from django.utils.translation import gettext_lazy as _
+from pydantic import Field
+
+from suzhi.campaigns.kinds import Aggregate, KindManifest, Metric
+from suzhi.campaigns.plan.schema import Title, PlanModel
+
+
+class CollectionSettings(PlanModel):
+    item: Title = Field("合理化建议", description="What is collected, e.g. 合理化建议, 技术创新成果, 先进推荐.")
+    review_levels: list[Title] = Field(
+        default_factory=lambda: ["单位", "乡镇/系统工会", "市总工会"], description="Review levels, lowest first."
+    )
+    categories: list[Title] = Field(default_factory=list, description="Categories a submitter picks from.")
+    max_per_person: int | None = Field(None, gt=0)
+
+
+MANIFEST = KindManifest(
+    code="collection",
+    label=_("Collection"),
+    description=_("Suggestions, technical innovations or nominations collected and reviewed level by level."),
+    actions={"submit": _("Collection"), "review": _("Review")},
+    metrics=(
+        Metric("collection.submissions", _("Submissions"), Aggregate.COUNT, _("items")),
+        Metric("collection.contributors", _("Contributors"), Aggregate.PEOPLE, _("people")),
+        Metric("collection.adopted", _("Adopted submissions"), Aggregate.COUNT, _("items")),
+    ),
+    settings_schema=CollectionSettings,
+)

@@ -1,0 +1,36 @@
+"""The training kind's manifest (培训): sessions, enrolment, check-in, credit hours (学时)."""
+
+from typing import Literal
+
+from django.utils.translation import gettext_lazy as _
+from pydantic import Field
+
+from suzhi.campaigns.kinds import Aggregate, KindManifest, Metric
+from suzhi.campaigns.plan.schema import PlanModel
+
+
+class TrainingSettings(PlanModel):
+    forms: list[Literal["class", "lecture", "workshop", "remote"]] = Field(
+        default_factory=lambda: ["class", "lecture"], description="培训班, 讲座, 研修, 远程 allowed for sessions."
+    )
+    default_hours: float = Field(2, gt=0, le=200, description="Credit hours (学时) of a session unless it says.")
+    check_in_minutes: int = Field(30, ge=0, le=720, description="Check-in opens this long before a session starts.")
+    yearly_hours: float | None = Field(None, gt=0, description="Hours each participant should reach in the year.")
+
+
+MANIFEST = KindManifest(
+    code="training",
+    label=_("Training"),
+    description=_("Training classes, lectures and remote courses with enrolment, check-in and credit hours."),
+    actions={
+        "create_session": _("Creating sessions"),
+        "enroll": _("Enrolment"),
+        "check_in": _("Check-in"),
+    },
+    metrics=(
+        Metric("training.people", _("People trained"), Aggregate.PEOPLE, _("people")),
+        Metric("training.participations", _("Training participations"), Aggregate.COUNT, _("person-times")),
+        Metric("training.hours", _("Credit hours"), Aggregate.SUM, _("hours")),
+    ),
+    settings_schema=TrainingSettings,
+)
