@@ -10,6 +10,7 @@ from typing import Any
 
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from suzhi.campaigns import kinds
 from suzhi.campaigns.models import Activity, Phase
@@ -35,7 +36,7 @@ def _day(value: datetime.date) -> str:
 
 def _labels(dict_code: str, codes: list[str]) -> str:
     labels = dict(DictItem.objects.filter(dict_type__code=dict_code, code__in=codes).values_list("code", "label"))
-    return _("、").join(labels.get(code, code) for code in codes)
+    return pgettext("list separator", ", ").join(labels.get(code, code) for code in codes)
 
 
 def action_window(activity: Activity, action: str, phases: list[Phase]) -> list[tuple[datetime.date, datetime.date]]:
