@@ -54,19 +54,22 @@ def org_nodes(campaign: Campaign) -> list[OrgNode]:
 def _attribute_q(rule: dict[str, Any], prefix: str, reference: datetime.date) -> Q:
     field, op, value = rule["field"], rule.get("op", "eq"), rule.get("value")
     if field == "age":
-        # age < 45 on the reference day  <=>  born after reference - 45 years
-        years = int(value)
-        try:
-            boundary = reference.replace(year=reference.year - years)
-        except ValueError:  # 29 February
-            boundary = reference.replace(year=reference.year - years, day=28)
-        flipped = {"lt": "__gt", "le": "__gte", "gt": "__lt", "ge": "__lte", "eq": "", "ne": ""}[op]
-        if op in ("eq", "ne"):
-            older = reference.replace(year=reference.year - years - 1)
-            q = Q(**{f"{prefix}birth_date__gt": older, f"{prefix}birth_date__lte": boundary})
-        else:
-            q = Q(**{f"{prefix}birth_date{flipped}": boundary})
-        return ~q if op == "ne" else q
+        # Completed years on the reference day: age >= n  <=>  born on or before reference - n years.
+        def born_by(years: int) -> datetime.date:
+            try:
+                return reference.replace(year=reference.year - years)
+            except ValueError:  # 29 February
+                return reference.replace(year=reference.year - years, day=28)
+
+        n = int(value)
+        at_least = {"ge": n, "gt": n + 1}
+        below = {"lt": n, "le": n + 1}
+        if op in at_least:
+            return Q(**{f"{prefix}birth_date__lte": born_by(at_least[op])})
+        if op in below:
+            return Q(**{f"{prefix}birth_date__gt": born_by(below[op])})
+        exact = Q(**{f"{prefix}birth_date__gt": born_by(n + 1), f"{prefix}birth_date__lte": born_by(n)})
+        return ~exact if op == "ne" else exact
     if field.startswith("extra."):
         lookup = f"{prefix}extra__{field[len('extra.'):]}"
     elif field in ("education", "political_status"):

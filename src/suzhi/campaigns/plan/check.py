@@ -192,6 +192,13 @@ class _Checker:
                     self.add((*path, "filter", "attributes", position, "field"),
                              _("Unknown person attribute “%(field)s”; use %(known)s or extra.<name>.")
                              % {"field": rule.field, "known": ", ".join(ATTRIBUTE_FIELDS)})
+                elif rule.field == "age" and (rule.op == "in" or isinstance(rule.value, bool)
+                                              or not isinstance(rule.value, int)):
+                    self.add((*path, "filter", "attributes", position, "value"),
+                             _("An age is compared with a whole number of years."))
+                elif rule.op == "in" and not isinstance(rule.value, list):
+                    self.add((*path, "filter", "attributes", position, "value"),
+                             _("“in” needs a list of values."))
         for index, award in enumerate(plan.awards):
             if award.activity and award.activity not in activities:
                 self.add(("awards", index, "activity"), _("Unknown activity “%(key)s”.") % {"key": award.activity})
