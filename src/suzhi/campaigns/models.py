@@ -77,12 +77,18 @@ class Activity(models.Model):
 class Target(models.Model):
     """A quantified goal (目标任务); its definition is the plan's, kept here for the queries."""
 
+    class Form(models.TextChoices):
+        TOTAL = "total", _("Total for the campaign")
+        PER_ORG = "per_org", _("Threshold for each organisation")
+        COVERAGE = "coverage", _("Coverage of people")
+        PERCENTAGE = "percentage", _("Percentage of a population")
+
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="targets")
     key = models.CharField(_("key"), max_length=50)
     title = models.CharField(_("title"), max_length=200)
     metric = models.CharField(_("metric"), max_length=100)
     activity = models.ForeignKey(Activity, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    form = models.CharField(_("form"), max_length=16)
+    form = models.CharField(_("form"), max_length=16, choices=Form.choices)
     threshold = models.FloatField(_("threshold"))
     at_least = models.FloatField(_("at least per person"), default=1)
     per_org_types = models.JSONField(default=list, blank=True)

@@ -7,5 +7,6 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("people/", include("suzhi.people.urls")),
+    path("campaigns/", include("suzhi.campaigns.urls")),
     path("", include("suzhi.core.urls")),
 ]
