@@ -11,7 +11,6 @@ from suzhi.campaigns.selectors.dashboard import dashboard_get, progress_over_tim
 from suzhi.core.web import AuthedHttpRequest, require_perm, xlsx_download
 
 
-
 def _polyline(series: list, width: int = 300, height: int = 60) -> str:
     """SVG points for a cumulative series (drawn server-side: no chart library, nothing fetched)."""
     if not series:
