@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from pydantic import Field
 
 from suzhi.campaigns.kinds import Aggregate, KindManifest, Metric
-from suzhi.campaigns.plan.schema import Title, PlanModel
+from suzhi.campaigns.plan.schema import PlanModel, Title
 
 
 class CompetitionSettings(PlanModel):
