@@ -10,9 +10,12 @@ import pytest
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from suzhi.campaigns.services.plans import plan_load
 from suzhi.core.models import ExportJob, Notice, OperationLog, RoleAssignment, User
 from suzhi.core.services import auth as auth_services
 from suzhi.core.services import notices as notice_services
+from tests.campaigns.factories import plan_yaml
+from tests.core.factories import grant
 from tests.people.factories import make_person
 
 # Global objects (roles, dictionaries, parameters) are not organisation-scoped: only holders of
@@ -42,6 +45,8 @@ def town_a_objects(tree):
             actor=tree.town_a_admin, organisation_id=tree.town_a.pk, title="七里镇通知", publish=True
         )
         token, _key = auth_services.api_token_create(user=tree.town_a_admin, name="七里镇脚本")
+    # 七里镇's own campaign: a town above or beside it (沙州镇) does not take part in it.
+    campaign = plan_load(actor=tree.committee_admin, text=plan_yaml(organiser="DH-QLZ", code="qlz-2024"))
     return {
         "org_id": tree.unit_a.pk,
         "user_id": tree.unit_a_admin.pk,
@@ -51,6 +56,11 @@ def town_a_objects(tree):
         "token_id": token.pk,
         "person_id": make_person("张三", tree.unit_a).pk,
         "job_id": ExportJob.objects.create(user=tree.town_a_admin, kind="people", title="七里镇名册").pk,
+        "campaign_id": campaign.pk,
+        # Keys inside the campaign and a document format: not objects of their own.
+        "phase_key": "launch",
+        "activity_key": "lectures",
+        "fmt": "docx",
     }
 
 
@@ -76,6 +86,8 @@ def test_every_object_route_hides_town_a_from_town_b(tree, town_a_objects, clien
     BODY.update({"target_id": tree.unit_b.pk, "role_code": "participant", "organisation_id": tree.unit_b.pk,
                  "title": "改名", "name": "改名", "full_name": "改名",
                  "to_organisation_id": tree.unit_b.pk, "reason": "resigned"})
+    # Campaign management held at 沙州镇 too, so the campaign write routes are reached and must refuse on scope.
+    grant(tree.town_b_admin, "committee_admin", tree.town_b)
     api = api_client(tree.town_b_admin)
     bearer = api.defaults.pop("HTTP_AUTHORIZATION")
     client.force_login(tree.town_b_admin)
@@ -93,7 +105,8 @@ def test_every_object_route_hides_town_a_from_town_b(tree, town_a_objects, clien
         unknown = names - set(town_a_objects)
         assert not unknown, f"{route}: map {unknown} to a town_a object in this test"
         url = fill(route, town_a_objects)
-        missing = fill(route, {name: 987654 for name in town_a_objects})
+        missing = fill(route, {name: (987654 if name.endswith("_id") else value)
+                               for name, value in town_a_objects.items()})
         extra = {"HTTP_AUTHORIZATION": bearer} if url.startswith("/api/") else {}
         statuses = {method: call(client, method, url, extra) for method in METHODS}
         # Indistinguishable from an object that does not exist: same answers, never a success.

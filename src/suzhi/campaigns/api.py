@@ -216,7 +216,7 @@ def phase_end(request: HttpRequest, campaign_id: int, phase_key: str, payload: P
 
 @router.get("/{campaign_id}/activities/{activity_key}/can", response={200: DecisionOut, 403: ErrorOut, 404: ErrorOut},
             summary="May the caller do this action now?")
-def activity_can(request: HttpRequest, campaign_id: int, activity_key: str, action: str):
+def activity_can(request: HttpRequest, campaign_id: int, activity_key: str, action: str = ""):
     """Yes, or a reason code (not_open, not_started, closed, org_type, category, outside, unknown_action)
     and the sentence to show instead of the button."""
     user = current_user(request)
