@@ -3,17 +3,16 @@
 A kind's app does three things; this file shows each with a small 读书 (reading) kind:
 1. declares a settings schema (a `PlanModel`, so unknown keys are errors with their line in the plan file);
 2. registers a `KindManifest` with its actions (which a plan opens in phases) and metrics (which targets use)
-   from its `AppConfig.ready()` — here from the `reading_kind` fixture, so only tests see it;
+   from its `AppConfig.ready()` — here from the `reading_kind` fixture in conftest.py, so only tests see it;
 3. reports facts with `metric_record_put` inside its own service's transaction; the engine computes targets.
 """
 
 import datetime
 
-import pytest
 from django.db import transaction
 from pydantic import Field
 
-from suzhi.campaigns.kinds import Aggregate, KindManifest, Metric, register_kind, unregister_kind
+from suzhi.campaigns.kinds import Aggregate, KindManifest, Metric
 from suzhi.campaigns.plan.schema import PlanModel
 
 
@@ -32,6 +31,7 @@ READING = KindManifest(
         Metric("reading.pages", "阅读页数", Aggregate.SUM),
     ),
     settings_schema=ReadingSettings,
+    participant_actions=frozenset({"report"}),
 )
 
 
@@ -43,10 +43,3 @@ def reading_report(*, activity, person, day: datetime.date, pages: int, number: 
         for metric, quantity in (("reading.readers", 1), ("reading.reports", 1), ("reading.pages", pages)):
             metric_record_put(activity=activity, metric=metric, person=person, occurred_on=day,
                               quantity=quantity, source=f"report-{number}")
-
-
-@pytest.fixture
-def reading_kind():
-    register_kind(READING)
-    yield READING
-    unregister_kind("reading")

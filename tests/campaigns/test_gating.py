@@ -91,3 +91,9 @@ def test_outside_the_organisers_tree(tree, campaign):
     stranger = UserFactory(username="stranger", organisation=elsewhere)
     decision = can(stranger, "enroll", _activity(campaign, "lectures"), at=D(2024, 4, 12))
     assert decision.code == "outside" and tree.committee.name in decision.message
+
+
+def test_organiser_actions_are_not_limited_by_who_takes_part(tree, campaign):
+    suggestions = _activity(campaign, "suggestions")  # for enterprises (企事业单位) only
+    assert can(tree.town_a_admin, "review", suggestions, at=D(2024, 5, 1)).allowed  # a township reviews
+    assert can(tree.town_a_admin, "submit", suggestions, at=D(2024, 4, 12)).code == "org_type"

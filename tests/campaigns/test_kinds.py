@@ -11,7 +11,7 @@ from suzhi.campaigns.models import TargetValue
 from suzhi.campaigns.plan.check import check_plan_text
 from suzhi.campaigns.services.plans import plan_load
 from suzhi.campaigns.services.targets import targets_refresh
-from tests.campaigns.example_kind import reading_kind, reading_report  # noqa: F401 (fixture)
+from tests.campaigns.example_kind import reading_report
 from tests.campaigns.factories import plan_data
 from tests.people.factories import make_person
 

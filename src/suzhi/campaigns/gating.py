@@ -65,11 +65,12 @@ def can(user: Any, action: str, activity: Activity, at: datetime.date | None = N
                             % {"action": label, "date": _day(min(later))})
         return Decision(False, "closed", _("%(action)s closed on %(date)s.")
                         % {"action": label, "date": _day(max(end for _start, end in windows))})
-    return eligibility(user, activity)
+    return eligibility(user, activity, participant=action in manifest.participant_actions)
 
 
-def eligibility(user: Any, activity: Activity) -> Decision:
-    """Whether the user's organisation and person fall within who the activity is for."""
+def eligibility(user: Any, activity: Activity, *, participant: bool = True) -> Decision:
+    """Whether the user's organisation (and, for the actions people take part by, its type and the person's
+    categories) fall within who the activity is for."""
     if getattr(user, "is_superuser", False):
         return ALLOWED
     organisation = getattr(user, "organisation", None)
@@ -78,6 +79,8 @@ def eligibility(user: Any, activity: Activity) -> Decision:
         name = organiser.name if organiser is not None else ""
         return Decision(False, "outside", _("This activity is for %(org)s and the organisations below it.")
                         % {"org": name})
+    if not participant:
+        return ALLOWED
     if activity.org_types:
         org_type = DictItem.objects.filter(pk=organisation.org_type_id).values_list("code", flat=True).first()
         if org_type not in activity.org_types:

@@ -42,6 +42,10 @@ class KindManifest:
     metrics: tuple[Metric, ...] = ()
     settings_schema: type[BaseModel] = NoSettings
     description: str | Promise = ""
+    # The actions people take part by (报名, 签到, 答题, 提交): only these are limited to the activity's
+    # organisation types and person categories. The others (开班, 评审, 评分) are the organisers', governed by
+    # their permissions.
+    participant_actions: frozenset[str] = frozenset()
 
     def metric(self, code: str) -> Metric | None:
         return next((m for m in self.metrics if m.code == code), None)
@@ -51,6 +55,8 @@ _KINDS: dict[str, KindManifest] = {}
 
 
 def register_kind(manifest: KindManifest) -> None:
+    if not manifest.participant_actions <= set(manifest.actions):
+        raise ValueError(f"participant actions of {manifest.code!r} must be among its actions.")
     for metric in manifest.metrics:
         if not metric.code.startswith(f"{manifest.code}."):
             raise ValueError(f"metric {metric.code!r} must start with {manifest.code!r}.")

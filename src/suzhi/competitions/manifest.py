@@ -24,4 +24,5 @@ MANIFEST = KindManifest(
         Metric("competition.entries", _("Competition entries"), Aggregate.COUNT, _("entries")),
     ),
     settings_schema=CompetitionSettings,
+    participant_actions=frozenset({"register"}),
 )

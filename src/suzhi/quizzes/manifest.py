@@ -31,4 +31,5 @@ MANIFEST = KindManifest(
         Metric("quiz.attempts", _("Contest attempts"), Aggregate.COUNT, _("attempts")),
     ),
     settings_schema=QuizSettings,
+    participant_actions=frozenset({"attempt"}),
 )

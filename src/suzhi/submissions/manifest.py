@@ -27,4 +27,5 @@ MANIFEST = KindManifest(
         Metric("collection.adopted", _("Adopted submissions"), Aggregate.COUNT, _("items")),
     ),
     settings_schema=CollectionSettings,
+    participant_actions=frozenset({"submit"}),
 )

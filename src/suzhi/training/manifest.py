@@ -33,4 +33,5 @@ MANIFEST = KindManifest(
         Metric("training.hours", _("Credit hours"), Aggregate.SUM, _("hours")),
     ),
     settings_schema=TrainingSettings,
+    participant_actions=frozenset({"enroll", "check_in"}),
 )
