@@ -135,3 +135,12 @@ def test_refresh_button(tree, campaign, login_client):
     client = login_client(tree.town_a_admin)
     response = client.post(f"/campaigns/{campaign.pk}/targets/refresh/", {"org": str(tree.town_a.pk)})
     assert response.status_code == 302 and response["Location"].endswith(f"?org={tree.town_a.pk}")
+
+
+def test_document_downloads(tree, campaign, login_client):
+    client = login_client(tree.town_a_admin)
+    pdf = client.get(f"/campaigns/{campaign.pk}/document.pdf")
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf" and pdf.content[:4] == b"%PDF"
+    docx = client.get(f"/campaigns/{campaign.pk}/document.docx")
+    assert docx.status_code == 200 and docx["Content-Disposition"].startswith("attachment")
+    assert client.get(f"/campaigns/{campaign.pk}/document.exe").status_code == 404

@@ -2,6 +2,7 @@
 
 from django.core.management import call_command
 
+from suzhi.campaigns.models import Campaign
 from suzhi.core.demo import ACCOUNTS, DEMO_PASSWORD, TOWNS
 from suzhi.core.models import Notice, OperationLog, Organisation, RoleAssignment, User
 from suzhi.people.models import Person
@@ -14,6 +15,7 @@ def snapshot():
         sorted(RoleAssignment.objects.values_list("user__username", "role__code", "organisation__code")),
         sorted(Notice.objects.values_list("title", "status")),
         sorted(Person.objects.values_list("id_number", "name", "organisation__code", "phone")),
+        sorted(Campaign.objects.values_list("code", "title", "updated_at")),
         OperationLog.objects.count(),
     )
 
@@ -48,6 +50,9 @@ def test_demo_loads_dunhuang_and_twice_leaves_the_same_data(db, capsys):
     assert set(Person.objects.values_list("organisation__org_type__code", flat=True)) == {
         "enterprise", "training_station", "school"
     }
+    # The seed's plan runs as the demo campaign, its targets computed (zero until records arrive).
+    campaign = Campaign.objects.get(code="dunhuang-2024")
+    assert campaign.organiser == committee and campaign.activities.count() == 9 and campaign.targets.count() == 3
 
 
 def test_demo_logins_work(db, client):

@@ -9,7 +9,8 @@ class CampaignsConfig(AppConfig):
 
     def ready(self) -> None:
         from suzhi.campaigns.models import Campaign
-        from suzhi.core import navigation, oplog_actions, org_usage, permissions
+        from suzhi.campaigns.demo import load_campaigns_demo
+        from suzhi.core import demo, navigation, oplog_actions, org_usage, permissions
         from suzhi.core.navigation import NavItem
 
         group = _("Campaigns")
@@ -19,6 +20,7 @@ class CampaignsConfig(AppConfig):
         org_usage.register(
             "campaigns", _("campaigns"), lambda org_id: Campaign.objects.filter(organiser_id=org_id).count()
         )
+        demo.register_loader(load_campaigns_demo)
         navigation.register(NavItem("campaigns", _("Campaigns"), "campaigns:campaign_list", "campaign.view", 20))
         for code, label in (
             ("campaign.create", _("Create campaign")),

@@ -170,6 +170,8 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
 MEDIA_ROOT = DATA_DIR / "media"
+# The plan files `suzhi demo` loads (the seed's Dunhuang plan first).
+PLANS_DIR = Path(os.environ.get("SUZHI_PLANS_DIR") or PROJECT_DIR / "plans")
 MEDIA_URL = "/media/"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
