@@ -8,8 +8,8 @@ class CampaignsConfig(AppConfig):
     verbose_name = _("Campaigns")
 
     def ready(self) -> None:
-        from suzhi.campaigns.models import Campaign
         from suzhi.campaigns.demo import load_campaigns_demo
+        from suzhi.campaigns.models import Campaign
         from suzhi.core import demo, navigation, oplog_actions, org_usage, permissions
         from suzhi.core.navigation import NavItem
 
