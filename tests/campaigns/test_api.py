@@ -83,6 +83,8 @@ def test_dashboard_and_scope(tree, campaign, api_client):
     assert board["organisation"]["id"] == tree.committee.pk
     total = next(t for t in board["targets"] if t["key"] == "total")
     assert total["value"]["value"] == 2 and total["per_cent"] == pytest.approx(66.7)
+    coverage = next(t for t in board["targets"] if t["key"] == "coverage")
+    assert (coverage["children_met"], coverage["children_counted"]) == (0, 1)  # the federation: 0 of 2 reach 2
     town_b = api_client(tree.town_b_admin)
     own = town_b.get(f"/api/v1/campaigns/{campaign.pk}/dashboard").json()
     assert own["organisation"]["id"] == tree.town_b.pk

@@ -97,3 +97,12 @@ def test_organiser_actions_are_not_limited_by_who_takes_part(tree, campaign):
     suggestions = _activity(campaign, "suggestions")  # for enterprises (企事业单位) only
     assert can(tree.town_a_admin, "review", suggestions, at=D(2024, 5, 1)).allowed  # a township reviews
     assert can(tree.town_a_admin, "submit", suggestions, at=D(2024, 4, 12)).code == "org_type"
+
+
+def test_days_are_beijing_days(tree, campaign):
+    suggestions = _activity(campaign, "suggestions")
+    utc = datetime.UTC
+    # 20 April 15:59 UTC is 23:59 in Beijing, still the last day; 16:00 UTC is already 21 April there.
+    assert can(tree.unit_a_admin, "submit", suggestions, at=datetime.datetime(2024, 4, 20, 15, 59, tzinfo=utc))
+    late = can(tree.unit_a_admin, "submit", suggestions, at=datetime.datetime(2024, 4, 20, 16, 0, tzinfo=utc))
+    assert late.code == "closed"

@@ -124,6 +124,8 @@ class TargetValueOut(Schema):
     per_cent: float
     reached: bool
     value: CellOut
+    children_met: int
+    children_counted: int
 
 
 class ChildOut(Schema):
@@ -259,7 +261,7 @@ def dashboard(request: HttpRequest, campaign_id: int, org_id: int | None = None)
         "targets": [
             {"key": row.target.key, "title": row.target.title, "form": row.target.form,
              "threshold": row.target.threshold, "unit": row.unit, "per_cent": row.per_cent, "reached": row.reached,
-             "value": _cell(row.cell)}
+             "value": _cell(row.cell), "children_met": row.children_met, "children_counted": row.children_counted}
             for row in board.rows
         ],
         "children": [

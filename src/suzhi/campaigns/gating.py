@@ -45,14 +45,18 @@ def action_window(activity: Activity, action: str, phases: list[Phase]) -> list[
     return sorted((p.starts_on, p.effective_end) for p in phases if p.key in keys)
 
 
-def can(user: Any, action: str, activity: Activity, at: datetime.date | None = None,
+def can(user: Any, action: str, activity: Activity, at: datetime.date | datetime.datetime | None = None,
         phases: list[Phase] | None = None) -> Decision:
-    """May `user` do `action` on `activity` on the day `at` (today in Asia/Shanghai by default)?"""
+    """May `user` do `action` on `activity` on the day `at`? Phases are calendar days in the campaign's time
+    zone (Asia/Shanghai): a moment is first turned into that day, and the default is now."""
     manifest = kinds.kind(activity.kind)
     if manifest is None or action not in manifest.actions:
         return Decision(False, "unknown_action", _("This activity has no such action."))
     label = str(manifest.actions[action])
-    today = at or timezone.localdate()
+    if isinstance(at, datetime.datetime):
+        today = timezone.localdate(at)
+    else:
+        today = at or timezone.localdate()
     if phases is None:
         phases = list(Phase.objects.filter(campaign_id=activity.campaign_id))
     windows = action_window(activity, action, phases)

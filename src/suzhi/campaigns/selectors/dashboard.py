@@ -44,6 +44,9 @@ class TargetRow:
     target: Target
     cell: Cell
     unit: str
+    # coverage and percentage: how many of the organisations directly below (with people in scope) reach it
+    children_met: int = 0
+    children_counted: int = 0
 
     @property
     def per_cent(self) -> float:
@@ -101,6 +104,11 @@ def dashboard_get(*, user: Any, campaign: Campaign, org_id: Any = None) -> Dashb
     }
     rows = [TargetRow(t, Cell.of(stored.get((t.pk, focus.pk))), _unit(t)) for t in targets]
     child_rows = [(child, [Cell.of(stored.get((t.pk, child.pk))) for t in targets]) for child in children]
+    for index, row in enumerate(rows):
+        if row.target.form in ("coverage", "percentage"):
+            counted = [cells[index] for _child, cells in child_rows if cells[index].population]
+            row.children_counted = len(counted)
+            row.children_met = sum(1 for cell in counted if cell.value >= row.target.threshold)
     top = Organisation.objects.filter(path__startswith=campaign.organiser.path)
     ancestors = [focus.path[:end] for end in range(Organisation.steplen, len(focus.path) + 1, Organisation.steplen)]
     visible = scope.filter_queryset(top.filter(path__in=ancestors), user, VIEW, org_field="")
