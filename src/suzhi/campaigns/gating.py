@@ -53,10 +53,7 @@ def can(user: Any, action: str, activity: Activity, at: datetime.date | datetime
     if manifest is None or action not in manifest.actions:
         return Decision(False, "unknown_action", _("This activity has no such action."))
     label = str(manifest.actions[action])
-    if isinstance(at, datetime.datetime):
-        today = timezone.localdate(at)
-    else:
-        today = at or timezone.localdate()
+    today = timezone.localdate(at) if isinstance(at, datetime.datetime) else (at or timezone.localdate())
     if phases is None:
         phases = list(Phase.objects.filter(campaign_id=activity.campaign_id))
     windows = action_window(activity, action, phases)
