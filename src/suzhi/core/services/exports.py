@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
@@ -31,6 +32,7 @@ DEFAULT_PROGRESS_EVERY = 1000
 DEFAULT_KEEP_DAYS = 7
 # A job queued or running this long was lost with its process (the thread pool keeps nothing on restart).
 STALE_AFTER = datetime.timedelta(hours=6)
+_EXPIRE_KEY, _EXPIRE_EVERY = "suzhi:exports-expired", 3600
 
 
 @dataclasses.dataclass(frozen=True)
@@ -90,7 +92,8 @@ def export_start(*, actor: Any, kind: str, title: str, params: dict[str, Any], u
     more rows make a queued job run by the task backend, which the caller's page polls.
     """
     spec = export_kind(kind)
-    export_jobs_expire()
+    if cache.add(_EXPIRE_KEY, 1, timeout=_EXPIRE_EVERY):  # housekeeping at most once an hour
+        export_jobs_expire()
     organisation = spec.organisation(actor, params)  # validates an organisation filter (404 outside scope)
     if unmasked and not spec.may_unmask(actor, params):
         raise PermissionDenied(_("You may not export personal data in full for these organisations."))
