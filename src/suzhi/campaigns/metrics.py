@@ -61,7 +61,7 @@ def _attribute_q(rule: dict[str, Any], prefix: str, reference: datetime.date) ->
             except ValueError:  # 29 February
                 return reference.replace(year=reference.year - years, day=28)
 
-        n = int(value)
+        n = int(value or 0)
         at_least = {"ge": n, "gt": n + 1}
         below = {"lt": n, "le": n + 1}
         if op in at_least:

@@ -8,6 +8,13 @@ from pydantic import Field
 from suzhi.campaigns.kinds import Aggregate, KindManifest, Metric
 from suzhi.campaigns.plan.schema import PlanModel
 
+RankingKey = Literal["participation_rate", "average_score", "attempts_per_person"]
+
+
+def _default_ranking() -> list[RankingKey]:
+    # The order real contests rank units by: participation rate, then average score, then attempts per person.
+    return ["participation_rate", "average_score", "attempts_per_person"]
+
 
 class QuizSettings(PlanModel):
     time_limit_minutes: int = Field(30, gt=0, le=600)
@@ -16,9 +23,7 @@ class QuizSettings(PlanModel):
     counted_attempt: Literal["highest", "first", "last"] = "highest"
     multiple_choice_credit: Literal["all_or_nothing", "partial"] = "all_or_nothing"
     show_results: Literal["after_submit", "after_window"] = "after_submit"
-    unit_ranking: list[Literal["participation_rate", "average_score", "attempts_per_person"]] = Field(
-        default_factory=lambda: ["participation_rate", "average_score", "attempts_per_person"]
-    )
+    unit_ranking: list[RankingKey] = Field(default_factory=_default_ranking)
 
 
 MANIFEST = KindManifest(

@@ -8,10 +8,16 @@ from pydantic import Field
 from suzhi.campaigns.kinds import Aggregate, KindManifest, Metric
 from suzhi.campaigns.plan.schema import PlanModel
 
+TrainingForm = Literal["class", "lecture", "workshop", "remote"]
+
+
+def _default_forms() -> list[TrainingForm]:
+    return ["class", "lecture"]
+
 
 class TrainingSettings(PlanModel):
-    forms: list[Literal["class", "lecture", "workshop", "remote"]] = Field(
-        default_factory=lambda: ["class", "lecture"], description="培训班, 讲座, 研修, 远程 allowed for sessions."
+    forms: list[TrainingForm] = Field(
+        default_factory=_default_forms, description="培训班, 讲座, 研修, 远程 allowed for sessions."
     )
     default_hours: float = Field(2, gt=0, le=200, description="Credit hours (学时) of a session unless it says.")
     check_in_minutes: int = Field(30, ge=0, le=720, description="Check-in opens this long before a session starts.")

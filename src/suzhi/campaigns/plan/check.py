@@ -174,13 +174,13 @@ class _Checker:
             if metric is None:
                 self.add((*path, "metric"), _("Unknown metric “%(metric)s”.") % {"metric": target.metric})
             if target.activity:
-                activity = by_key.get(target.activity)
-                if activity is None:
+                source = by_key.get(target.activity)
+                if source is None:
                     self.add((*path, "activity"), _("Unknown activity “%(key)s”.") % {"key": target.activity})
-                elif not target.metric.startswith(f"{activity.kind}."):
+                elif not target.metric.startswith(f"{source.kind}."):
                     self.add((*path, "metric"), _("The activity “%(key)s” is of kind “%(kind)s”, which does not "
                                                   "provide “%(metric)s”.")
-                             % {"key": activity.key, "kind": activity.kind, "metric": target.metric})
+                             % {"key": source.key, "kind": source.kind, "metric": target.metric})
             if target.deadline not in phases:
                 self.add((*path, "deadline"), _("Unknown phase “%(key)s”.") % {"key": target.deadline})
             self.codes((*path, "per_org_types"), target.per_org_types, self.org_types, org_type_word)

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from suzhi.campaigns import kinds
 from suzhi.campaigns.forms import PhaseEndForm, PlanUploadForm
 from suzhi.campaigns.gating import action_window
-from suzhi.campaigns.plan.check import PlanInvalid, check_plan_text
+from suzhi.campaigns.plan.check import PlanError, PlanInvalid, check_plan_text
 from suzhi.campaigns.selectors.campaigns import (
     MANAGE,
     VIEW,
@@ -69,7 +69,7 @@ def campaign_detail(request: AuthedHttpRequest, campaign_id: int) -> HttpRespons
 def campaign_load(request: AuthedHttpRequest) -> HttpResponse:
     """Upload or paste a plan file: check it (errors with their lines) or load it."""
     form = PlanUploadForm(request.POST or None, request.FILES or None)
-    errors = []
+    errors: list[PlanError] = []
     checked = False
     if request.method == "POST" and form.is_valid():
         text = form.cleaned_data["text"]
