@@ -45,10 +45,10 @@ def action_window(activity: Activity, action: str, phases: list[Phase]) -> list[
     return sorted((p.starts_on, p.effective_end) for p in phases if p.key in keys)
 
 
-def can(user: Any, action: str, activity: Activity, at: datetime.date | datetime.datetime | None = None,
-        phases: list[Phase] | None = None) -> Decision:
-    """May `user` do `action` on `activity` on the day `at`? Phases are calendar days in the campaign's time
-    zone (Asia/Shanghai): a moment is first turned into that day, and the default is now."""
+def window(action: str, activity: Activity, at: datetime.date | datetime.datetime | None = None,
+           phases: list[Phase] | None = None) -> Decision:
+    """Whether the action is open on the day `at`, by the phases alone. Phases are calendar days in the
+    campaign's time zone (Asia/Shanghai): a moment is first turned into that day, and the default is now."""
     manifest = kinds.kind(activity.kind)
     if manifest is None or action not in manifest.actions:
         return Decision(False, "unknown_action", _("This activity has no such action."))
@@ -66,7 +66,18 @@ def can(user: Any, action: str, activity: Activity, at: datetime.date | datetime
                             % {"action": label, "date": _day(min(later))})
         return Decision(False, "closed", _("%(action)s closed on %(date)s.")
                         % {"action": label, "date": _day(max(end for _start, end in windows))})
-    return eligibility(user, activity, participant=action in manifest.participant_actions)
+    return ALLOWED
+
+
+def can(user: Any, action: str, activity: Activity, at: datetime.date | datetime.datetime | None = None,
+        phases: list[Phase] | None = None) -> Decision:
+    """May `user` do `action` on `activity` now (or on the day `at`)? The phases first, then who it is for."""
+    decision = window(action, activity, at, phases)
+    if not decision:
+        return decision
+    manifest = kinds.kind(activity.kind)
+    participant = manifest is not None and action in manifest.participant_actions
+    return eligibility(user, activity, participant=participant)
 
 
 def eligibility(user: Any, activity: Activity, *, participant: bool = True) -> Decision:
@@ -74,7 +85,14 @@ def eligibility(user: Any, activity: Activity, *, participant: bool = True) -> D
     categories) fall within who the activity is for."""
     if getattr(user, "is_superuser", False):
         return ALLOWED
-    organisation = getattr(user, "organisation", None)
+    person = getattr(user, "person", None) if participant else None
+    return person_eligibility(getattr(user, "organisation", None), person, activity, participant=participant)
+
+
+def person_eligibility(organisation: Any, person: Any, activity: Activity, *, participant: bool = True,
+                       categories: list[str] | None = None) -> Decision:
+    """The same rules for a person (or an organisation acting): inside the organiser's tree, and for
+    participants of the activity's organisation types and `categories` (default the activity's)."""
     organiser = activity.organiser if activity.organiser_id else None
     if organisation is None or (organiser is not None and not organisation.path.startswith(organiser.path)):
         name = organiser.name if organiser is not None else ""
@@ -87,10 +105,10 @@ def eligibility(user: Any, activity: Activity, *, participant: bool = True) -> D
         if org_type not in activity.org_types:
             return Decision(False, "org_type", _("This activity is only for %(types)s.")
                             % {"types": _labels("org_type", activity.org_types)})
-    if activity.person_categories:
-        person = getattr(user, "person", None)
-        categories = set(person.categories.values_list("code", flat=True)) if person is not None else set()
-        if not categories & set(activity.person_categories):
+    wanted = activity.person_categories if categories is None else categories
+    if wanted:
+        held = set(person.categories.values_list("code", flat=True)) if person is not None else set()
+        if not held & set(wanted):
             return Decision(False, "category", _("This activity is only for %(categories)s.")
-                            % {"categories": _labels("person_category", activity.person_categories)})
+                            % {"categories": _labels("person_category", wanted)})
     return ALLOWED
