@@ -9,6 +9,25 @@ class TrainingConfig(AppConfig):
 
     def ready(self) -> None:
         from suzhi.campaigns.kinds import register_kind
+        from suzhi.core import oplog_actions, permissions
         from suzhi.training.manifest import MANIFEST
 
         register_kind(MANIFEST)
+        group = _("Training")
+        permissions.register("training.view", _("View training sessions, enrolments and attendance"), group)
+        permissions.register("training.manage", _("Open sessions, enrol people, record attendance and hours"),
+                             group)
+        for code, label in (
+            ("training.session_create", _("Open training session")),
+            ("training.session_update", _("Edit training session")),
+            ("training.session_cancel", _("Cancel training session")),
+            ("training.code_reset", _("Replace check-in code")),
+            ("training.enrol", _("Enrol in training")),
+            ("training.enrol_bulk", _("Enrol people in training")),
+            ("training.enrol_cancel", _("Withdraw from training")),
+            ("training.check_in", _("Check in to training")),
+            ("training.attendance_add", _("Record attendance")),
+            ("training.attendance_change", _("Change credited hours")),
+            ("training.attendance_remove", _("Remove attendance")),
+        ):
+            oplog_actions.register(code, label)
