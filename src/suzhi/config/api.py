@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from ninja import NinjaAPI
 
 from suzhi.campaigns.api import router as campaigns_router
+from suzhi.training.api import router as training_router
 from suzhi.core.api import auth, dicts, logs, notices, orgs, roles, users
 from suzhi.core.api.base import BearerTokenAuth, SessionAuth, install_error_handlers
 from suzhi.people.api import exports as people_exports
@@ -31,3 +32,4 @@ api.add_router("/people/imports", people_imports.router)
 api.add_router("/people/exports", people_exports.router)
 api.add_router("/people", persons.router)
 api.add_router("/campaigns", campaigns_router)
+api.add_router("/training", training_router)

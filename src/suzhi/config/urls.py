@@ -8,5 +8,6 @@ urlpatterns = [
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("people/", include("suzhi.people.urls")),
     path("campaigns/", include("suzhi.campaigns.urls")),
+    path("training/", include("suzhi.training.urls")),
     path("", include("suzhi.core.urls")),
 ]
