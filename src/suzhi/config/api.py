@@ -4,12 +4,12 @@ from django.utils.translation import gettext_lazy as _
 from ninja import NinjaAPI
 
 from suzhi.campaigns.api import router as campaigns_router
-from suzhi.training.api import router as training_router
 from suzhi.core.api import auth, dicts, logs, notices, orgs, roles, users
 from suzhi.core.api.base import BearerTokenAuth, SessionAuth, install_error_handlers
 from suzhi.people.api import exports as people_exports
 from suzhi.people.api import imports as people_imports
 from suzhi.people.api import persons
+from suzhi.training.api import router as training_router
 
 api = NinjaAPI(
     title="Suzhi API",
