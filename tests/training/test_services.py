@@ -195,3 +195,16 @@ def test_cancel_only_without_attendance(tree, campaign):
         fresh = make_session(tree.town_a_admin, campaign, tree.unit_a, title="取消的")
     assert sessions.session_cancel(actor=tree.town_a_admin, session_id=fresh.pk).is_cancelled
     assert timezone.now() > fresh.starts_at - datetime.timedelta(hours=1)
+
+
+def test_recording_a_past_session_skips_booking_rules(tree, campaign):
+    session = make_session(tree.town_a_admin, campaign, tree.unit_a, capacity=1, starts_in_minutes=-300, minutes=60)
+    a, b = make_person("甲", tree.unit_a), make_person("乙", tree.unit_a)
+    refused = enrolments.enrol_people(actor=tree.town_a_admin, session_id=session.pk, person_ids=[a.pk])
+    assert refused.enrolled == [] and "结束" in refused.refused[0][1] or "over" in refused.refused[0][1]
+    recorded = enrolments.enrol_people(actor=tree.town_a_admin, session_id=session.pk, person_ids=[a.pk, b.pk],
+                                       recording=True)
+    assert recorded.enrolled == [a, b]  # over, and beyond the capacity: what happened is recorded
+    future = make_session(tree.town_a_admin, campaign, tree.unit_a, starts_in_minutes=60)
+    with pytest.raises(ValidationFailed):
+        enrolments.enrol_people(actor=tree.town_a_admin, session_id=future.pk, person_ids=[a.pk], recording=True)

@@ -25,22 +25,25 @@ class EnrolResult:
     refused: list[tuple[Person, str]] = dataclasses.field(default_factory=list)
 
 
-def _refusal(session: TrainingSession, person: Person, taken: int) -> str | None:
-    """Why `person` cannot be enrolled in `session` (None: they can)."""
+def _refusal(session: TrainingSession, person: Person, taken: int, *, recording: bool = False) -> str | None:
+    """Why `person` cannot be enrolled in `session` (None: they can). `recording`: the organiser records who
+    came to a session that has started (a paper sign-in sheet, a remote platform's list), so the enrolment
+    window and the capacity, which are about booking places ahead, do not apply."""
     if session.is_cancelled:
         return _("The session is cancelled.")
-    if session.ends_at < timezone.now():
+    if not recording and session.ends_at < timezone.now():
         return _("The session is over.")
     if not person.is_active:
         return _("%(name)s has left the roster.") % {"name": person.name}
-    decision = window("enroll", session.activity, at=timezone.now())
-    if not decision:
-        return decision.message
+    if not recording:
+        decision = window("enroll", session.activity, at=timezone.now())
+        if not decision:
+            return decision.message
     decision = person_eligibility(person.organisation, person, session.activity,
                                   categories=session.person_categories or None)
     if not decision:
         return decision.message
-    if session.capacity is not None and taken >= session.capacity:
+    if not recording and session.capacity is not None and taken >= session.capacity:
         return _("The session is full (%(n)d places).") % {"n": session.capacity}
     return None
 
@@ -78,10 +81,13 @@ def enrol_self(*, actor: User, session_id: Any) -> Enrolment:
 
 @transaction.atomic
 def enrol_people(*, actor: User, session_id: Any, person_ids: list[Any],
-                 source: str = Enrolment.Source.UNIT) -> EnrolResult:
-    """A unit enrols people from its roster: each is enrolled or refused with a reason; the others go on."""
+                 source: str = Enrolment.Source.UNIT, recording: bool = False) -> EnrolResult:
+    """A unit enrols people from its roster: each is enrolled or refused with a reason; the others go on.
+    `recording=True` records who attended a session that has started (see `_refusal`)."""
     ensure_perm(actor, MANAGE)
     session = _locked(session_id)
+    if recording and session.starts_at > timezone.now():
+        raise ValidationFailed(_("Attendance can be recorded once the session has started."), code="too_early")
     people = scope.filter_queryset(Person.objects.select_related("organisation"), actor, "person.view")
     wanted = list(people.filter(pk__in=[p for p in person_ids if str(p).isdigit()]))
     if len(wanted) != len(set(person_ids)):
@@ -94,7 +100,7 @@ def enrol_people(*, actor: User, session_id: Any, person_ids: list[Any],
         if person.pk in already:
             result.refused.append((person, _("Already enrolled.")))
             continue
-        reason = _refusal(session, person, taken)
+        reason = _refusal(session, person, taken, recording=recording)
         if reason:
             result.refused.append((person, reason))
             continue
