@@ -17,6 +17,7 @@ from suzhi.core.services import notices as notice_services
 from tests.campaigns.factories import plan_yaml
 from tests.core.factories import grant
 from tests.people.factories import make_person
+from tests.training.factories import make_session, training_campaign
 
 # Global objects (roles, dictionaries, parameters) are not organisation-scoped: only holders of
 # role.manage / dict.manage reach them, which a town admin is not (tested in their own modules).
@@ -47,6 +48,7 @@ def town_a_objects(tree):
         token, _key = auth_services.api_token_create(user=tree.town_a_admin, name="七里镇脚本")
     # 七里镇's own campaign: a town above or beside it (沙州镇) does not take part in it.
     campaign = plan_load(actor=tree.committee_admin, text=plan_yaml(organiser="DH-QLZ", code="qlz-2024"))
+    session = make_session(tree.town_a_admin, training_campaign(tree), tree.unit_a)
     return {
         "org_id": tree.unit_a.pk,
         "user_id": tree.unit_a_admin.pk,
@@ -57,10 +59,12 @@ def town_a_objects(tree):
         "person_id": make_person("张三", tree.unit_a).pk,
         "job_id": ExportJob.objects.create(user=tree.town_a_admin, kind="people", title="七里镇名册").pk,
         "campaign_id": campaign.pk,
+        "session_id": session.pk,
         # Keys inside the campaign and a document format: not objects of their own.
         "phase_key": "launch",
         "activity_key": "lectures",
         "fmt": "docx",
+        "year": 2024,
     }
 
 
