@@ -14,6 +14,7 @@ from suzhi.campaigns.services.plans import plan_load
 from suzhi.core.models import ExportJob, Notice, OperationLog, RoleAssignment, User
 from suzhi.core.services import auth as auth_services
 from suzhi.core.services import notices as notice_services
+from suzhi.training.codes import check_in_token
 from tests.campaigns.factories import plan_yaml
 from tests.core.factories import grant
 from tests.people.factories import make_person
@@ -65,6 +66,7 @@ def town_a_objects(tree):
         "activity_key": "lectures",
         "fmt": "docx",
         "year": 2024,
+        "token": check_in_token(session),
     }
 
 

@@ -13,6 +13,10 @@ class TrainingConfig(AppConfig):
         from suzhi.training.manifest import MANIFEST
 
         register_kind(MANIFEST)
+        from suzhi.training.views import organiser, participant
+
+        organiser.register_navigation()
+        participant.register_navigation()
         group = _("Training")
         permissions.register("training.view", _("View training sessions, enrolments and attendance"), group)
         permissions.register("training.manage", _("Open sessions, enrol people, record attendance and hours"),

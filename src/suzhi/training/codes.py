@@ -38,6 +38,6 @@ def read_token(session: TrainingSession, token: str) -> None:
 
 def qr_svg(url: str) -> str:
     """The QR code of `url` as inline SVG (drawn here: nothing is fetched)."""
-    out = io.StringIO()
+    out = io.BytesIO()
     segno.make(url, error="m").save(out, kind="svg", scale=6, border=2, xmldecl=False, svgns=True)
-    return out.getvalue()
+    return out.getvalue().decode()
