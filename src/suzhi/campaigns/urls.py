@@ -1,5 +1,5 @@
-from suzhi.campaigns.views import campaigns, dashboard
+from suzhi.campaigns.views import campaigns, dashboard, editor
 
 app_name = "campaigns"
 
-urlpatterns = [*campaigns.urlpatterns, *dashboard.urlpatterns]
+urlpatterns = [*campaigns.urlpatterns, *editor.urlpatterns, *dashboard.urlpatterns]
