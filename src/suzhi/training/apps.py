@@ -17,6 +17,10 @@ class TrainingConfig(AppConfig):
 
         organiser.register_navigation()
         participant.register_navigation()
+        from suzhi.core import demo
+        from suzhi.training.demo import load_training_demo
+
+        demo.register_loader(load_training_demo)
         group = _("Training")
         permissions.register("training.view", _("View training sessions, enrolments and attendance"), group)
         permissions.register("training.manage", _("Open sessions, enrol people, record attendance and hours"),
@@ -33,5 +37,6 @@ class TrainingConfig(AppConfig):
             ("training.attendance_add", _("Record attendance")),
             ("training.attendance_change", _("Change credited hours")),
             ("training.attendance_remove", _("Remove attendance")),
+            ("training.certificate_issue", _("Issue certificate of hours")),
         ):
             oplog_actions.register(code, label)

@@ -1,5 +1,136 @@
-"""Placeholder until the pages land in this session; urlpatterns is filled by the module's author."""
+"""Personal training records (个人培训档案): a person's sessions and hours for administrators, the certificate of
+hours (学时证明) as a PDF for administrators and the participant, and the public page that verifies one."""
 
-from django.urls import URLPattern
+from typing import Any
+from urllib.parse import quote
 
-urlpatterns: list[URLPattern] = []
+import segno
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.urls import path, reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from suzhi.core.errors import NotFound
+from suzhi.core.request_context import client_ip
+from suzhi.core.web import AuthedHttpRequest, require_perm
+from suzhi.people.selectors.persons import person_for_user, person_get, shown_id_number
+from suzhi.training.models import HoursCertificate, TrainingSession
+from suzhi.training.selectors.sessions import VIEW
+from suzhi.training.services.certificates import (
+    certificate_content,
+    certificate_issue,
+    certificate_verify,
+    format_code,
+    issued_on,
+    mask_name,
+    training_record,
+)
+
+CERTIFICATE_TEMPLATE = "training/records/certificate.html"
+# The public page answers anyone; a client that asks more often than a person checking papers would is slowed.
+VERIFY_LIMIT, VERIFY_WINDOW = 60, 600
+
+
+@require_GET
+@require_perm(VIEW)
+def person_record(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
+    person = person_get(user=request.user, person_id=person_id)
+    record = training_record(person=person)
+    forms = [key for key, _label in TrainingSession.Form.choices if any(t.key == key for t in record.forms)]
+    labels = dict(TrainingSession.Form.choices)
+    years = [{"tally": t, "cells": [t.forms.get(form) for form in forms]} for t in record.years]
+    return render(request, "training/records/person.html", {
+        "person": person,
+        "id_shown": shown_id_number(person, full=False),
+        "record": record,
+        "form_columns": [labels[form] for form in forms],
+        "years": years,
+    })
+
+
+def render_certificate_pdf(request: HttpRequest, certificate: HoursCertificate) -> bytes:
+    # Imported here: WeasyPrint loads Pango and its fonts, which only this path needs.
+    from weasyprint import HTML
+    from weasyprint.urls import URLFetcher
+
+    verify_url = request.build_absolute_uri(reverse("training:certificate_verify", args=[certificate.code]))
+    # An <img> with a data: URI is what the PDF renderer takes without fetching (codes.qr_svg gives inline SVG).
+    qr = segno.make(verify_url, error="m").svg_data_uri(scale=6, border=2)
+    html = render_to_string(CERTIFICATE_TEMPLATE, {
+        "certificate": certificate,
+        "person": certificate.person,
+        "id_shown": shown_id_number(certificate.person, full=False),
+        "rows": certificate_content(certificate=certificate),
+        "code_shown": format_code(certificate.code),
+        "verify_url": verify_url,
+        "qr_data_uri": qr,
+        "issued_on": issued_on(certificate),
+    }, request=request)
+    # Everything is inline; refusing every scheme but data: keeps the renderer off the network.
+    return HTML(string=html, url_fetcher=URLFetcher(allowed_protocols={"data"})).write_pdf()
+
+
+def _pdf_response(request: HttpRequest, certificate: HoursCertificate) -> HttpResponse:
+    response = HttpResponse(render_certificate_pdf(request, certificate), content_type="application/pdf")
+    filename = f"学时证明-{certificate.person.name}-{certificate.year}.pdf"
+    response["Content-Disposition"] = f"inline; filename*=UTF-8''{quote(filename)}"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_GET
+@require_perm(VIEW)
+def person_certificate(request: AuthedHttpRequest, person_id: int, year: int) -> HttpResponse:
+    certificate = certificate_issue(actor=request.user, person_id=person_id, year=year)
+    return _pdf_response(request, certificate)
+
+
+@require_GET
+@login_required
+def my_certificate(request: AuthedHttpRequest, year: int) -> HttpResponse:
+    person = person_for_user(request.user)
+    if person is None:
+        raise NotFound()
+    certificate = certificate_issue(actor=request.user, person_id=person.pk, year=year)
+    return _pdf_response(request, certificate)
+
+
+def _throttled(request: HttpRequest) -> bool:
+    key = f"training.verify:{client_ip(request) or '-'}"
+    if cache.add(key, 1, VERIFY_WINDOW):
+        return False
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, VERIFY_WINDOW)
+        return False
+    return count > VERIFY_LIMIT
+
+
+@require_GET
+@never_cache
+def certificate_verify_page(request: HttpRequest, code: str) -> HttpResponse:
+    """Public (no login): whether the certificate was issued, with the masked name and the hours only."""
+    if _throttled(request):
+        return render(request, "training/records/verify.html", {"throttled": True}, status=429)
+    result = certificate_verify(code=code)
+    context: dict[str, Any] = {"result": result, "code_shown": format_code(code.upper()[:24])}
+    if result.certificate is not None:
+        certificate = result.certificate
+        context.update(
+            masked_name=mask_name(certificate.person.name), issued_on=issued_on(certificate),
+            code_shown=format_code(certificate.code),
+        )
+    return render(request, "training/records/verify.html", context, status=200 if result.valid else 404)
+
+
+urlpatterns = [
+    path("people/<int:person_id>/record/", person_record, name="person_record"),
+    path("people/<int:person_id>/certificate/<int:year>.pdf", person_certificate, name="person_certificate"),
+    path("my/certificate/<int:year>.pdf", my_certificate, name="my_certificate"),
+    path("verify/<str:code>/", certificate_verify_page, name="certificate_verify"),
+]

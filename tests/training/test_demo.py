@@ -1,0 +1,56 @@
+"""The demo's training records: realistic sessions in the Dunhuang campaign's phases, loaded once, and the
+campaign's targets moving because of them."""
+
+import pytest
+from django.core.management import call_command
+
+from suzhi.campaigns.models import Campaign, MetricRecord, TargetValue
+from suzhi.core import demo
+from suzhi.core.models import OperationLog
+from suzhi.training.demo import load_training_demo
+from suzhi.training.models import Attendance, Enrolment, TrainingSession
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_loader_is_registered():
+    assert load_training_demo in demo._LOADERS
+
+
+def counts():
+    return (
+        sorted(TrainingSession.objects.values_list("activity__key", "organiser__code", "title", "starts_at", "hours")),
+        Enrolment.objects.count(),
+        sorted(Attendance.objects.values_list("session__title", "person__id_number", "hours")),
+        MetricRecord.objects.filter(metric__startswith="training.").count(),
+        OperationLog.objects.count(),
+    )
+
+
+def test_demo_training_twice_gives_the_same_records_and_moves_the_targets():
+    call_command("demo")
+    first = counts()
+    call_command("demo")
+    assert counts() == first
+
+    campaign = Campaign.objects.get(code="dunhuang-2024")
+    sessions = TrainingSession.objects.filter(activity__campaign=campaign)
+    skills = sessions.filter(activity__key="skills-training")
+    assert 18 <= skills.count() <= 27  # 2–3 classes at each of the 9 towns' stations
+    assert set(skills.values_list("organiser__org_type__code", flat=True)) == {"training_station"}
+    assert set(skills.values_list("form", flat=True)) <= {"class", "workshop"}
+    assert all(4 <= s.hours <= 8 and s.capacity == 40 for s in skills)
+    lectures = sessions.filter(activity__key="lectures")
+    assert set(lectures.values_list("organiser__code", "form", "hours")) == {("DH-ZGH", "lecture", 2)}
+    # Phases are in 2024: every session starts inside launch/rollout.
+    assert all(s.starts_at.year == 2024 and 4 <= s.starts_at.month <= 5 for s in sessions)
+    attended = Attendance.objects.filter(session__activity__campaign=campaign)
+    partial = [a for a in attended.select_related("session") if a.hours < a.session.hours]
+    assert partial, "some people left early"
+    assert Enrolment.objects.count() > attended.count(), "some people did not turn up"
+
+    values = {v.target.key: v.value for v in TargetValue.objects.filter(
+        target__campaign=campaign, organisation=campaign.organiser).select_related("target")}
+    assert values["city-10000"] > 0 and values["every-worker-trained"] > 0
+    station_values = TargetValue.objects.filter(target__key="stations-300", organisation__code="DH-QLZ-01")
+    assert station_values.get().value > 0
