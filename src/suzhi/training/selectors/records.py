@@ -10,12 +10,11 @@ from decimal import Decimal
 from django.db.models import Count, QuerySet, Sum
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
-from suzhi.campaigns.gating import Decision, person_eligibility, window
 from suzhi.campaigns.models import Phase
 from suzhi.people.models import Person
 from suzhi.training.models import Attendance, Enrolment, TrainingSession
+from suzhi.training.rules import EligibilityCache, enrolment_refusal
 from suzhi.training.selectors.sessions import sessions_open_to
 
 RECENT_PAST = 10
@@ -73,37 +72,14 @@ def sessions_to_enrol(*, person: Person) -> list[OpenSession]:
         .exclude(pk__in=Enrolment.objects.filter(person=person).values("session_id"))[:OPEN_LIMIT]
     )
     phases = _phases(sessions)
-    eligible: dict[tuple[int, tuple[str, ...]], Decision] = {}
+    cache: EligibilityCache = {}
     rows = []
     for session in sessions:
-        rows.append(OpenSession(session=session, refusal=_refusal(session, person, now, phases, eligible)))
+        taken = getattr(session, "enrolled", 0)  # annotated by sessions_open_to
+        refusal = enrolment_refusal(session, person, taken, now=now, cache=cache,
+                                    phases=phases.get(session.activity.campaign_id, []))
+        rows.append(OpenSession(session=session, refusal=refusal))
     return rows
-
-
-def _refusal(session: TrainingSession, person: Person, now: datetime.datetime, phases: dict[int, list[Phase]],
-             eligible: dict[tuple[int, tuple[str, ...]], Decision]) -> str | None:
-    # Same order and sentences as services.enrolments._refusal, so the page says what enrolling would say.
-    if session.is_cancelled:
-        return _("The session is cancelled.")
-    if session.ends_at < now:
-        return _("The session is over.")
-    if not person.is_active:
-        return _("%(name)s has left the roster.") % {"name": person.name}
-    decision = window("enroll", session.activity, at=now, phases=phases.get(session.activity.campaign_id, []))
-    if not decision:
-        return decision.message
-    key = (session.activity_id, tuple(session.person_categories or ()))
-    if key not in eligible:
-        eligible[key] = person_eligibility(person.organisation, person, session.activity,
-                                           categories=session.person_categories or None)
-    if not eligible[key]:
-        return eligible[key].message
-    enrolled = getattr(session, "enrolled", None)
-    if enrolled is None:
-        enrolled = session.enrolments.count()
-    if session.capacity is not None and enrolled >= session.capacity:
-        return _("The session is full (%(n)d places).") % {"n": session.capacity}
-    return None
 
 
 def my_attendances(*, person: Person) -> QuerySet[Attendance]:

@@ -8,7 +8,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from suzhi.campaigns.gating import person_eligibility, window
 from suzhi.core import oplog, scope
 from suzhi.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from suzhi.core.models import User
@@ -16,6 +15,7 @@ from suzhi.core.web import ensure_perm
 from suzhi.people.models import Person
 from suzhi.people.selectors.persons import person_for_user
 from suzhi.training.models import Enrolment, TrainingSession
+from suzhi.training.rules import enrolment_refusal
 from suzhi.training.selectors.sessions import MANAGE, ancestor_paths
 
 
@@ -23,29 +23,6 @@ from suzhi.training.selectors.sessions import MANAGE, ancestor_paths
 class EnrolResult:
     enrolled: list[Person] = dataclasses.field(default_factory=list)
     refused: list[tuple[Person, str]] = dataclasses.field(default_factory=list)
-
-
-def _refusal(session: TrainingSession, person: Person, taken: int, *, recording: bool = False) -> str | None:
-    """Why `person` cannot be enrolled in `session` (None: they can). `recording`: the organiser records who
-    came to a session that has started (a paper sign-in sheet, a remote platform's list), so the enrolment
-    window and the capacity, which are about booking places ahead, do not apply."""
-    if session.is_cancelled:
-        return _("The session is cancelled.")
-    if not recording and session.ends_at < timezone.now():
-        return _("The session is over.")
-    if not person.is_active:
-        return _("%(name)s has left the roster.") % {"name": person.name}
-    if not recording:
-        decision = window("enroll", session.activity, at=timezone.now())
-        if not decision:
-            return decision.message
-    decision = person_eligibility(person.organisation, person, session.activity,
-                                  categories=session.person_categories or None)
-    if not decision:
-        return decision.message
-    if not recording and session.capacity is not None and taken >= session.capacity:
-        return _("The session is full (%(n)d places).") % {"n": session.capacity}
-    return None
 
 
 def _locked(session_id: Any) -> TrainingSession:
@@ -69,7 +46,7 @@ def enrol_self(*, actor: User, session_id: Any) -> Enrolment:
     session = _locked(session_id)
     if Enrolment.objects.filter(session=session, person=person).exists():
         raise Conflict(_("You are already enrolled."), code="already_enrolled")
-    reason = _refusal(session, person, session.enrolments.count())
+    reason = enrolment_refusal(session, person, session.enrolments.count(), now=timezone.now())
     if reason:
         raise ValidationFailed(reason, code="not_eligible")
     enrolment = Enrolment.objects.create(session=session, person=person, source=Enrolment.Source.SELF,
@@ -92,6 +69,7 @@ def enrol_people(*, actor: User, session_id: Any, person_ids: list[Any],
     wanted = list(people.filter(pk__in=[p for p in person_ids if str(p).isdigit()]))
     if len(wanted) != len(set(person_ids)):
         raise NotFound()
+    now = timezone.now()
     already = set(Enrolment.objects.filter(session=session, person__in=wanted).values_list("person_id", flat=True))
     taken = session.enrolments.count()
     result = EnrolResult()
@@ -100,7 +78,7 @@ def enrol_people(*, actor: User, session_id: Any, person_ids: list[Any],
         if person.pk in already:
             result.refused.append((person, _("Already enrolled.")))
             continue
-        reason = _refusal(session, person, taken, recording=recording)
+        reason = enrolment_refusal(session, person, taken, now=now, recording=recording)
         if reason:
             result.refused.append((person, reason))
             continue
