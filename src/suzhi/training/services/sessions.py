@@ -98,6 +98,7 @@ def session_create(
     credit = _hours(hours, errors)
     categories = list(person_categories or [])
     errors.raise_if_any()
+    assert organisation is not None and credit is not None
     decision = can(actor, "create_session", activity, at=starts_at)
     if not decision:
         raise ValidationFailed(decision.message, code=decision.code,
@@ -118,7 +119,7 @@ def session_update(*, actor: User, session_id: Any, **changes: Any) -> TrainingS
     ensure_perm(actor, MANAGE)
     session = access_session_for_update(user=actor, session_id=session_id)
     before = oplog.snapshot(session, LOGGED)
-    data = {"title": session.title, "form": session.form, "organiser_id": session.organiser_id,
+    data: dict[str, Any] = {"title": session.title, "form": session.form, "organiser_id": session.organiser_id,
             "starts_at": session.starts_at, "ends_at": session.ends_at, "capacity": session.capacity}
     data.update({k: v for k, v in changes.items() if k in data})
     errors = _Errors()
