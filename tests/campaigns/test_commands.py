@@ -56,7 +56,7 @@ def test_schema_is_json_schema(capsys):
     assert code == 0 and schema["title"] == "Plan" and "phases" in schema["properties"]
 
 
-def test_the_dunhuang_plan_renders_to_docx_and_pdf_with_chinese(tree, tmp_path, capsys):
+def test_the_dunhuang_plan_renders_to_docx_and_pdf_with_chinese(db, tmp_path, capsys):
     from suzhi.core.demo import load_demo
 
     load_demo()

@@ -121,7 +121,8 @@ class MetricRecord(models.Model):
     source = models.CharField(max_length=100)
 
     class Meta:
-        indexes = [models.Index(fields=["campaign", "metric", "organisation"], name="metric_record_org")]
+        indexes = [models.Index(fields=["campaign", "metric", "organisation", "person", "activity"],
+                                name="metric_record_org_person")]
         constraints = [models.UniqueConstraint(fields=["metric", "source"], name="metric_record_source")]
 
     def __str__(self) -> str:
