@@ -9,9 +9,8 @@ from django.utils import timezone
 
 from suzhi.training.codes import check_in_token
 from suzhi.training.models import Attendance, Enrolment, TrainingSession
-from tests.core.factories import UserFactory, grant
 from tests.people.factories import make_person
-from tests.training.factories import make_session, training_campaign
+from tests.training.factories import make_participant, make_session, training_campaign
 
 pytestmark = pytest.mark.django_db
 
@@ -22,14 +21,6 @@ BASE = "/api/v1/training"
 def campaign(tree):
     return training_campaign(tree)
 
-
-def _participant(tree, name="王五", org=None):
-    person = make_person(name, org or tree.unit_a)
-    user = UserFactory(username=f"p{person.pk}", organisation=person.organisation)
-    grant(user, "participant", person.organisation)
-    person.user = user
-    person.save(update_fields=["user"])
-    return person, user
 
 
 def _json(client, method, url, body=None):
@@ -103,7 +94,7 @@ def test_enrol_people_mark_and_list_attendance(tree, campaign, api_client):
 
 def test_self_enrolment_and_check_in(tree, campaign, api_client):
     session = make_session(tree.town_a_admin, campaign, tree.unit_a)
-    person, user = _participant(tree)
+    person, user = make_participant(tree)
     client = api_client(user)
     url = f"{BASE}/{session.pk}/enrolment"
     assert _json(client, "get", url) == (200, {"session_id": session.pk, "enrolled": False, "attended": False,
@@ -125,7 +116,7 @@ def test_self_enrolment_and_check_in(tree, campaign, api_client):
 
 def test_self_withdraw(tree, campaign, api_client):
     session = make_session(tree.town_a_admin, campaign, tree.unit_a, starts_in_minutes=60)
-    _person, user = _participant(tree)
+    _person, user = make_participant(tree)
     client = api_client(user)
     url = f"{BASE}/{session.pk}/enrolment"
     assert _json(client, "post", url)[0] == 201
@@ -135,7 +126,7 @@ def test_self_withdraw(tree, campaign, api_client):
 
 def test_another_towns_session_is_404(tree, campaign, api_client):
     session = make_session(tree.town_a_admin, campaign, tree.unit_a)
-    _person, user_b = _participant(tree, "沙州人", tree.unit_b)
+    _person, user_b = make_participant(tree, "沙州人", tree.unit_b)
     for actor in (tree.town_b_admin, user_b):
         client = api_client(actor)
         for method, suffix, body in (

@@ -13,9 +13,8 @@ from suzhi.training.codes import check_in_path, read_token
 from suzhi.training.models import Attendance, Enrolment, TrainingSession
 from suzhi.training.selectors.records import my_hours
 from suzhi.training.services import enrolments
-from tests.core.factories import UserFactory, grant
 from tests.people.factories import make_person
-from tests.training.factories import make_session, training_campaign
+from tests.training.factories import make_participant, make_session, training_campaign
 
 pytestmark = pytest.mark.django_db
 
@@ -26,14 +25,6 @@ MY = "/training/my/"
 def campaign(tree):
     return training_campaign(tree)
 
-
-def _participant(tree, name="王五", org=None, categories=("in_post",)):
-    person = make_person(name, org or tree.unit_a, categories=categories)
-    user = UserFactory(username=f"p{person.pk}", organisation=person.organisation)
-    grant(user, "participant", person.organisation)
-    person.user = user
-    person.save(update_fields=["user"])
-    return person, user
 
 
 def _zh(message):
@@ -53,7 +44,7 @@ def _service_refusal(user, session):
 
 
 def test_my_page_lists_enrolled_and_open_sessions_with_reasons(tree, campaign, login_client):
-    worker, user = _participant(tree)
+    worker, user = make_participant(tree)
     enrolled = make_session(tree.town_a_admin, campaign, tree.unit_a, title="已报名的讲座", place="三楼会议室",
                             starts_in_minutes=60 * 24)
     Enrolment.objects.create(session=enrolled, person=worker, source="self")
@@ -90,7 +81,7 @@ def test_my_page_without_a_roster_record(tree, login_client):
 
 
 def test_enrol_and_withdraw_through_the_page(tree, campaign, login_client):
-    worker, user = _participant(tree)
+    worker, user = make_participant(tree)
     session = make_session(tree.town_a_admin, campaign, tree.unit_a, starts_in_minutes=60)
     client = login_client(user)
     response = client.post(MY, {"action": "enrol", "session": session.pk})
@@ -118,7 +109,7 @@ def test_enrol_and_withdraw_through_the_page(tree, campaign, login_client):
 
 
 def test_withdraw_after_attending_is_refused(tree, campaign, login_client):
-    worker, user = _participant(tree)
+    worker, user = make_participant(tree)
     session = make_session(tree.town_a_admin, campaign, tree.unit_a)
     Enrolment.objects.create(session=session, person=worker, source="self")
     client = login_client(user)
@@ -131,7 +122,7 @@ def test_withdraw_after_attending_is_refused(tree, campaign, login_client):
 
 
 def test_check_in_link_get_post_twice_forged_expired_not_enrolled(tree, campaign, login_client, client):
-    worker, user = _participant(tree)
+    worker, user = make_participant(tree)
     session = make_session(tree.town_a_admin, campaign, tree.unit_a, hours="2")
     Enrolment.objects.create(session=session, person=worker, source="self")
     link = check_in_path(session)
@@ -204,7 +195,7 @@ def test_check_in_without_a_roster_record(tree, campaign, login_client):
 
 
 def test_my_hours_per_year_and_form(tree, campaign, login_client):
-    worker, user = _participant(tree)
+    worker, user = make_participant(tree)
     lecture = make_session(tree.town_a_admin, campaign, tree.unit_a, hours="2")
     course = make_session(tree.town_a_admin, campaign, tree.unit_a, hours="1.5", form="remote")
     last_year = make_session(tree.town_a_admin, campaign, tree.unit_a, hours="3")
@@ -236,7 +227,7 @@ def test_my_hours_per_year_and_form(tree, campaign, login_client):
 
 
 def test_qr_page_for_the_organiser_and_scope(tree, campaign, login_client):
-    worker, user = _participant(tree)
+    worker, user = make_participant(tree)
     session = make_session(tree.town_a_admin, campaign, tree.unit_a)
     Enrolment.objects.create(session=session, person=worker, source="self")
     url = f"/training/sessions/{session.pk}/qr/"
@@ -269,7 +260,7 @@ def test_qr_page_for_the_organiser_and_scope(tree, campaign, login_client):
 
 
 def test_my_page_queries_do_not_grow_with_sessions(tree, campaign, login_client):
-    worker, user = _participant(tree)
+    worker, user = make_participant(tree)
 
     def add(count):
         for index in range(count):

@@ -16,7 +16,7 @@ from suzhi.training.models import Attendance, Enrolment
 from suzhi.training.services import attendance as attendance_services
 from suzhi.training.services import enrolments, sessions
 from tests.people.factories import make_person
-from tests.training.factories import make_session, training_campaign
+from tests.training.factories import make_participant, make_session, training_campaign
 
 pytestmark = pytest.mark.django_db
 
@@ -25,16 +25,6 @@ pytestmark = pytest.mark.django_db
 def campaign(tree):
     return training_campaign(tree)
 
-
-def _participant(tree, name="王五", org=None, categories=("in_post",)):
-    person = make_person(name, org or tree.unit_a, categories=categories)
-    from tests.core.factories import UserFactory, grant
-
-    user = UserFactory(username=f"p{person.pk}", organisation=person.organisation)
-    grant(user, "participant", person.organisation)
-    person.user = user
-    person.save(update_fields=["user"])
-    return person, user
 
 
 def test_session_create_checks_form_hours_times_and_scope(tree, campaign):
@@ -57,9 +47,9 @@ def test_session_outside_the_phases_is_refused(tree, campaign):
 
 def test_enrol_self_capacity_and_categories(tree, campaign):
     session = make_session(tree.town_a_admin, campaign, tree.unit_a, capacity=1, person_categories=["in_post"])
-    worker, worker_user = _participant(tree)
-    teacher, teacher_user = _participant(tree, "李四", categories=("teacher",))
-    other, other_user = _participant(tree, "赵六")
+    worker, worker_user = make_participant(tree)
+    teacher, teacher_user = make_participant(tree, "李四", categories=("teacher",))
+    other, other_user = make_participant(tree, "赵六")
     with pytest.raises(ValidationFailed) as caught:
         enrolments.enrol_self(actor=teacher_user, session_id=session.pk)
     assert "在岗职工" in caught.value.message
@@ -91,8 +81,8 @@ def test_enrol_people_in_bulk_with_reasons(tree, campaign):
 
 def test_qr_check_in_valid_forged_replaced_duplicate_not_enrolled(tree, campaign):
     session = make_session(tree.town_a_admin, campaign, tree.unit_a)
-    worker, user = _participant(tree)
-    stranger, stranger_user = _participant(tree, "路人")
+    worker, user = make_participant(tree)
+    stranger, stranger_user = make_participant(tree, "路人")
     enrolments.enrol_self(actor=user, session_id=session.pk)
     token = check_in_token(session)
     with pytest.raises(ValidationFailed) as caught:
@@ -120,7 +110,7 @@ def test_qr_check_in_valid_forged_replaced_duplicate_not_enrolled(tree, campaign
 def test_check_in_window(tree, campaign):
     early = make_session(tree.town_a_admin, campaign, tree.unit_a, starts_in_minutes=45)
     late = make_session(tree.town_a_admin, campaign, tree.unit_a, starts_in_minutes=-200, minutes=60)
-    worker, user = _participant(tree)
+    worker, user = make_participant(tree)
     Enrolment.objects.create(session=early, person=worker, source="self")
     Enrolment.objects.create(session=late, person=worker, source="self")
     with pytest.raises(ValidationFailed) as caught:

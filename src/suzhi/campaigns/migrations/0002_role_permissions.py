@@ -2,6 +2,8 @@
 
 from django.db import migrations
 
+from suzhi.core.migration_ops import add_role_permissions
+
 ROLE_CODES = {
     "system_admin": ["campaign.view", "campaign.manage"],
     "committee_admin": ["campaign.view", "campaign.manage"],
@@ -10,13 +12,7 @@ ROLE_CODES = {
 }
 
 
-def forwards(apps, schema_editor):
-    Role = apps.get_model("core", "Role")
-    for role_code, codes in ROLE_CODES.items():
-        role = Role.objects.filter(code=role_code).first()
-        if role is not None:
-            role.permissions = sorted(set(role.permissions or []) | set(codes))
-            role.save(update_fields=["permissions"])
+forwards = add_role_permissions(ROLE_CODES)
 
 
 class Migration(migrations.Migration):
