@@ -414,3 +414,48 @@ def test_queries_do_not_grow_with_rows(tree, django_assert_num_queries, existing
         batches.append(len(writes))
     assert lookups[0] == lookups[1]
     assert batches[1] <= batches[0] + 200 // 40
+
+
+def test_short_csv_rows_blank_rows_and_absent_columns(tree):
+    """Rows shorter than the header read as blank cells; a row blank in every known column is skipped
+    even with text in an unknown one; a column the file lacks is never a blank value."""
+    first, second = resident_id(male=True), resident_id(male=False)
+    data = (f"姓名,身份证号,单位编码,性别,备注\n"
+            f"张三,{first},DH-QLZ-001\n"
+            f" , ,\u3000,,只有备注\n"
+            f"李四,{second},DH-QLZ-001,男,x\n"
+            f"王五,123\n").encode()
+    result = run(tree.town_a_admin, data=data, filename="名册.csv", skip_invalid=True)
+    assert result.total_rows == 3 and result.created == 1
+    assert [(e["row"], e["column"]) for e in result.errors] == [(4, "性别"), (5, "身份证号"), (5, "单位编码")]
+    assert result.error_rows[0][0] == ["李四", second, "DH-QLZ-001", "男", "x"]
+    assert result.error_rows[1][0] == ["王五", "123", "", "", ""]
+    person = Person.objects.get(id_number=first)
+    assert (person.gender, person.phone, person.post, person.categories.count()) == ("M", "", "", 0)
+
+
+def test_repeated_values_are_checked_on_every_row(tree):
+    """Cells of the same text share their checking, and each row still gets its own messages."""
+    rows = [HEADER + ["学历"]]
+    for i in range(4):
+        rows.append([f"人{i}", resident_id(), "13800138000", "DH-QLZ-001", "教师、没有这类", "博士后"])
+    rows.append(["人4", resident_id(), "13800138000", "DH-QLZ-001", "教师", ""])
+    result = run(tree.town_a_admin, rows, skip_invalid=True)
+    assert columns_of(result) == {n: ["学历", "人员类别"] for n in range(2, 6)}
+    assert [e["message"].count("没有这类") for e in result.errors[1::2]] == [1, 1, 1, 1]
+    assert result.created == 1 and Person.objects.get(name="人4").categories.get().code == "teacher"
+
+
+def test_new_people_and_their_categories_get_their_own_keys(tree):
+    """Primary keys are taken before the INSERT: after deletions they never reuse a number."""
+    person = on_record("旧人", tree.unit_a)
+    old_pk = person.pk
+    person.delete()
+    numbers = [resident_id() for _ in range(3)]
+    result = run(tree.town_a_admin, [HEADER] + [[f"新{i}", n, "", "DH-QLZ-001", "教师、农民工"]
+                                                for i, n in enumerate(numbers)])
+    assert result.created == 3
+    people = list(Person.objects.filter(id_number__in=numbers).order_by("pk"))
+    assert [p.name for p in people] == ["新0", "新1", "新2"] and people[0].pk > old_pk
+    assert all(sorted(p.categories.values_list("code", flat=True)) == ["migrant", "teacher"] for p in people)
+    assert make_person("后来", tree.unit_a).pk > people[-1].pk

@@ -146,3 +146,50 @@ def test_fast_check_agrees_with_stdnum(birth, region, sequence, last):
     except InvalidValue:
         ours = False
     assert ours == ric.is_valid(number)
+
+
+def _clean_text_by_the_rule(value):
+    """clean_text as first written: NFKC, runs of whitespace to one space, trimmed."""
+    import re
+    import unicodedata
+
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", str(value))).strip()
+
+
+@given(st.text() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.none())
+def test_clean_text_is_the_regex_rule(value):
+    assert v.clean_text(value) == _clean_text_by_the_rule(value)
+
+
+@given(st.text(alphabet="0123456789０１２３xX \u3000") | st.from_regex(r"\A\d{18}\Z"))
+def test_clean_id_number_fast_path_agrees_with_the_full_one(text):
+    expected = _clean_text_by_the_rule(text).replace(" ", "").upper()
+    if v._SCIENTIFIC.match(expected):
+        return
+    assert v.clean_id_number(text) == expected
+
+
+@given(st.from_regex(r"\A[0-9１]{11}\Z") | st.sampled_from(["13800138000", "12800138000", "+8613800138000",
+                                                            "138 0013 8000", "1380013800", "١٣٨٠٠١٣٨٠٠٠"]))
+def test_clean_phone_fast_path_agrees_with_the_rule(text):
+    import re
+
+    clean = _clean_text_by_the_rule(text)
+    digits = re.sub(r"[\s\-()（）]", "", clean)
+    digits = digits[3:] if digits.startswith("+86") else digits
+    if re.match(r"^1[3-9]\d{9}$", digits):
+        assert v.clean_phone(text) == digits
+    else:
+        with pytest.raises(InvalidValue):
+            v.clean_phone(text)
+
+
+def test_check_resident_id_takes_today_from_the_caller():
+    number = valid_id("11010120200101001")
+    assert check_resident_id(number, today=datetime.date(2020, 1, 1)).birth_date == datetime.date(2020, 1, 1)
+    with pytest.raises(InvalidValue, match="future"):
+        check_resident_id(number, today=datetime.date(2019, 12, 31))

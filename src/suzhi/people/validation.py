@@ -16,7 +16,6 @@ from stdnum.cn import ric
 from stdnum.exceptions import InvalidComponent, ValidationError
 
 EXCEL_EPOCH = datetime.date(1899, 12, 30)
-_SPACES = re.compile(r"\s+")
 _MOBILE = re.compile(r"^1[3-9]\d{9}$")
 _SCIENTIFIC = re.compile(r"^\d(\.\d+)?[eE]\+?\d+$")
 
@@ -25,18 +24,25 @@ class InvalidValue(ValueError):
     """A value that cannot be accepted; the message says why in words a clerk understands."""
 
 
+_normalize = unicodedata.normalize
+
+
 def to_halfwidth(text: str) -> str:
     """Full-width digits, letters and punctuation (ＡＢＣ１２３) to their ordinary forms."""
-    return unicodedata.normalize("NFKC", text)
+    return _normalize("NFKC", text)
 
 
 def clean_text(value: Any) -> str:
     """Trimmed text with runs of spaces (including full-width ones) collapsed."""
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return _SPACES.sub(" ", to_halfwidth(str(value))).strip()
+    if value.__class__ is not str:
+        if value is None:
+            return ""
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        value = str(value)
+    # split() breaks on exactly the characters the regex \s matches (str.isspace), so joining the parts
+    # is the same as collapsing runs and trimming, in one C call; this runs once per imported cell.
+    return " ".join(_normalize("NFKC", value).split())
 
 
 def clean_name(value: Any) -> str:
@@ -63,6 +69,8 @@ def clean_id_number(value: Any) -> str:
                   "format the column as text and type it again.")
             )
         value = int(value)
+    if value.__class__ is str and value.isdigit() and value.isascii():
+        return value  # already clean, as nearly every cell of a roster is
     text = clean_text(value).replace(" ", "")
     if _SCIENTIFIC.match(text):
         raise InvalidValue(
@@ -86,10 +94,17 @@ def _region_valid(region: str, year: int) -> bool:
     return True
 
 
-def check_resident_id(number: str) -> ResidentId:
+@functools.lru_cache(maxsize=65536)
+def _id_birth_date(digits: str) -> datetime.date:
+    """The YYYYMMDD of an ID number as a date, cached: a roster's people were born on a few thousand days."""
+    return datetime.date(int(digits[:4]), int(digits[4:6]), int(digits[6:]))
+
+
+def check_resident_id(number: str, *, today: datetime.date | None = None) -> ResidentId:
     """GB 11643 checks (python-stdnum cn.ric): length, format, check digit, birth date and a region
     code that existed in the birth year. The same checks as `ric.validate`, in an order that costs
-    little per row and says precisely what is wrong."""
+    little per row and says precisely what is wrong. An import checking many numbers passes `today`
+    once rather than reading the clock for each."""
     if len(number) != 18:
         raise InvalidValue(_("A resident ID number has 18 characters; this one has %(n)d.") % {"n": len(number)})
     if not _RESIDENT_FORMAT.match(number):
@@ -97,10 +112,10 @@ def check_resident_id(number: str) -> ResidentId:
     if number[-1] != ric.calc_check_digit(number):
         raise InvalidValue(_("The check digit is wrong; please check the number."))
     try:
-        birth = datetime.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+        birth = _id_birth_date(number[6:14])
     except ValueError as exc:
         raise InvalidValue(_("The date of birth in the ID number does not exist.")) from exc
-    if birth > datetime.date.today():
+    if birth > (today or datetime.date.today()):
         raise InvalidValue(_("The date of birth in the ID number is in the future."))
     if not _region_valid(number[:6], birth.year):
         raise InvalidValue(
@@ -120,6 +135,9 @@ def dunhuang_region(birth: datetime.date) -> str:
 
 def clean_phone(value: Any) -> str:
     """A mainland mobile number: 11 digits from 13x to 19x; +86, spaces and dashes removed."""
+    if (value.__class__ is str and len(value) == 11 and value.isdigit() and value.isascii()
+            and value[0] == "1" and value[1] in "3456789"):
+        return value  # already clean, as nearly every cell of a roster is
     text = clean_text(value)
     if not text:
         return ""
