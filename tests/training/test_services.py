@@ -198,3 +198,37 @@ def test_recording_a_past_session_skips_booking_rules(tree, campaign):
     future = make_session(tree.town_a_admin, campaign, tree.unit_a, starts_in_minutes=60)
     with pytest.raises(ValidationFailed):
         enrolments.enrol_people(actor=tree.town_a_admin, session_id=future.pk, person_ids=[a.pk], recording=True)
+
+
+def test_hours_per_person(tree, campaign):
+    """人均学时: the hours of the people trained divided by them, at each level from the two sums."""
+    import yaml
+
+    from suzhi.campaigns.metrics import compute_target, org_nodes
+    from suzhi.campaigns.plan.check import check_plan_text
+
+    session_a = make_session(tree.town_a_admin, campaign, tree.unit_a, hours="4")
+    session_b = make_session(tree.town_b_admin, campaign, tree.unit_b, hours="2")
+    a1, a2 = make_person("甲", tree.unit_a), make_person("乙", tree.unit_a)
+    b1 = make_person("丙", tree.unit_b)
+    enrolments.enrol_people(actor=tree.town_a_admin, session_id=session_a.pk, person_ids=[a1.pk, a2.pk])
+    enrolments.enrol_people(actor=tree.town_b_admin, session_id=session_b.pk, person_ids=[b1.pk])
+    attendance_services.attendance_mark(actor=tree.town_a_admin, session_id=session_a.pk,
+                                        marks={a1.pk: None, a2.pk: "1"})
+    attendance_services.attendance_mark(actor=tree.town_b_admin, session_id=session_b.pk, marks={b1.pk: None})
+    target = campaign.targets.select_related("deadline").get(key="hours")
+    target.metric = "training.hours_per_person"
+    values = compute_target(target, org_nodes(campaign), tree.committee.path)
+    assert values[tree.unit_a.pk].value("total") == 2.5  # (4 + 1) / 2
+    assert values[tree.unit_b.pk].value("total") == 2
+    assert values[tree.committee.pk].value("total") == round(7 / 3, 2)  # not the mean of 2.5 and 2
+    # Kinds write the source metric only, and a per-person metric is no coverage.
+    with pytest.raises(ValidationFailed), transaction.atomic():
+        from suzhi.campaigns.services.targets import metric_record_put
+
+        metric_record_put(activity=session_a.activity, metric="training.hours_per_person", person=a1,
+                          occurred_on=timezone.localdate(), source="x")
+    data = yaml.safe_load(campaign.source)
+    data["targets"][1]["metric"] = "training.hours_per_person"
+    _plan, errors = check_plan_text(yaml.safe_dump(data, allow_unicode=True))
+    assert [e.path for e in errors] == ["targets[1].form"]

@@ -20,6 +20,7 @@ class Aggregate(enum.StrEnum):
     PEOPLE = "people"  # distinct persons (人数)
     COUNT = "count"  # records (人次, 件数)
     SUM = "sum"  # the sum of the records' quantities (学时, 分数)
+    PER_PERSON = "per_person"  # the sum of the quantities per person who has any (人均学时)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -28,6 +29,12 @@ class Metric:
     label: str | Promise
     aggregate: Aggregate
     unit: str | Promise = ""
+    # A metric derived from another's records (人均学时 from 学时): kinds write records of the source only.
+    source: str = ""
+
+    @property
+    def records_metric(self) -> str:
+        return self.source or self.code
 
 
 class NoSettings(BaseModel):

@@ -29,10 +29,13 @@ class OrgValue:
     population: int = 0  # people in scope (coverage, percentage)
     measured: int = 0  # per_org: organisations measured here and below
     met: int = 0  # per_org: of which reaching the threshold
+    per_person: bool = False  # a per-person metric: numerator / population, the people with records
 
     def value(self, form: str) -> float:
         if form in ("coverage", "percentage"):
             return round(100.0 * self.numerator / self.population, 2) if self.population else 0.0
+        if self.per_person:
+            return round(self.numerator / self.population, 2) if self.population else 0.0
         return self.numerator
 
 
@@ -100,7 +103,9 @@ def person_q(filter_: dict[str, Any], prefix: str, reference: datetime.date) -> 
 
 def _target_records(target: Target) -> QuerySet[MetricRecord]:
     """The target's records before any condition on the person."""
-    records = MetricRecord.objects.filter(campaign_id=target.campaign_id, metric=target.metric)
+    definition = kinds.metric(target.metric)
+    code = definition.records_metric if definition else target.metric
+    records = MetricRecord.objects.filter(campaign_id=target.campaign_id, metric=code)
     if target.activity_id:
         records = records.filter(activity_id=target.activity_id)
     org_types = (target.filter or {}).get("org_types") or []
@@ -149,6 +154,12 @@ def own_values(target: Target, organiser_path: str) -> dict[int, OrgValue]:
         reached = population_for(target, organiser_path).filter(pk__in=per_person)
         rows: Iterable[tuple[int, Any]] = reached.values("organisation_id").annotate(n=Count("id")).values_list(
             "organisation_id", "n")
+    elif aggregate == Aggregate.PER_PERSON:
+        grouped = records_for(target).values("organisation_id").annotate(
+            total=Sum("quantity"), people=Count("person_id", distinct=True))
+        for org_id, total, people in grouped.values_list("organisation_id", "total", "people"):
+            values[org_id] = OrgValue(numerator=float(total or 0), population=int(people), per_person=True)
+        return values
     else:
         rows = records_for(target).values("organisation_id").annotate(n=_aggregate(aggregate)).values_list(
             "organisation_id", "n")
@@ -177,12 +188,13 @@ def roll_up(target: Target, nodes: list[OrgNode], own: dict[int, OrgValue]) -> d
             item = total[ancestor]
             item.numerator += value.numerator
             item.population += value.population
+            item.per_person = value.per_person
     if target.form == "per_org":
         measured_types = set(target.per_org_types or [])
         for node in nodes:
             if node.org_type not in measured_types:
                 continue
-            reached = total[node.id].numerator >= target.threshold if node.id in total else False
+            reached = total[node.id].value(target.form) >= target.threshold if node.id in total else False
             for end in range(STEP, len(node.path) + 1, STEP):
                 ancestor = by_path.get(node.path[:end])
                 if ancestor is not None:

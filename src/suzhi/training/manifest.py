@@ -37,6 +37,8 @@ MANIFEST = KindManifest(
         Metric("training.people", _("People trained"), Aggregate.PEOPLE, _("people")),
         Metric("training.participations", _("Training participations"), Aggregate.COUNT, _("person-times")),
         Metric("training.hours", _("Credit hours"), Aggregate.SUM, _("hours")),
+        Metric("training.hours_per_person", _("Credit hours per person trained"), Aggregate.PER_PERSON, _("hours"),
+               source="training.hours"),
     ),
     settings_schema=TrainingSettings,
     participant_actions=frozenset({"enroll", "check_in"}),

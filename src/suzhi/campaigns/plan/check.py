@@ -173,6 +173,9 @@ class _Checker:
             metric = kinds.metric(target.metric)
             if metric is None:
                 self.add((*path, "metric"), _("Unknown metric “%(metric)s”.") % {"metric": target.metric})
+            elif metric.aggregate == kinds.Aggregate.PER_PERSON and target.form in ("coverage", "percentage"):
+                self.add((*path, "form"), _("“%(metric)s” is an average per person: use it in a total or per_org "
+                                            "target.") % {"metric": target.metric})
             if target.activity:
                 source = by_key.get(target.activity)
                 if source is None:

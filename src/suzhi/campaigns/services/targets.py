@@ -87,7 +87,7 @@ def metric_record_put(*, activity: Activity, metric: str, person: Any, source: s
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("metric records are written inside the kind's service transaction")
     definition = kinds.metric(metric)
-    if definition is None or not metric.startswith(f"{activity.kind}."):
+    if definition is None or definition.source or not metric.startswith(f"{activity.kind}."):
         raise ValidationFailed(_("The activity “%(activity)s” does not provide the metric “%(metric)s”.")
                                % {"activity": activity.title, "metric": metric})
     record, _created = MetricRecord.objects.update_or_create(

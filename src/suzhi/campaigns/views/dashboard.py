@@ -6,6 +6,8 @@ from django.shortcuts import render
 from django.urls import path
 from django.utils.translation import gettext as _
 
+from suzhi.campaigns import kinds
+from suzhi.campaigns.kinds import Aggregate
 from suzhi.campaigns.selectors.campaigns import VIEW, campaign_get
 from suzhi.campaigns.selectors.dashboard import dashboard_get, progress_over_time
 from suzhi.core.web import AuthedHttpRequest, require_perm, xlsx_download
@@ -30,7 +32,8 @@ def dashboard(request: AuthedHttpRequest, campaign_id: int) -> HttpResponse:
     board = dashboard_get(user=request.user, campaign=campaign, org_id=request.GET.get("org"))
     charts = []
     for row in board.rows:
-        if row.target.form in ("total", "per_org"):
+        metric = kinds.metric(row.target.metric)
+        if row.target.form in ("total", "per_org") and not (metric and metric.aggregate == Aggregate.PER_PERSON):
             series = progress_over_time(target=row.target, focus=board.focus)
             charts.append({"target": row.target, "points": _polyline(series), "series": series[-1:] or None,
                            "first": series[0][0] if series else None})
