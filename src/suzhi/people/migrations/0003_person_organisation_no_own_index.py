@@ -15,6 +15,9 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='person',
             name='organisation',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='persons', to='core.organisation', verbose_name='organisation'),
+            field=models.ForeignKey(
+                db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='persons',
+                to='core.organisation', verbose_name='organisation',
+            ),
         ),
     ]
