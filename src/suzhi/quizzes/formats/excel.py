@@ -1,0 +1,277 @@
+"""The common Chinese question template (题型, 题干, 选项A…选项H, 答案, 解析, 分类, 难度): import, template and export.
+
+The template's headers and type names are written in Chinese whatever the interface language: this is the layout
+clerks already use with other quiz tools, and the parser reads both Chinese and English headers anyway.
+Fill-in answers are written as "alt1/alt2；blank2", so an accepted answer containing "/", "；", ";" or "|" does
+not survive an export; any_order, case_sensitive, tags, name, option feedback and unequal option weights (GIFT's
+%50%) are not carried by the template: the correct options of an imported question share its marks equally.
+"""
+
+import csv
+import io
+import re
+import unicodedata
+from collections.abc import Callable
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from suzhi.core.errors import DomainError
+from suzhi.core.excel import cell_text, read_rows
+from suzhi.quizzes.formats.base import ParsedQuestion, ParseError, ParseResult, QuestionType
+from suzhi.quizzes.formats.text import (
+    LETTERS,
+    check_answer,
+    parse_difficulty,
+    parse_letters,
+    parse_type,
+    preview,
+)
+
+__all__ = ["MAX_ROWS", "parse_question_sheet", "question_sheet_template", "questions_to_sheet"]
+
+MAX_ROWS = 5000
+HEADER_SEARCH_ROWS = 10
+
+TYPE_LABELS = {
+    QuestionType.SINGLE: "单选题",
+    QuestionType.MULTIPLE: "多选题",
+    QuestionType.TRUE_FALSE: "判断题",
+    QuestionType.FILL_IN: "填空题",
+    QuestionType.SHORT_ANSWER: "简答题",
+}
+OPTION_HEADERS = [f"选项{letter}" for letter in LETTERS]
+HEADERS = ["题型", "题干", *OPTION_HEADERS, "答案", "解析", "分类", "难度"]
+
+_VARIANTS: dict[str, tuple[str, ...]] = {
+    "type": ("题型", "题目类型", "试题类型", "类型", "type", "questiontype"),
+    "stem": ("题干", "题目", "试题", "题目内容", "试题内容", "题干内容", "问题", "stem", "question"),
+    "answer": ("答案", "正确答案", "参考答案", "标准答案", "answer", "correctanswer"),
+    "explanation": ("解析", "试题解析", "答案解析", "题目解析", "explanation", "analysis"),
+    "category": ("分类", "试题分类", "题目分类", "类别", "知识点", "category"),
+    "difficulty": ("难度", "难易程度", "难易度", "试题难度", "difficulty"),
+}
+_DEFAULT_TITLES = {key: variants[0] for key, variants in _VARIANTS.items()} | {
+    f"option{i}": header for i, header in enumerate(OPTION_HEADERS)
+}
+_HEADER_KEYS = {variant: key for key, variants in _VARIANTS.items() for variant in variants}
+for _i, _letter in enumerate(LETTERS):
+    for _variant in (f"选项{_letter}", f"选项{_i + 1}", _letter, f"option{_letter}", f"option{_i + 1}"):
+        _HEADER_KEYS[_variant.lower()] = f"option{_i}"
+
+
+def _header_key(value: Any) -> str | None:
+    text = unicodedata.normalize("NFKC", cell_text(value))
+    # "*题干", "题型（必填）", "选项 A" are all seen in templates from other tools.
+    text = re.sub(r"[(（\[【].*?[)）\]】]", "", text)
+    text = re.sub(r"[\s*:：]+", "", text).lower()
+    return _HEADER_KEYS.get(text)
+
+
+def _find_header(rows: list[list[Any]]) -> tuple[int, dict[str, int], dict[str, str]] | None:
+    for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        columns: dict[str, int] = {}
+        titles: dict[str, str] = {}
+        for col, value in enumerate(row):
+            key = _header_key(value)
+            if key and key not in columns:
+                columns[key] = col
+                titles[key] = cell_text(value)
+        if "stem" in columns:
+            return index, columns, titles
+    return None
+
+
+def parse_question_sheet(data: bytes, filename: str) -> ParseResult:
+    """Questions from a spreadsheet in the Chinese template; one error per faulty cell, naming row and column."""
+    result = ParseResult()
+    try:
+        rows = read_rows(data, filename)
+    except DomainError as exc:
+        result.errors.append(ParseError(line=0, question="", message=str(exc.message)))
+        return result
+    except csv.Error:  # a CSV with a damaged quote or a field over the csv module's size limit
+        result.errors.append(ParseError(line=0, question="", message=_(
+            "“%(name)s” could not be read as a spreadsheet; it may be damaged."
+        ) % {"name": filename}))
+        return result
+    found = _find_header(rows)
+    if found is None:
+        result.errors.append(ParseError(line=0, question="", message=_(
+            "No header row was found: one of the first 10 rows must have a “题干” (question stem) column."
+        )))
+        return result
+    header_index, columns, titles = found
+
+    def cell(row: list[Any], key: str) -> str:
+        col = columns.get(key)
+        return cell_text(row[col]) if col is not None and col < len(row) else ""
+
+    data_rows = [
+        (header_index + 2 + offset, row)
+        for offset, row in enumerate(rows[header_index + 1 :])
+        if any(cell_text(value) for value in row)
+    ]
+    if len(data_rows) > MAX_ROWS:
+        result.errors.append(ParseError(line=0, question="", message=_(
+            "The file has %(count)s question rows; at most %(limit)s can be imported at once. Split the file."
+        ) % {"count": len(data_rows), "limit": MAX_ROWS}))
+        return result
+    option_keys = [f"option{i}" for i in range(len(LETTERS)) if f"option{i}" in columns]
+    for line, row in data_rows:
+        _parse_row(row, line, cell, titles, option_keys, result)
+    if not result.questions and not result.errors:
+        result.errors.append(ParseError(line=0, question="", message=_("No questions were found.")))
+    return result
+
+
+def _parse_row(
+    row: list[Any],
+    line: int,
+    cell: Callable[[list[Any], str], str],
+    titles: dict[str, str],
+    option_keys: list[str],
+    result: ParseResult,
+) -> None:
+    stem = cell(row, "stem")
+    label = preview(stem)
+    errors: list[tuple[str, str]] = []
+
+    def error(key: str, message: str) -> None:
+        errors.append((titles.get(key) or _DEFAULT_TITLES.get(key, ""), message))
+
+    if not stem:
+        error("stem", _("The question stem is missing."))
+    texts = [cell(row, key) for key in option_keys]
+    while texts and not texts[-1]:
+        texts.pop()
+    gap = next((i for i, text in enumerate(texts) if not text), None)
+    type_text = cell(row, "type")
+    answer = cell(row, "answer")
+    qtype = parse_type(type_text) if type_text else _infer(texts, answer)
+    if qtype is None:
+        if type_text:
+            error("type", _("The question type “%(value)s” is not known; use 单选, 多选, 判断, 填空 or 简答.") % {
+                "value": type_text
+            })
+        else:
+            error("answer", _("The answer is empty."))
+    understood, difficulty = parse_difficulty(cell(row, "difficulty"))
+    if not understood:
+        error("difficulty", _("The difficulty “%(value)s” is not understood; use 1–5 or 易, 较易, 中, 较难, 难.") % {
+            "value": cell(row, "difficulty")
+        })
+    fields: dict[str, object] = {}
+    if qtype is not None:
+        choice = qtype in (QuestionType.SINGLE, QuestionType.MULTIPLE)
+        if choice and gap is not None:
+            error(option_keys[gap], _("Option %(letter)s is empty, but a later option is filled.") % {
+                "letter": LETTERS[int(option_keys[gap][6:])]
+            })
+        else:
+            fields, message, kind = check_answer(qtype, answer, texts if choice else [])
+            if message:
+                error("option0" if kind == "options" else "answer", message)
+    if errors:
+        for column, message in errors:
+            result.errors.append(ParseError(line=line, question=label, message=message, column=column))
+        return
+    assert qtype is not None
+    result.questions.append(ParsedQuestion(
+        type=qtype,
+        stem=stem,
+        explanation=cell(row, "explanation"),
+        category=cell(row, "category"),
+        difficulty=difficulty,
+        source_line=line,
+        **fields,  # type: ignore[arg-type]
+    ))
+
+
+def _infer(texts: list[str], answer: str) -> QuestionType | None:
+    """An empty 题型 cell: options make it a choice (one letter single, more multiple), else fill-in."""
+    if not answer:
+        return None
+    if texts:
+        letters = parse_letters(answer)
+        return QuestionType.MULTIPLE if letters and len(letters) > 1 else QuestionType.SINGLE
+    return QuestionType.FILL_IN
+
+
+def _answer_text(question: ParsedQuestion) -> str:
+    if question.type in (QuestionType.SINGLE, QuestionType.MULTIPLE):
+        return "".join(LETTERS[i] for i, option in enumerate(question.options) if option.correct)
+    if question.type is QuestionType.TRUE_FALSE:
+        return "" if question.answer_bool is None else ("对" if question.answer_bool else "错")
+    if question.type is QuestionType.SHORT_ANSWER:
+        return question.accepted[0][0] if question.accepted and question.accepted[0] else ""
+    return "；".join("/".join(alternatives) for alternatives in question.accepted)
+
+
+def _row(question: ParsedQuestion) -> list[Any]:
+    options = [option.text for option in question.options][: len(LETTERS)]
+    options += [""] * (len(LETTERS) - len(options))
+    return [
+        TYPE_LABELS[QuestionType(question.type)],
+        question.stem,
+        *options,
+        _answer_text(question),
+        question.explanation,
+        question.category,
+        question.difficulty if question.difficulty is not None else "",
+    ]
+
+
+def _workbook(rows: list[list[Any]]) -> bytes:
+    # openpyxl directly rather than suzhi.core.excel.write_xlsx: a stem such as "=1+1" must stay text, not become
+    # a formula (nor a formula injection in whoever opens the export).
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(_("Questions")[:31])
+    sheet.freeze_panes = "A2"
+    widths = {"题干": 50, "解析": 40, "答案": 16, "分类": 20}
+    for index, header in enumerate(HEADERS, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = widths.get(header, 12)
+    types = DataValidation(type="list", formula1='"' + ",".join(TYPE_LABELS.values()) + '"', allow_blank=True)
+    types.add(f"A2:A{MAX_ROWS + 1}")
+    sheet.data_validations.append(types)
+    bold = Font(bold=True)
+    header_cells = []
+    for header in HEADERS:
+        cell = WriteOnlyCell(sheet, value=header)
+        cell.font = bold
+        header_cells.append(cell)
+    sheet.append(header_cells)
+    for row in rows:
+        cells = []
+        for value in row:
+            cell = WriteOnlyCell(sheet, value=value)
+            if isinstance(value, str):
+                cell.data_type = "s"
+            cells.append(cell)
+        sheet.append(cells)
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def question_sheet_template() -> bytes:
+    """An .xlsx with the template's headers and two example rows to overwrite."""
+    examples: list[list[Any]] = [
+        ["单选题", "我国安全生产工作的方针是（  ）。", "安全第一、预防为主、综合治理", "安全为了生产，生产必须安全",
+         "以人为本、安全发展", "管生产必须管安全", "", "", "", "", "A", "见《中华人民共和国安全生产法》第三条。",
+         "安全生产/法律法规", 1],
+        ["填空题", "发现火情应立即拨打火警电话____。", "", "", "", "", "", "", "", "", "119",
+         "多个空用“；”分隔，一个空的几种答案用“/”分隔。", "消防安全", "易"],
+    ]
+    return _workbook(examples)
+
+
+def questions_to_sheet(questions: list[ParsedQuestion]) -> bytes:
+    """The questions in the import template, so an exported bank can be edited and imported again."""
+    return _workbook([_row(question) for question in questions])
