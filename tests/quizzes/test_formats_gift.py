@@ -1,6 +1,7 @@
 from pathlib import Path
 
 import pytest
+from django.utils import translation
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -336,3 +337,9 @@ def test_parsing_never_raises(text):
     for question in result.questions:
         assert question.stem
         assert question.type in QuestionType
+
+
+def test_chinese_messages():
+    with translation.override("zh-hans"):
+        result = parse_gift("::Moodle activities:: Match {=a -> b =c -> d}")
+    assert result.errors[0].message == "不支持匹配题。"
