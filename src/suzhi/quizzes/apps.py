@@ -9,6 +9,18 @@ class QuizzesConfig(AppConfig):
 
     def ready(self) -> None:
         from suzhi.campaigns.kinds import register_kind
+        from suzhi.core import oplog_actions, permissions
         from suzhi.quizzes.manifest import MANIFEST
 
         register_kind(MANIFEST)
+        group = _("Knowledge contests")
+        permissions.register("quiz.view", _("View question banks and contests"), group)
+        permissions.register("quiz.manage", _("Edit question banks, import questions, set up contests"), group)
+        for code, label in (
+            ("quiz.bank_create", _("Create question bank")),
+            ("quiz.question_create", _("Add question")),
+            ("quiz.question_update", _("Edit question")),
+            ("quiz.question_retire", _("Retire question")),
+            ("quiz.import", _("Import questions")),
+        ):
+            oplog_actions.register(code, label)
