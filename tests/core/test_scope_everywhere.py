@@ -14,6 +14,8 @@ from suzhi.campaigns.services.plans import plan_load
 from suzhi.core.models import ExportJob, Notice, OperationLog, RoleAssignment, User
 from suzhi.core.services import auth as auth_services
 from suzhi.core.services import notices as notice_services
+from suzhi.quizzes.formats.base import ParsedQuestion, QuestionType
+from suzhi.quizzes.services.questions import bank_create, question_save
 from suzhi.training.codes import check_in_token
 from tests.campaigns.factories import plan_yaml
 from tests.core.factories import grant
@@ -50,6 +52,9 @@ def town_a_objects(tree):
     # 七里镇's own campaign: a town above or beside it (沙州镇) does not take part in it.
     campaign = plan_load(actor=tree.committee_admin, text=plan_yaml(organiser="DH-QLZ", code="qlz-2024"))
     session = make_session(tree.town_a_admin, training_campaign(tree), tree.unit_a)
+    bank = bank_create(actor=tree.town_a_admin, organisation_id=tree.town_a.pk, name="七里镇题库")
+    question = question_save(actor=tree.town_a_admin, bank_id=bank.pk, question=ParsedQuestion(
+        type=QuestionType.TRUE_FALSE, stem="发现火灾应拨打119。", answer_bool=True))
     return {
         "org_id": tree.unit_a.pk,
         "user_id": tree.unit_a_admin.pk,
@@ -61,6 +66,8 @@ def town_a_objects(tree):
         "job_id": ExportJob.objects.create(user=tree.town_a_admin, kind="people", title="七里镇名册").pk,
         "campaign_id": campaign.pk,
         "session_id": session.pk,
+        "bank_id": bank.pk,
+        "question_id": question.pk,
         # Keys inside the campaign and a document format: not objects of their own.
         "phase_key": "launch",
         "activity_key": "lectures",
