@@ -9,6 +9,7 @@ from suzhi.core.api.base import BearerTokenAuth, SessionAuth, install_error_hand
 from suzhi.people.api import exports as people_exports
 from suzhi.people.api import imports as people_imports
 from suzhi.people.api import persons
+from suzhi.quizzes.api import router as quizzes_router
 from suzhi.training.api import router as training_router
 
 api = NinjaAPI(
@@ -33,3 +34,4 @@ api.add_router("/people/exports", people_exports.router)
 api.add_router("/people", persons.router)
 api.add_router("/campaigns", campaigns_router)
 api.add_router("/training", training_router)
+api.add_router("/quizzes", quizzes_router)

@@ -9,5 +9,6 @@ urlpatterns = [
     path("people/", include("suzhi.people.urls")),
     path("campaigns/", include("suzhi.campaigns.urls")),
     path("training/", include("suzhi.training.urls")),
+    path("quizzes/", include("suzhi.quizzes.urls")),
     path("", include("suzhi.core.urls")),
 ]

@@ -13,6 +13,9 @@ class QuizzesConfig(AppConfig):
         from suzhi.quizzes.manifest import MANIFEST
 
         register_kind(MANIFEST)
+        from suzhi.quizzes.views import register_navigation
+
+        register_navigation()
         group = _("Knowledge contests")
         permissions.register("quiz.view", _("View question banks and contests"), group)
         permissions.register("quiz.manage", _("Edit question banks, import questions, set up contests"), group)

@@ -125,7 +125,7 @@ def question_save(*, actor: User, bank_id: Any, question: ParsedQuestion, questi
         _write_version(actor, stored, question, category, 1)
         oplog.record(actor=actor, action="quiz.question_create", obj=bank, summary=question.stem[:80])
         return stored
-    stored = Question.objects.select_for_update().select_related("current__category").filter(
+    stored = Question.objects.select_for_update(of=("self",)).select_related("current__category").filter(
         pk=question_id, bank=bank).first()
     if stored is None:
         raise NotFound()
