@@ -1,6 +1,7 @@
 """The skill-competition kind's manifest (技能比赛): registration, rounds, judges' scores, rankings."""
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from pydantic import Field
 
 from suzhi.campaigns.kinds import Aggregate, KindManifest, Metric
@@ -20,7 +21,7 @@ MANIFEST = KindManifest(
     description=_("Skill competitions and contests of craft with registration, rounds and judges."),
     actions={"register": _("Registration"), "score": _("Scoring")},
     metrics=(
-        Metric("competition.contestants", _("Contestants"), Aggregate.PEOPLE, _("people")),
+        Metric("competition.contestants", _("Contestants"), Aggregate.PEOPLE, pgettext_lazy("metric unit", "people")),
         Metric("competition.entries", _("Competition entries"), Aggregate.COUNT, _("entries")),
     ),
     settings_schema=CompetitionSettings,

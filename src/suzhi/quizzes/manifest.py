@@ -3,6 +3,7 @@
 from typing import Literal
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from pydantic import Field
 
 from suzhi.campaigns.kinds import Aggregate, KindManifest, Metric
@@ -32,7 +33,8 @@ MANIFEST = KindManifest(
     description=_("Online timed quizzes answered on phones within a window, ranked per person and per unit."),
     actions={"attempt": _("Answering")},
     metrics=(
-        Metric("quiz.participants", _("Contest participants"), Aggregate.PEOPLE, _("people")),
+        Metric("quiz.participants", _("Contest participants"), Aggregate.PEOPLE,
+               pgettext_lazy("metric unit", "people")),
         Metric("quiz.attempts", _("Contest attempts"), Aggregate.COUNT, _("attempts")),
     ),
     settings_schema=QuizSettings,

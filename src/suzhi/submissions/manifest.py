@@ -1,6 +1,7 @@
 """The collection kind's manifest (征集): suggestions, innovations and nominations with multi-level review."""
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from pydantic import Field
 
 from suzhi.campaigns.kinds import Aggregate, KindManifest, Metric
@@ -23,7 +24,7 @@ MANIFEST = KindManifest(
     actions={"submit": _("Collection"), "review": _("Review")},
     metrics=(
         Metric("collection.submissions", _("Submissions"), Aggregate.COUNT, _("items")),
-        Metric("collection.contributors", _("Contributors"), Aggregate.PEOPLE, _("people")),
+        Metric("collection.contributors", _("Contributors"), Aggregate.PEOPLE, pgettext_lazy("metric unit", "people")),
         Metric("collection.adopted", _("Adopted submissions"), Aggregate.COUNT, _("items")),
     ),
     settings_schema=CollectionSettings,

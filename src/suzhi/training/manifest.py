@@ -3,6 +3,7 @@
 from typing import Literal
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from pydantic import Field
 
 from suzhi.campaigns.kinds import Aggregate, KindManifest, Metric
@@ -34,7 +35,7 @@ MANIFEST = KindManifest(
         "check_in": _("Check-in"),
     },
     metrics=(
-        Metric("training.people", _("People trained"), Aggregate.PEOPLE, _("people")),
+        Metric("training.people", _("People trained"), Aggregate.PEOPLE, pgettext_lazy("metric unit", "people")),
         Metric("training.participations", _("Training participations"), Aggregate.COUNT, _("person-times")),
         Metric("training.hours", _("Credit hours"), Aggregate.SUM, _("hours")),
         Metric("training.hours_per_person", _("Credit hours per person trained"), Aggregate.PER_PERSON, _("hours"),
