@@ -121,10 +121,10 @@ def question_save(*, actor: User, bank_id: Any, question: ParsedQuestion, questi
         raise ValidationFailed(problems[0], detail=[{"field": "question", "message": p} for p in problems])
     category = _category(bank, question.category, {})
     if question_id is None:
-        stored = Question.objects.create(bank=bank)
-        _write_version(actor, stored, question, category, 1)
+        created = Question.objects.create(bank=bank)
+        _write_version(actor, created, question, category, 1)
         oplog.record(actor=actor, action="quiz.question_create", obj=bank, summary=question.stem[:80])
-        return stored
+        return created
     stored = Question.objects.select_for_update(of=("self",)).select_related("current__category").filter(
         pk=question_id, bank=bank).first()
     if stored is None:
