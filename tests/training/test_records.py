@@ -205,3 +205,12 @@ def test_the_record_page_query_count_does_not_grow_with_sessions(tree, worker, l
         response = client.get(f"/training/people/{person.pk}/record/")
     assert response.context["record"].total.sessions == 6
     assert len(after) == len(before), [q["sql"][:150] for q in after.captured_queries]
+
+
+def test_person_page_links_to_the_training_record(tree, client):
+    from tests.people.factories import make_person
+
+    person = make_person("王五", tree.unit_a)
+    client.force_login(tree.town_a_admin)
+    page = client.get(f"/people/{person.pk}/").content.decode()
+    assert f"/training/people/{person.pk}/record/" in page
