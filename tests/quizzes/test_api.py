@@ -1,7 +1,6 @@
 """The question bank over the API: banks, questions as versions, retiring, import (multipart or JSON text) and
 export; scope (404) and view-only roles (403)."""
 
-from pathlib import Path
 
 import pytest
 from django.urls import path
@@ -13,6 +12,7 @@ from suzhi.quizzes.api import router
 from suzhi.quizzes.formats.base import ParsedOption, ParsedQuestion, QuestionType
 from suzhi.quizzes.models import Question, QuestionBank, QuestionVersion
 from suzhi.quizzes.services import questions as services
+from tests.conformance import conformance_dir
 
 # The lead mounts the router at /api/v1/quizzes; this module serves it on its own API so the tests do not
 # depend on that.
@@ -22,7 +22,7 @@ _api.add_router("/quizzes", router)
 urlpatterns = [path("api/v1/", _api.urls), *project_urls.urlpatterns]
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls(__name__)]
-GIFT = Path(__file__).resolve().parents[3] / "shared" / "conformance" / "moodle-gift"
+
 BASE = "/api/v1/quizzes"
 SINGLE = {"type": "single", "stem": "安全生产的方针是？", "category": "安全生产/法律法规", "difficulty": 2,
           "options": [{"text": "安全第一", "weight": 1}, {"text": "效益优先", "weight": 0}], "tags": ["安康杯"]}
@@ -130,7 +130,7 @@ def test_participant_has_no_access(tree, api_client, bank):
 
 def test_import_multipart_gift_dry_run_then_skip_invalid(tree, api_client, bank):
     client = api_client(tree.town_a_admin)
-    data = (GIFT / "questions.gift.txt").read_bytes()
+    data = (gift_fixtures() / "questions.gift.txt").read_bytes()
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     def upload():
@@ -171,3 +171,7 @@ def test_export(tree, api_client, bank, question):
     result = services.questions_import(actor=tree.town_a_admin, bank_id=copy.pk, data=response.content,
                                        filename="x.xlsx")
     assert result.created == 1
+
+
+def gift_fixtures():
+    return conformance_dir("moodle-gift")

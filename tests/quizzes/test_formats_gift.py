@@ -1,4 +1,3 @@
-from pathlib import Path
 
 import pytest
 from django.utils import translation
@@ -7,12 +6,11 @@ from hypothesis import strategies as st
 
 from suzhi.quizzes.formats.base import ParsedQuestion, ParseResult, QuestionType
 from suzhi.quizzes.formats.gift import BLANK, parse_gift
-
-FIXTURES = Path(__file__).resolve().parents[3] / "shared" / "conformance" / "moodle-gift"
+from tests.conformance import conformance_dir
 
 
 def _fixture(name: str) -> ParseResult:
-    return parse_gift((FIXTURES / name).read_text(encoding="utf-8"))
+    return parse_gift((gift_fixtures() / name).read_text(encoding="utf-8"))
 
 
 def _by_name(result: ParseResult) -> dict[str, list[ParsedQuestion]]:
@@ -40,9 +38,8 @@ def _error(text: str) -> str:
 
 
 def test_fixture_folder_is_the_shared_one():
-    # /work/main/tests/quizzes/… → /work/shared/conformance/moodle-gift
-    assert FIXTURES.parts[-3:] == ("shared", "conformance", "moodle-gift")
-    assert (FIXTURES / "questions.gift.txt").is_file()
+    assert gift_fixtures().parts[-2:] == ("conformance", "moodle-gift")
+    assert (gift_fixtures() / "questions.gift.txt").is_file()
 
 
 def test_questions_fixture_imports_every_supported_question():
@@ -343,3 +340,7 @@ def test_chinese_messages():
     with translation.override("zh-hans"):
         result = parse_gift("::Moodle activities:: Match {=a -> b =c -> d}")
     assert result.errors[0].message == "不支持匹配题。"
+
+
+def gift_fixtures():
+    return conformance_dir("moodle-gift")

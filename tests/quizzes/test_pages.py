@@ -1,7 +1,6 @@
 """Question-bank pages: banks, the question list and its filters, add and edit as versions, history, retiring,
 import preview and confirmation, template and export; scope (404) and view-only roles (403)."""
 
-from pathlib import Path
 
 import pytest
 from django.db import connection
@@ -14,6 +13,7 @@ from suzhi.quizzes.formats.base import ParsedOption, ParsedQuestion, QuestionTyp
 from suzhi.quizzes.models import Question, QuestionBank, QuestionVersion
 from suzhi.quizzes.services import questions as services
 from suzhi.quizzes.views import register_navigation
+from tests.conformance import conformance_dir
 
 # The lead mounts the pages at /quizzes/; until then (and after) this module serves them itself.
 urlpatterns = list(project_urls.urlpatterns)
@@ -21,7 +21,7 @@ if not any(getattr(p, "namespace", None) == "quizzes" for p in urlpatterns):
     urlpatterns.insert(0, path("quizzes/", include("suzhi.quizzes.urls")))
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls(__name__)]
-GIFT = Path(__file__).resolve().parents[3] / "shared" / "conformance" / "moodle-gift"
+
 TEXT_PAPER = "1. 安全生产的方针是（ ）。\nA. 安全第一\nB. 效益优先\n答案：A\n2. 发现火灾应立即拨打119。\n答案：对\n"
 
 
@@ -199,7 +199,7 @@ def test_import_gift_preview_writes_nothing_then_confirm(tree, login_client, ban
     client = login_client(tree.town_a_admin)
     url = reverse("quizzes:question_import", args=[bank.pk])
     assert client.get(url).status_code == 200
-    data = (GIFT / "questions.gift.txt").read_bytes()
+    data = (gift_fixtures() / "questions.gift.txt").read_bytes()
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     upload = SimpleUploadedFile("questions.gift.txt", data, content_type="text/plain")
@@ -238,3 +238,7 @@ def test_template_and_export(tree, login_client, bank, question):
     result = services.questions_import(actor=tree.town_a_admin, bank_id=copy.pk, data=exported.content,
                                        filename="x.xlsx")
     assert result.created == 1 and result.written
+
+
+def gift_fixtures():
+    return conformance_dir("moodle-gift")

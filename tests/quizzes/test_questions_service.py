@@ -1,7 +1,6 @@
 """The question bank: versions on edit, retiring, and imports (Excel template, text, GIFT) that preview first,
 are atomic by default and do not add the same question twice."""
 
-from pathlib import Path
 
 import pytest
 from django.utils import translation
@@ -12,9 +11,10 @@ from suzhi.quizzes.formats.base import ParsedOption, ParsedQuestion, QuestionTyp
 from suzhi.quizzes.models import Question, QuestionVersion
 from suzhi.quizzes.selectors.banks import bank_get, banks_visible, questions_of
 from suzhi.quizzes.services import questions as services
+from tests.conformance import conformance_dir
 
 pytestmark = pytest.mark.django_db
-GIFT = Path(__file__).resolve().parents[3] / "shared" / "conformance" / "moodle-gift"
+
 
 TEXT_PAPER = """一、单选题
 1. 安全生产工作应当坚持的方针是（ ）。
@@ -83,7 +83,7 @@ def test_unusable_questions_are_refused(tree, bank, question, message):
 
 
 def test_gift_fixture_is_atomic_by_default_then_skips_invalid(tree, bank):
-    data = (GIFT / "questions.gift.txt").read_bytes()
+    data = (gift_fixtures() / "questions.gift.txt").read_bytes()
     preview = services.questions_import(actor=tree.town_a_admin, bank_id=bank.pk, data=data,
                                         filename="questions.gift.txt", dry_run=True)
     assert preview.format == "gift" and preview.created == 7 and preview.unchanged == 0 and not preview.written
@@ -104,7 +104,7 @@ def test_gift_fixture_is_atomic_by_default_then_skips_invalid(tree, bank):
 
 
 def test_gift_categories(tree, bank):
-    data = (GIFT / "questions_in_category.gift.txt").read_bytes()
+    data = (gift_fixtures() / "questions_in_category.gift.txt").read_bytes()
     services.questions_import(actor=tree.town_a_admin, bank_id=bank.pk, data=data, filename="c.txt",
                               skip_invalid=True)
     paths = set(questions_of(bank=bank).values_list("category__path", flat=True))
@@ -134,3 +134,7 @@ def test_import_needs_manage_scope(tree, bank):
     with pytest.raises(PermissionDenied):
         services.questions_import(actor=tree.unit_a_admin, bank_id=bank.pk, data=TEXT_PAPER.encode(),
                                   filename="x.txt")
+
+
+def gift_fixtures():
+    return conformance_dir("moodle-gift")
