@@ -9,7 +9,7 @@ bounded number of queries; the rare moves of existing organisations go through t
 import dataclasses
 import re
 from collections import Counter, defaultdict, deque
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from django.db import connection, transaction
@@ -96,6 +96,37 @@ class ImportResult:
     @property
     def invalid_rows(self) -> int:
         return len(self.error_rows)
+
+    def tally(self, rows: Sequence[Any], headers_by_key: dict[str, str], *, is_update: Callable[[Any], bool],
+              skip_invalid: bool) -> list[Any]:
+        """Count what the rows do (a row has `number`, `raw`, `messages` as (column key, message), `ok` and
+        `existing`), keep each invalid row's errors and its line for the error report, and return the valid
+        rows to write: none on a dry run, or when there are errors and the user did not choose to skip them."""
+        for row in rows:
+            if not row.ok:
+                formatted = [row_error(row.number, headers_by_key.get(key, ""), message)
+                             for key, message in row.messages]
+                self.errors.extend(formatted)
+                self.error_rows.append((row.raw, "\n".join(e["message"] for e in formatted)))
+            elif row.existing is None:
+                self.created += 1
+            elif is_update(row):
+                self.updated += 1
+            else:
+                self.unchanged += 1
+        if self.dry_run or (self.errors and not skip_invalid):
+            return []
+        return [row for row in rows if row.ok]
+
+
+def row_error(number: int, column: str, message: str) -> dict[str, Any]:
+    """One error of an import as the pages, the API and the CLI show it: row, column title and the sentence."""
+    if column:
+        text = _("Row %(row)d, column “%(column)s”: %(message)s") % {
+            "row": number, "column": column, "message": message}
+    else:
+        text = _("Row %(row)d: %(message)s") % {"row": number, "message": message}
+    return {"row": number, "column": column, "message": text}
 
 
 _KEEP = "keep"  # an existing organisation stays under its current parent
@@ -390,16 +421,6 @@ class _Analysis:
             row.moves = ref[1].path != org.path[:-STEP]
 
 
-def _format(row: _Row, column_key: str, message: str, headers: dict[str, str]) -> dict[str, Any]:
-    column = headers.get(column_key, "")
-    if column:
-        text = _("Row %(row)d, column “%(column)s”: %(message)s") % {
-            "row": row.number, "column": column, "message": message}
-    else:
-        text = _("Row %(row)d: %(message)s") % {"row": row.number, "message": message}
-    return {"row": row.number, "column": column, "message": text}
-
-
 @transaction.atomic
 def org_import(*, actor: Any, data: bytes, filename: str, dry_run: bool, skip_invalid: bool) -> ImportResult:
     """Create or update organisations from a spreadsheet; see the module docstring for the rules."""
@@ -410,20 +431,8 @@ def org_import(*, actor: Any, data: bytes, filename: str, dry_run: bool, skip_in
     analysis.run()
 
     result = ImportResult(dry_run=dry_run, total_rows=len(rows), headers=header)
-    for row in rows:
-        if not row.ok:
-            formatted = [_format(row, c, m, headers_by_key) for c, m in row.messages]
-            result.errors.extend(formatted)
-            result.error_rows.append((row.raw, "\n".join(e["message"] for e in formatted)))
-        elif row.existing is None:
-            result.created += 1
-        elif row.changes or row.moves:
-            result.updated += 1
-        else:
-            result.unchanged += 1
-    if dry_run or (result.errors and not skip_invalid):
-        return result
-    valid = [r for r in rows if r.ok]
+    valid = result.tally(rows, headers_by_key, is_update=lambda row: bool(row.changes or row.moves),
+                         skip_invalid=skip_invalid)
     if not valid:
         return result
     _write(valid)

@@ -693,16 +693,6 @@ def _analyse(*, actor: Any, rows: list[_Row], columns: dict[str, int], default_o
 # ---- the service -----------------------------------------------------------------------------------
 
 
-def _format(row: _Row, column_key: str, message: str, headers: dict[str, str]) -> dict[str, Any]:
-    column = headers.get(column_key, "")
-    if column:
-        text = _("Row %(row)d, column “%(column)s”: %(message)s") % {
-            "row": row.number, "column": column, "message": message}
-    else:
-        text = _("Row %(row)d: %(message)s") % {"row": row.number, "message": message}
-    return {"row": row.number, "column": column, "message": text}
-
-
 def default_organisation(*, actor: Any, org_id: Any) -> Organisation | None:
     if org_id in (None, ""):
         return None
@@ -752,20 +742,8 @@ def _import(*, actor: Any, data: bytes, filename: str, default_org: Organisation
     _analyse(actor=actor, rows=rows, columns=columns, default_org=default_org)
 
     result = ImportResult(dry_run=dry_run, total_rows=len(rows), headers=header)
-    for row in rows:
-        if not row.ok:
-            formatted = [_format(row, c, m, headers_by_key) for c, m in row.messages]
-            result.errors.extend(formatted)
-            result.error_rows.append((row.raw, "\n".join(e["message"] for e in formatted)))
-        elif row.existing is None:
-            result.created += 1
-        elif row.changes or row.categories_change:
-            result.updated += 1
-        else:
-            result.unchanged += 1
-    if dry_run or (result.errors and not skip_invalid):
-        return result
-    valid = [r for r in rows if r.ok]
+    valid = result.tally(rows, headers_by_key, is_update=lambda row: bool(row.changes or row.categories_change),
+                         skip_invalid=skip_invalid)
     if not valid:
         return result
     with _bulk_write_cache():
