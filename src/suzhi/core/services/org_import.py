@@ -170,16 +170,20 @@ def _param_chunk() -> int:
     return max(100, min(2000, (connection.features.max_query_params or 2000) - 50))
 
 
-def _find_header(rows: list[list[Any]]) -> tuple[int, dict[str, int]]:
-    lookup = _header_lookup()
-    for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
+def find_header(
+    rows: list[list[Any]], *, lookup: dict[str, str], normalise: Callable[[Any], str], columns: Sequence[Any],
+    is_header: Callable[[dict[str, int]], bool], search_rows: int = HEADER_SEARCH_ROWS,
+) -> tuple[int, dict[str, int]]:
+    """The header row of an import sheet, under any title rows: its index and each known column's position.
+    `lookup` maps a normalised header text to a column key; `columns` have `key`, `label` and `required`."""
+    for index, row in enumerate(rows[:search_rows]):
         found: dict[str, int] = {}
         for col, value in enumerate(row):
-            key = lookup.get(_normalise_header(value))
+            key = lookup.get(normalise(value))
             if key and key not in found:
                 found[key] = col
-        if len([k for k in found if k in ("code", "name", "org_type", "parent_code")]) >= 2:
-            missing = [str(c.label) for c in COLUMNS if c.required and c.key not in found]
+        if is_header(found):
+            missing = [str(c.label) for c in columns if c.required and c.key not in found]
             if missing:
                 raise ValidationFailed(
                     _("The header row (row %(row)d) lacks the column(s) %(columns)s.")
@@ -190,8 +194,15 @@ def _find_header(rows: list[list[Any]]) -> tuple[int, dict[str, int]]:
             return index, found
     raise ValidationFailed(
         _("No header row found. The first rows must include the columns %(columns)s.")
-        % {"columns": pgettext("list separator", ", ").join(str(c.label) for c in COLUMNS if c.required)},
+        % {"columns": pgettext("list separator", ", ").join(str(c.label) for c in columns if c.required)},
         code="no_header",
+    )
+
+
+def _find_header(rows: list[list[Any]]) -> tuple[int, dict[str, int]]:
+    return find_header(
+        rows, lookup=_header_lookup(), normalise=_normalise_header, columns=COLUMNS,
+        is_header=lambda found: len([k for k in found if k in ("code", "name", "org_type", "parent_code")]) >= 2,
     )
 
 

@@ -27,7 +27,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from pypinyin import Style, lazy_pinyin
 
 from suzhi.core import oplog
@@ -38,7 +38,7 @@ from suzhi.core.models import DictItem, Organisation
 from suzhi.core.params import get_param
 from suzhi.core.permissions import has_code
 from suzhi.core.scope import organisation_in_scope
-from suzhi.core.services.org_import import ImportResult, ensure_upload_size, error_rows_xlsx
+from suzhi.core.services.org_import import ImportResult, ensure_upload_size, error_rows_xlsx, find_header
 from suzhi.people import validation as v
 from suzhi.people.models import CATEGORY_DICT, EDUCATION_DICT, POLITICAL_DICT, Person, PersonTransfer
 
@@ -166,27 +166,10 @@ class _Row:
 
 
 def _find_header(rows: list[list[Any]]) -> tuple[int, dict[str, int]]:
-    lookup = _header_lookup()
-    for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
-        found: dict[str, int] = {}
-        for col, value in enumerate(row):
-            key = lookup.get(_normalise_header(value))
-            if key and key not in found:
-                found[key] = col
-        if len(found) >= 2 and ("name" in found or "id_number" in found):
-            missing = [str(c.label) for c in COLUMNS if c.required and c.key not in found]
-            if missing:
-                raise ValidationFailed(
-                    _("The header row (row %(row)d) lacks the column(s) %(columns)s.")
-                    % {"row": index + 1, "columns": pgettext("list separator", ", ").join(missing)},
-                    code="missing_columns",
-                    detail=[{"row": index + 1, "column": m, "message": _("Missing column")} for m in missing],
-                )
-            return index, found
-    raise ValidationFailed(
-        _("No header row found. The first rows must include the columns %(columns)s.")
-        % {"columns": pgettext("list separator", ", ").join(str(c.label) for c in COLUMNS if c.required)},
-        code="no_header",
+    return find_header(
+        rows, lookup=_header_lookup(), normalise=_normalise_header, columns=COLUMNS,
+        is_header=lambda found: len(found) >= 2 and ("name" in found or "id_number" in found),
+        search_rows=HEADER_SEARCH_ROWS,
     )
 
 
