@@ -7,7 +7,7 @@ from django.utils.translation import pgettext_lazy
 from pydantic import Field
 
 from suzhi.campaigns.kinds import Aggregate, KindManifest, Metric
-from suzhi.campaigns.plan.schema import PlanModel
+from suzhi.campaigns.plan.schema import AttributeRule, PlanModel
 
 RankingKey = Literal["participation_rate", "average_score", "attempts_per_person"]
 
@@ -15,6 +15,35 @@ RankingKey = Literal["participation_rate", "average_score", "attempts_per_person
 def _default_ranking() -> list[RankingKey]:
     # The order real contests rank units by: participation rate, then average score, then attempts per person.
     return ["participation_rate", "average_score", "attempts_per_person"]
+
+
+QuestionTypeCode = Literal["single", "multiple", "true_false", "fill_in", "short_answer"]
+
+
+class Quota(PlanModel):
+    """Draw `count` questions of a type at random (抽题), optionally from some categories and difficulties."""
+
+    type: QuestionTypeCode
+    count: int = Field(gt=0, le=500)
+    points: float = Field(1, gt=0, le=100, description="Marks of each question drawn by this quota.")
+    categories: list[str] = Field(default_factory=list, description="Category paths; a path takes its children.")
+    difficulty: list[int] = Field(default_factory=list, description="Difficulties 1–5 to draw from; empty: any.")
+
+
+class FixedQuestion(PlanModel):
+    question: int = Field(gt=0, description="The question's number in the bank.")
+    points: float = Field(1, gt=0, le=100)
+
+
+class Paper(PlanModel):
+    """How each person's paper (试卷) is made: the same questions for all, or drawn by quotas."""
+
+    bank: str = Field("", description="The question bank's name (a bank of the organiser or above it).")
+    mode: Literal["fixed", "random"] = "random"
+    questions: list[FixedQuestion] = Field(default_factory=list, description="Fixed papers: the questions in order.")
+    quotas: list[Quota] = Field(default_factory=list, description="Random papers: what to draw.")
+    shuffle_questions: bool = True
+    shuffle_options: bool = True
 
 
 class QuizSettings(PlanModel):
@@ -25,6 +54,9 @@ class QuizSettings(PlanModel):
     multiple_choice_credit: Literal["all_or_nothing", "partial"] = "all_or_nothing"
     show_results: Literal["after_submit", "after_window"] = "after_submit"
     unit_ranking: list[RankingKey] = Field(default_factory=_default_ranking)
+    paper: Paper = Field(default_factory=lambda: Paper.model_validate({}))
+    attributes: list[AttributeRule] = Field(default_factory=list,
+                                            description="Conditions every participant must meet (age < 45).")
 
 
 MANIFEST = KindManifest(
@@ -36,6 +68,9 @@ MANIFEST = KindManifest(
         Metric("quiz.participants", _("Contest participants"), Aggregate.PEOPLE,
                pgettext_lazy("metric unit", "people")),
         Metric("quiz.attempts", _("Contest attempts"), Aggregate.COUNT, _("attempts")),
+        Metric("quiz.score", _("Contest scores (sum of counted scores)"), Aggregate.SUM, _("points")),
+        Metric("quiz.average_score", _("Average contest score"), Aggregate.PER_PERSON, _("points"),
+               source="quiz.score"),
     ),
     settings_schema=QuizSettings,
     participant_actions=frozenset({"attempt"}),

@@ -1,0 +1,75 @@
+"""Which contests a caller sees and may change, the contests open to a participant, and a participant's own
+attempts."""
+
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+
+from suzhi.core import scope
+from suzhi.core.errors import NotFound
+from suzhi.core.models import Organisation
+from suzhi.people.models import Person
+from suzhi.quizzes.models import Attempt, Quiz
+from suzhi.quizzes.selectors.banks import MANAGE, VIEW
+
+STEP = Organisation.steplen
+
+
+def ancestor_paths(path: str) -> list[str]:
+    return [path[:end] for end in range(STEP, len(path) + 1, STEP)]
+
+
+def quizzes_visible(*, user: Any, activity_id: Any = None) -> QuerySet[Quiz]:
+    """Contests organised in the caller's scope and those above it (their people take part), with the number of
+    people who have a result (one query)."""
+    found = scope.scope_for(user, VIEW)
+    qs = Quiz.objects.select_related("organiser", "activity__campaign", "bank").annotate(
+        participants=Count("results", distinct=True))
+    if not found.all:
+        paths = set(found.subtree_paths) | set(
+            Organisation.objects.filter(pk__in=found.org_ids).values_list("path", flat=True))
+        q = Q(pk__in=[])
+        for path in sorted(paths):
+            q |= Q(organiser__path__startswith=path)
+        above = sorted({a for path in paths for a in ancestor_paths(path)})
+        if above:
+            q |= Q(organiser__path__in=above)
+        qs = qs.filter(q)
+    if activity_id not in (None, ""):
+        qs = qs.filter(activity_id=activity_id)
+    return qs.order_by("-created_at", "-id")
+
+
+def quiz_get(*, user: Any, quiz_id: Any) -> Quiz:
+    try:
+        return quizzes_visible(user=user).get(pk=quiz_id)
+    except (Quiz.DoesNotExist, ValueError, TypeError):
+        raise NotFound() from None
+
+
+def access_quiz_for_update(*, user: Any, quiz_id: Any) -> Quiz:
+    """A contest the user may change: organised within their quiz.manage scope."""
+    return scope.get_in_scope(Quiz.objects.select_related("organiser", "activity__organiser", "bank"), user, MANAGE,
+                              pk=quiz_id, org_field="organiser", for_update=True)
+
+
+def quizzes_open_to(person: Person) -> QuerySet[Quiz]:
+    """Published contests organised at or above the participant's organisation."""
+    paths = ancestor_paths(person.organisation.path)
+    return (Quiz.objects.select_related("organiser", "activity__organiser", "activity__campaign")
+            .filter(organiser__path__in=paths, is_published=True).order_by("-created_at", "-id"))
+
+
+def own_attempt(*, user: Any, attempt_id: Any, for_update: bool = False) -> Attempt:
+    """A participant's own attempt; anyone else's is not found."""
+    qs = Attempt.objects.filter(user_id=getattr(user, "pk", None) or 0)
+    if for_update:
+        qs = qs.select_for_update(of=("self",))
+    try:
+        return qs.select_related("quiz").get(pk=attempt_id)
+    except (Attempt.DoesNotExist, ValueError, TypeError):
+        raise NotFound() from None
+
+
+def attempts_of(*, person: Person, quiz: Quiz) -> QuerySet[Attempt]:
+    return Attempt.objects.filter(quiz=quiz, person=person).order_by("number")

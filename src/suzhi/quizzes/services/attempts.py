@@ -1,0 +1,221 @@
+"""Attempts (答题): start on a paper frozen for the person, save each answer as it is given, submit once.
+
+The timer is the server's: an attempt past its deadline is finished with what was saved, by the participant's
+next request or by the sweep, with the deadline as its finish time. Submitting twice gives one submission.
+Answer saves are the hot path of a contest (tens of thousands of phones in a window): one read of the attempt and
+one UPDATE of its answer row, and no operation-log row (the answer row itself carries when it was saved).
+"""
+
+import datetime
+import random
+from decimal import Decimal
+from typing import Any
+
+from django.core.cache import cache
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from suzhi.core import oplog
+from suzhi.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from suzhi.core.models import User
+from suzhi.people.selectors.persons import person_for_user
+from suzhi.quizzes.grading import Key, grade_response
+from suzhi.quizzes.models import Attempt, AttemptAnswer, QuestionVersion
+from suzhi.quizzes.papers import PaperProblem, paper_build
+from suzhi.quizzes.rules import quiz_rules, start_decision, window_closes
+from suzhi.quizzes.selectors.contests import own_attempt, quizzes_open_to
+
+# Answers that arrive this long after the deadline (a slow network) are still taken; the finish time stays the
+# deadline.
+GRACE = datetime.timedelta(seconds=5)
+_SWEEP_KEY = "quizzes:sweep"
+_SWEEP_EVERY = 60
+
+
+def _sweep_now_and_then() -> None:
+    if cache.add(_SWEEP_KEY, 1, timeout=_SWEEP_EVERY):
+        transaction.on_commit(lambda: attempts_expire())
+
+
+@transaction.atomic
+def attempt_start(*, actor: User, quiz_id: Any, now: datetime.datetime | None = None) -> Attempt:
+    """Start a new attempt, or resume the one in progress (a reload or another device gets the same paper)."""
+    now = now or timezone.now()
+    person = person_for_user(actor)
+    if person is None:
+        raise PermissionDenied(_("Your account is not linked to a person on a roster."))
+    quiz = quizzes_open_to(person).filter(pk=quiz_id).first() if str(quiz_id).isdigit() else None
+    if quiz is None:
+        raise NotFound()
+    _sweep_now_and_then()
+    current = Attempt.objects.select_for_update().filter(quiz=quiz, person=person,
+                                                         state=Attempt.State.IN_PROGRESS).first()
+    if current is not None:
+        if now <= current.deadline + GRACE:
+            return current
+        _finish(current, now=now, by=Attempt.FinishedBy.TIMER, actor=None)
+    decision = start_decision(quiz=quiz, person=person, now=now)
+    if not decision:
+        raise ValidationFailed(decision.message, code=decision.code)
+    rules = quiz_rules(quiz)
+    try:
+        paper = paper_build(quiz.bank, rules.paper, random.Random())
+    except PaperProblem as exc:
+        raise ValidationFailed(str(exc), code="paper") from None
+    deadline = now + datetime.timedelta(minutes=rules.time_limit_minutes)
+    closes = window_closes(quiz, now)
+    if closes is not None:
+        deadline = min(deadline, closes)
+    number = Attempt.objects.filter(quiz=quiz, person=person).count() + 1
+    try:
+        with transaction.atomic():
+            attempt = Attempt.objects.create(
+                quiz=quiz, person=person, user=actor, organisation_id=person.organisation_id, number=number,
+                started_at=now, deadline=deadline, paper=paper,
+                max_score=sum((Decimal(slot["points"]) for slot in paper), Decimal(0)))
+    except IntegrityError:
+        # A second tap on "start" raced this one: both get the attempt the first one made.
+        existing = Attempt.objects.filter(quiz=quiz, person=person, number=number).first()
+        if existing is None:
+            raise
+        return existing
+    AttemptAnswer.objects.bulk_create([AttemptAnswer(attempt=attempt, slot=i, version_id=slot["version"])
+                                       for i, slot in enumerate(paper)])
+    oplog.record(actor=actor, action="quiz.attempt_start", obj=attempt, organisation=person.organisation,
+                 summary=quiz.title)
+    return attempt
+
+
+def _response_from_display(slot: dict[str, Any], shown: Any) -> dict[str, Any] | None:
+    """The response in the question's own option order, from what the page sent (display positions);
+    None (clear the answer) for an empty one. Raises ValidationFailed for a malformed response."""
+    bad = ValidationFailed(_("The answer is not of the right form for this question."), code="bad_answer")
+    if shown is None:
+        return None
+    if not isinstance(shown, dict):
+        raise bad
+    type_ = slot["type"]
+    if type_ in ("single", "multiple"):
+        positions = shown.get("choices")
+        order = slot["order"]
+        if not isinstance(positions, list) or any(
+                not isinstance(p, int) or isinstance(p, bool) or not 0 <= p < len(order) for p in positions):
+            raise bad
+        if type_ == "single" and len(positions) > 1:
+            raise bad
+        return {"choices": sorted({order[p] for p in positions})} if positions else None
+    if type_ == "true_false":
+        value = shown.get("value")
+        if value is None:
+            return None
+        if not isinstance(value, bool):
+            raise bad
+        return {"value": value}
+    if type_ == "fill_in":
+        blanks = shown.get("blanks")
+        if not isinstance(blanks, list) or len(blanks) > max(slot.get("blanks", 0), 1) or any(
+                not isinstance(b, str) or len(b) > 500 for b in blanks):
+            raise bad
+        return {"blanks": blanks} if any(b.strip() for b in blanks) else None
+    text = shown.get("text")
+    if not isinstance(text, str) or len(text) > 5000:
+        raise bad
+    return {"text": text} if text.strip() else None
+
+
+def answer_save(*, actor: User, attempt_id: Any, slot: Any, response: Any,
+                now: datetime.datetime | None = None) -> datetime.datetime:
+    """Save one answer (the page sends each as it is given); saving the same answer again is harmless."""
+    now = now or timezone.now()
+    attempt = (Attempt.objects.only("id", "state", "deadline", "paper").filter(user_id=actor.pk, pk=attempt_id)
+               .first() if str(attempt_id).isdigit() else None)
+    if attempt is None:
+        raise NotFound()
+    if attempt.state != Attempt.State.IN_PROGRESS:
+        raise Conflict(_("This attempt has been submitted; answers can no longer change."), code="finished")
+    if now > attempt.deadline + GRACE:
+        attempt_submit(actor=actor, attempt_id=attempt.pk, now=now)
+        raise Conflict(_("Time is up: the attempt was submitted with the answers saved before the end."),
+                       code="time_up")
+    if not isinstance(slot, int) or isinstance(slot, bool) or not 0 <= slot < len(attempt.paper):
+        raise ValidationFailed(_("There is no such question on this paper."), code="bad_slot")
+    stored = _response_from_display(attempt.paper[slot], response)
+    with transaction.atomic():
+        changed = AttemptAnswer.objects.filter(attempt_id=attempt.pk, slot=slot,
+                                               attempt__state=Attempt.State.IN_PROGRESS).update(
+            response=stored, saved_at=now)
+    if not changed:
+        raise Conflict(_("This attempt has been submitted; answers can no longer change."), code="finished")
+    return now
+
+
+def _grade(attempt: Attempt) -> tuple[Decimal, bool, list[AttemptAnswer]]:
+    """Grade the attempt's saved answers against its frozen paper (two queries)."""
+    rules = quiz_rules(attempt.quiz)
+    partial = rules.multiple_choice_credit == "partial"
+    answers = {a.slot: a for a in AttemptAnswer.objects.filter(attempt=attempt)}
+    versions = QuestionVersion.objects.in_bulk([slot["version"] for slot in attempt.paper])
+    total, pending = Decimal(0), False
+    for i, slot in enumerate(attempt.paper):
+        answer = answers.get(i)
+        if answer is None:
+            answer = answers[i] = AttemptAnswer(attempt=attempt, slot=i, version_id=slot["version"])
+        answer.version_id = slot["version"]
+        if versions[slot["version"]].type == "short_answer":
+            if answer.marked_by_id is None and answer.response:
+                answer.score = None
+                pending = True
+            elif not answer.response:
+                answer.score = Decimal("0.00")
+        else:
+            answer.score = grade_response(Key.of(versions[slot["version"]]), Decimal(slot["points"]),
+                                          answer.response, partial_multiple=partial)
+        total += answer.score or 0
+    return total, pending, list(answers.values())
+
+
+def _finish(attempt: Attempt, *, now: datetime.datetime, by: str, actor: User | None) -> Attempt:
+    from suzhi.quizzes.services.results import result_record
+
+    score, pending, answers = _grade(attempt)
+    AttemptAnswer.objects.bulk_update([a for a in answers if a.pk], ["score", "version"])
+    AttemptAnswer.objects.bulk_create([a for a in answers if not a.pk])
+    attempt.state = Attempt.State.FINISHED
+    attempt.finished_at = min(now, attempt.deadline)
+    attempt.finished_by = by
+    attempt.score = score
+    attempt.pending_marking = pending
+    attempt.save(update_fields=["state", "finished_at", "finished_by", "score", "pending_marking"])
+    result_record(attempt=attempt)
+    oplog.record(actor=actor, action="quiz.attempt_submit", obj=attempt, organisation=attempt.organisation,
+                 after={"score": score, "finished_by": by}, summary=attempt.quiz.title)
+    return attempt
+
+
+@transaction.atomic
+def attempt_submit(*, actor: User, attempt_id: Any, now: datetime.datetime | None = None) -> Attempt:
+    """Submit (交卷). Idempotent: a double tap or a retried request returns the one submission."""
+    now = now or timezone.now()
+    attempt = own_attempt(user=actor, attempt_id=attempt_id, for_update=True)
+    if attempt.state == Attempt.State.FINISHED:
+        return attempt
+    by = Attempt.FinishedBy.TIMER if now > attempt.deadline + GRACE else Attempt.FinishedBy.PARTICIPANT
+    return _finish(attempt, now=now, by=by, actor=actor)
+
+
+def attempts_expire(*, now: datetime.datetime | None = None, quiz_id: Any = None) -> int:
+    """The sweep: finish every attempt whose time ran out, with what was saved (each in its own transaction)."""
+    now = now or timezone.now()
+    overdue = Attempt.objects.filter(state=Attempt.State.IN_PROGRESS, deadline__lt=now - GRACE)
+    if quiz_id is not None:
+        overdue = overdue.filter(quiz_id=quiz_id)
+    finished = 0
+    for pk in list(overdue.values_list("pk", flat=True)[:10_000]):
+        with transaction.atomic():
+            attempt = (Attempt.objects.select_for_update(of=("self",)).select_related("quiz", "organisation")
+                       .filter(pk=pk, state=Attempt.State.IN_PROGRESS).first())
+            if attempt is not None:
+                _finish(attempt, now=now, by=Attempt.FinishedBy.TIMER, actor=None)
+                finished += 1
+    return finished

@@ -1,0 +1,9 @@
+from django_tasks import task
+
+
+@task()
+def refresh_quiz_results(quiz_id: int) -> None:
+    """Store the ranks of a contest's people and organisations (after submissions)."""
+    from suzhi.quizzes.services.results import results_refresh
+
+    results_refresh(actor=None, quiz_id=quiz_id)
