@@ -10,6 +10,7 @@ from suzhi.people.api import exports as people_exports
 from suzhi.people.api import imports as people_imports
 from suzhi.people.api import persons
 from suzhi.quizzes.api import router as quizzes_router
+from suzhi.quizzes.api_contests import router as contests_router
 from suzhi.training.api import router as training_router
 
 api = NinjaAPI(
@@ -35,3 +36,4 @@ api.add_router("/people", persons.router)
 api.add_router("/campaigns", campaigns_router)
 api.add_router("/training", training_router)
 api.add_router("/quizzes", quizzes_router)
+api.add_router("/contests", contests_router)

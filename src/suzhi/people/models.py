@@ -33,14 +33,16 @@ class Person(models.Model):
         OTHER = "other", _("Other")
 
     name = models.CharField(_("name"), max_length=50)
-    name_initials = models.CharField(_("pinyin initials"), max_length=50, blank=True, db_index=True)
+    # Indexed in Meta.indexes for prefix search only (no plain index: nothing compares or sorts by it alone).
+    name_initials = models.CharField(_("pinyin initials"), max_length=50, blank=True)
     gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices, blank=True)
     id_type = models.CharField(_("ID type"), max_length=20, choices=IdType.choices, default=IdType.RESIDENT)
     id_number = models.CharField(_("ID number"), max_length=32)
-    # The last four characters, indexed: "search by the last digits" stays fast on millions of rows.
-    id_last4 = models.CharField(max_length=4, db_index=True, editable=False)
+    # The last four characters, indexed (Meta.indexes): "search by the last digits" stays fast on millions of rows.
+    id_last4 = models.CharField(max_length=4, editable=False)
     birth_date = models.DateField(_("date of birth"), null=True, blank=True)
-    phone = models.CharField(_("mobile phone"), max_length=20, blank=True, db_index=True)
+    # Not indexed: no query looks a person up by phone (logins by phone go through the user account).
+    phone = models.CharField(_("mobile phone"), max_length=20, blank=True)
     # No index of its own: person_org_active (organisation, is_active) serves every lookup by organisation,
     # and one index fewer is one write fewer per row of a 100,000-row import.
     organisation = models.ForeignKey(
@@ -48,17 +50,19 @@ class Person(models.Model):
         db_index=False,
     )
     categories = models.ManyToManyField(
-        DictItem, blank=True, related_name="+", verbose_name=_("categories"),
+        DictItem, blank=True, related_name="+", verbose_name=_("categories"), through="PersonCategory",
         limit_choices_to={"dict_type__code": CATEGORY_DICT},
     )
     post = models.CharField(_("post or job title"), max_length=100, blank=True)
+    # Education and political status without indexes: filters on them (target conditions) join the
+    # dictionary by code and narrow by organisation first; an index per column would only slow imports.
     education = models.ForeignKey(
         DictItem, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("education"),
-        limit_choices_to={"dict_type__code": EDUCATION_DICT},
+        limit_choices_to={"dict_type__code": EDUCATION_DICT}, db_index=False,
     )
     political_status = models.ForeignKey(
         DictItem, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
-        verbose_name=_("political status"), limit_choices_to={"dict_type__code": POLITICAL_DICT},
+        verbose_name=_("political status"), limit_choices_to={"dict_type__code": POLITICAL_DICT}, db_index=False,
     )
     union_member = models.BooleanField(_("union member"), default=False)
     hire_date = models.DateField(_("hire date"), null=True, blank=True)
@@ -77,10 +81,36 @@ class Person(models.Model):
         verbose_name = _("person")
         verbose_name_plural = _("people")
         constraints = [models.UniqueConstraint(fields=["id_type", "id_number"], name="person_unique_id")]
-        indexes = [models.Index(fields=["organisation", "is_active"], name="person_org_active")]
+        indexes = [
+            models.Index(fields=["organisation", "is_active"], name="person_org_active"),
+            # The pinyin-initials search is a prefix match (LIKE 'zs%'): on PostgreSQL only a pattern_ops
+            # index serves it whatever the collation; other databases ignore the operator class.
+            models.Index(fields=["name_initials"], name="person_initials_prefix", opclasses=["varchar_pattern_ops"]),
+            models.Index(fields=["id_last4"], name="person_id_last4"),
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+
+class PersonCategory(models.Model):
+    """A person's category (the categories many-to-many), in the table Django would have made for it.
+
+    Declared only to leave out the index on person_id alone: the unique (person, dictitem) index already
+    serves every lookup by person, and one index fewer is one write fewer per link an import makes.
+    """
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+", db_index=False)
+    dictitem = models.ForeignKey(DictItem, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        db_table = "people_person_categories"
+        unique_together = [("person", "dictitem")]
+        verbose_name = _("person category")
+        verbose_name_plural = _("person categories")
+
+    def __str__(self) -> str:
+        return f"{self.person_id}: {self.dictitem_id}"
 
 
 class PersonTransfer(models.Model):

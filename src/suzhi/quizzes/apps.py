@@ -25,5 +25,14 @@ class QuizzesConfig(AppConfig):
             ("quiz.question_update", _("Edit question")),
             ("quiz.question_retire", _("Retire question")),
             ("quiz.import", _("Import questions")),
+            ("quiz.quiz_create", _("Create contest")),
+            ("quiz.quiz_update", _("Change contest")),
+            ("quiz.quiz_publish", _("Publish contest")),
+            ("quiz.quiz_withdraw", _("Withdraw contest")),
+            ("quiz.attempt_start", _("Start contest attempt")),
+            ("quiz.attempt_submit", _("Submit contest attempt")),
+            ("quiz.results_refresh", _("Recompute contest ranks")),
+            ("quiz.regrade", _("Regrade contest")),
+            ("quiz.answer_mark", _("Mark short answer")),
         ):
             oplog_actions.register(code, label)

@@ -255,3 +255,8 @@ def plan_to_yaml(plan: Plan) -> str:
     data = plan.model_dump(exclude_defaults=True)
     data.setdefault("goals", plan.goals)
     return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
+
+
+def schema_errors(exc: pydantic.ValidationError) -> list[tuple[str, str]]:
+    """A kind's settings errors as (dotted path, Chinese message) pairs, for the forms that edit them."""
+    return [(".".join(str(part) for part in path), message) for path, message in _schema_errors(exc)]

@@ -831,8 +831,11 @@ def _reserve_ids(model: type[Any], count: int) -> list[int]:
             )
             start = (cursor.fetchone()[0] or 0) + 1
             return list(range(start, start + count))
-        cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-                       [table, column, count])
+        # The sequence's name first: as an argument of nextval, pg_get_serial_sequence would run once per
+        # number, which took most of half a second for 100,000.
+        cursor.execute("SELECT pg_get_serial_sequence(%s, %s)", [table, column])
+        sequence = cursor.fetchone()[0]
+        cursor.execute("SELECT nextval(%s::regclass) FROM generate_series(1, %s)", [sequence, count])
         return [pk for (pk,) in cursor.fetchall()]
 
 

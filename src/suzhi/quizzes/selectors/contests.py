@@ -53,6 +53,12 @@ def access_quiz_for_update(*, user: Any, quiz_id: Any) -> Quiz:
                               pk=quiz_id, org_field="organiser", for_update=True)
 
 
+def quiz_managed(*, user: Any, quiz_id: Any) -> Quiz:
+    """A contest within the caller's quiz.manage scope, for reading what only its organisers see."""
+    return scope.get_in_scope(Quiz.objects.select_related("organiser", "activity", "bank"), user, MANAGE,
+                              pk=quiz_id, org_field="organiser")
+
+
 def quizzes_open_to(person: Person) -> QuerySet[Quiz]:
     """Published contests organised at or above the participant's organisation."""
     paths = ancestor_paths(person.organisation.path)

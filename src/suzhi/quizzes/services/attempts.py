@@ -6,6 +6,7 @@ Answer saves are the hot path of a contest (tens of thousands of phones in a win
 one UPDATE of its answer row, and no operation-log row (the answer row itself carries when it was saved).
 """
 
+import dataclasses
 import datetime
 import random
 from decimal import Decimal
@@ -80,8 +81,8 @@ def attempt_start(*, actor: User, quiz_id: Any, now: datetime.datetime | None = 
         if existing is None:
             raise
         return existing
-    AttemptAnswer.objects.bulk_create([AttemptAnswer(attempt=attempt, slot=i, version_id=slot["version"])
-                                       for i, slot in enumerate(paper)])
+    AttemptAnswer.objects.bulk_create([AttemptAnswer(attempt=attempt, slot=i, version_id=slot["version"],
+                                                     points=Decimal(slot["points"])) for i, slot in enumerate(paper)])
     oplog.record(actor=actor, action="quiz.attempt_start", obj=attempt, organisation=person.organisation,
                  summary=quiz.title)
     return attempt
@@ -124,8 +125,18 @@ def _response_from_display(slot: dict[str, Any], shown: Any) -> dict[str, Any] |
     return {"text": text} if text.strip() else None
 
 
+@dataclasses.dataclass(frozen=True)
+class SavedAnswer:
+    saved_at: datetime.datetime
+    deadline: datetime.datetime
+
+    @property
+    def remaining_seconds(self) -> int:
+        return max(0, int((self.deadline - self.saved_at).total_seconds()))
+
+
 def answer_save(*, actor: User, attempt_id: Any, slot: Any, response: Any,
-                now: datetime.datetime | None = None) -> datetime.datetime:
+                now: datetime.datetime | None = None) -> SavedAnswer:
     """Save one answer (the page sends each as it is given); saving the same answer again is harmless."""
     now = now or timezone.now()
     attempt = (Attempt.objects.only("id", "state", "deadline", "paper").filter(user_id=actor.pk, pk=attempt_id)
@@ -147,7 +158,7 @@ def answer_save(*, actor: User, attempt_id: Any, slot: Any, response: Any,
             response=stored, saved_at=now)
     if not changed:
         raise Conflict(_("This attempt has been submitted; answers can no longer change."), code="finished")
-    return now
+    return SavedAnswer(saved_at=now, deadline=attempt.deadline)
 
 
 def _grade(attempt: Attempt) -> tuple[Decimal, bool, list[AttemptAnswer]]:
@@ -160,7 +171,8 @@ def _grade(attempt: Attempt) -> tuple[Decimal, bool, list[AttemptAnswer]]:
     for i, slot in enumerate(attempt.paper):
         answer = answers.get(i)
         if answer is None:
-            answer = answers[i] = AttemptAnswer(attempt=attempt, slot=i, version_id=slot["version"])
+            answer = answers[i] = AttemptAnswer(attempt=attempt, slot=i, version_id=slot["version"],
+                                                points=Decimal(slot["points"]))
         answer.version_id = slot["version"]
         if versions[slot["version"]].type == "short_answer":
             if answer.marked_by_id is None and answer.response:
@@ -190,6 +202,15 @@ def _finish(attempt: Attempt, *, now: datetime.datetime, by: str, actor: User | 
     result_record(attempt=attempt)
     oplog.record(actor=actor, action="quiz.attempt_submit", obj=attempt, organisation=attempt.organisation,
                  after={"score": score, "finished_by": by}, summary=attempt.quiz.title)
+    return attempt
+
+
+def attempt_current(*, actor: User, attempt_id: Any, now: datetime.datetime | None = None) -> Attempt:
+    """The participant's attempt as it stands; one whose time ran out is submitted first (server timer)."""
+    now = now or timezone.now()
+    attempt = own_attempt(user=actor, attempt_id=attempt_id)
+    if attempt.state == Attempt.State.IN_PROGRESS and now > attempt.deadline + GRACE:
+        return attempt_submit(actor=actor, attempt_id=attempt.pk, now=now)
     return attempt
 
 
