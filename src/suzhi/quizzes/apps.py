@@ -13,9 +13,11 @@ class QuizzesConfig(AppConfig):
         from suzhi.quizzes.manifest import MANIFEST
 
         register_kind(MANIFEST)
-        from suzhi.quizzes.views import register_navigation
+        from suzhi.quizzes import views, views_contests, views_participant
 
-        register_navigation()
+        views.register_navigation()
+        views_contests.register_navigation()
+        views_participant.register_navigation()
         group = _("Knowledge contests")
         permissions.register("quiz.view", _("View question banks and contests"), group)
         permissions.register("quiz.manage", _("Edit question banks, import questions, set up contests"), group)
