@@ -18,6 +18,10 @@ class QuizzesConfig(AppConfig):
         views.register_navigation()
         views_contests.register_navigation()
         views_participant.register_navigation()
+        from suzhi.core import demo
+        from suzhi.quizzes.demo import load_quiz_demo
+
+        demo.register_loader(load_quiz_demo)
         group = _("Knowledge contests")
         permissions.register("quiz.view", _("View question banks and contests"), group)
         permissions.register("quiz.manage", _("Edit question banks, import questions, set up contests"), group)
