@@ -15,12 +15,15 @@ from suzhi.core.models import ExportJob, Notice, OperationLog, RoleAssignment, U
 from suzhi.core.services import auth as auth_services
 from suzhi.core.services import notices as notice_services
 from suzhi.quizzes.formats.base import ParsedQuestion, QuestionType
+from suzhi.quizzes.services.attempts import attempt_start
+from suzhi.quizzes.services.contests import quiz_create, quiz_publish
 from suzhi.quizzes.services.questions import bank_create, question_save
 from suzhi.training.codes import check_in_token
 from tests.campaigns.factories import plan_yaml
 from tests.core.factories import grant
 from tests.people.factories import make_person
-from tests.training.factories import make_session, training_campaign
+from tests.quizzes.factories import fixed_rules, quiz_campaign
+from tests.training.factories import make_participant, make_session, training_campaign
 
 # Global objects (roles, dictionaries, parameters) are not organisation-scoped: only holders of
 # role.manage / dict.manage reach them, which a town admin is not (tested in their own modules).
@@ -55,6 +58,9 @@ def town_a_objects(tree):
     bank = bank_create(actor=tree.town_a_admin, organisation_id=tree.town_a.pk, name="七里镇题库")
     question = question_save(actor=tree.town_a_admin, bank_id=bank.pk, question=ParsedQuestion(
         type=QuestionType.TRUE_FALSE, stem="发现火灾应拨打119。", answer_bool=True))
+    quiz = make_quiz(tree, quiz_campaign(tree), bank, fixed_rules([question.pk]), org=tree.town_a)
+    _person, worker = make_participant(tree, name="李四")
+    attempt = attempt_start(actor=worker, quiz_id=quiz.pk)
     return {
         "org_id": tree.unit_a.pk,
         "user_id": tree.unit_a_admin.pk,
@@ -68,6 +74,10 @@ def town_a_objects(tree):
         "session_id": session.pk,
         "bank_id": bank.pk,
         "question_id": question.pk,
+        "quiz_id": quiz.pk,
+        "attempt_id": attempt.pk,
+        "answer_id": attempt.answers.get().pk,
+        "slot": 0,
         # Keys inside the campaign and a document format: not objects of their own.
         "phase_key": "launch",
         "activity_key": "lectures",
@@ -77,12 +87,18 @@ def town_a_objects(tree):
     }
 
 
+def make_quiz(tree, campaign, bank, rules, org):
+    quiz = quiz_create(actor=tree.town_a_admin, activity_id=campaign.activities.get(key="ankang").pk,
+                       organisation_id=org.pk, title="七里镇知识竞赛", bank_id=bank.pk, rules=rules)
+    return quiz_publish(actor=tree.town_a_admin, quiz_id=quiz.pk, published=True)
+
+
 def fill(route, values):
     path = "/" + PARAM.sub(lambda m: str(values[m.group(1)]), route)
     return path.replace("^", "").replace("$", "")
 
 
-METHODS = ("get", "post", "patch", "delete")
+METHODS = ("get", "post", "put", "patch", "delete")
 
 
 # A body every write endpoint accepts as valid, so the answer is about the object, not the payload.
@@ -98,7 +114,7 @@ def call(client, method, url, extra):
 def test_every_object_route_hides_town_a_from_town_b(tree, town_a_objects, client, api_client):
     BODY.update({"target_id": tree.unit_b.pk, "role_code": "participant", "organisation_id": tree.unit_b.pk,
                  "title": "改名", "name": "改名", "full_name": "改名",
-                 "to_organisation_id": tree.unit_b.pk, "reason": "resigned"})
+                 "to_organisation_id": tree.unit_b.pk, "reason": "resigned", "score": 1})
     # Campaign management held at 沙州镇 too, so the campaign write routes are reached and must refuse on scope.
     grant(tree.town_b_admin, "committee_admin", tree.town_b)
     api = api_client(tree.town_b_admin)
