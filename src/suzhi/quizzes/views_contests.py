@@ -22,7 +22,7 @@ from suzhi.quizzes.forms_contests import QUOTA_ROWS, ContestForm
 from suzhi.quizzes.models import QuestionVersion, Quiz
 from suzhi.quizzes.rules import describe_attributes, quiz_rules
 from suzhi.quizzes.selectors import results as result_selectors
-from suzhi.quizzes.selectors.banks import MANAGE, VIEW
+from suzhi.quizzes.selectors.banks import MANAGE, VIEW, banks_visible
 from suzhi.quizzes.selectors.contests import quiz_get, quizzes_visible
 from suzhi.quizzes.services import contests as contest_services
 from suzhi.quizzes.services import results as result_services
@@ -83,8 +83,12 @@ def contest_create(request: AuthedHttpRequest) -> HttpResponse:
     if activity is None:
         messages.info(request, _("Choose the contest activity of a campaign to set up a contest for."))
         return redirect("quizzes:contest_list")
-    initial = ContestForm.initial_from(contest_services.default_rules(activity), title=activity.title,
-                                       organisation=request.user.organisation_id)
+    defaults = contest_services.default_rules(activity)
+    # The plan names its bank; preselect it when the caller can see a bank of that name.
+    bank = banks_visible(user=request.user).filter(name=defaults["paper"]["bank"]).order_by("-organisation__depth") \
+        .first() if defaults["paper"]["bank"] else None
+    initial = ContestForm.initial_from(defaults, title=activity.title, organisation=request.user.organisation_id,
+                                       bank=bank.pk if bank else None)
     form = ContestForm(request.POST or None, user=request.user, creating=True, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
