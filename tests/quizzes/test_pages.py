@@ -242,3 +242,24 @@ def test_template_and_export(tree, login_client, bank, question):
 
 def gift_fixtures():
     return conformance_dir("moodle-gift")
+
+
+def test_editing_keeps_unequal_weights_while_the_right_options_stay(tree, login_client, bank):
+    from suzhi.quizzes.formats.base import ParsedOption, ParsedQuestion, QuestionType
+    from suzhi.quizzes.services.questions import question_save
+
+    weighted = question_save(actor=tree.town_a_admin, bank_id=bank.pk, question=ParsedQuestion(
+        type=QuestionType.MULTIPLE, stem="哪些属于劳动防护用品？",
+        options=[ParsedOption("安全帽", 0.7), ParsedOption("安全带", 0.3), ParsedOption("手机", -0.5)]))
+    client = login_client(tree.town_a_admin)
+    url = reverse("quizzes:question_edit", args=[bank.pk, weighted.pk])
+    form = client.get(url).context["form"]
+    data = {name: value for name, value in form.initial.items() if value not in (None, False)}
+    data["stem"] = "下列哪些属于劳动防护用品？"
+    client.post(url, data)
+    weighted.refresh_from_db()
+    assert [o["weight"] for o in weighted.current.options] == [0.7, 0.3, -0.5]
+    data["correct_C"] = "on"  # the right options change: the marks are shared equally again
+    client.post(url, data)
+    weighted.refresh_from_db()
+    assert [round(o["weight"], 3) for o in weighted.current.options] == [0.333, 0.333, 0.333]

@@ -54,6 +54,9 @@ def _option_fields() -> dict[str, forms.Field]:
         fields[f"option_{letter}"] = forms.CharField(label=_("Option %(letter)s") % {"letter": letter},
                                                      required=False, max_length=1000)
         fields[f"correct_{letter}"] = forms.BooleanField(label=gettext_lazy("correct"), required=False)
+        # The option's share of the marks as stored (GIFT's %50%, %-25%): kept while the right options stay
+        # the same, so editing a stem does not flatten weights the form cannot show.
+        fields[f"weight_{letter}"] = forms.FloatField(required=False, widget=forms.HiddenInput)
     return fields
 
 
@@ -109,6 +112,7 @@ class QuestionForm(forms.Form):
         for letter, option in zip(LETTERS, version.options, strict=False):
             initial[f"option_{letter}"] = option["text"]
             initial[f"correct_{letter}"] = option["weight"] > 0
+            initial[f"weight_{letter}"] = option["weight"]
         return initial
 
     def to_parsed(self) -> ParsedQuestion:
@@ -120,10 +124,13 @@ class QuestionForm(forms.Form):
             tags=[t.strip() for t in data["tags"].replace("，", ",").split(",") if t.strip()],
         )
         if kind in CHOICE_TYPES:
-            filled = [(data[f"option_{letter}"].strip(), data[f"correct_{letter}"]) for letter in LETTERS
-                      if data[f"option_{letter}"].strip() or data[f"correct_{letter}"]]
-            share = 1.0 / max(1, sum(1 for _text, correct in filled if correct))
-            question.options = [ParsedOption(text, share if correct else 0.0) for text, correct in filled]
+            filled = [(data[f"option_{letter}"].strip(), data[f"correct_{letter}"], data.get(f"weight_{letter}"))
+                      for letter in LETTERS if data[f"option_{letter}"].strip() or data[f"correct_{letter}"]]
+            kept = all(weight is not None and (weight > 0) == correct for _text, correct, weight in filled)
+            share = 1.0 / max(1, sum(1 for _text, correct, _weight in filled if correct))
+            question.options = [ParsedOption(text, float(weight) if kept and weight is not None
+                                             else (share if correct else 0.0))
+                                for text, correct, weight in filled]
         elif kind == QuestionType.TRUE_FALSE:
             question.answer_bool = {"true": True, "false": False}.get(data["answer_bool"])
         elif kind == QuestionType.FILL_IN:
