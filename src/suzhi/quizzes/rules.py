@@ -12,6 +12,7 @@ from django.utils.translation import pgettext
 from suzhi.campaigns import gating
 from suzhi.campaigns.gating import Decision
 from suzhi.campaigns.metrics import person_q
+from suzhi.campaigns.models import Phase
 from suzhi.people.models import Person
 from suzhi.quizzes.manifest import QuizSettings
 from suzhi.quizzes.models import Attempt, Quiz
@@ -46,26 +47,42 @@ def meets_attributes(person: Person, rules: QuizSettings, today: datetime.date) 
     return Person.objects.filter(pk=person.pk).filter(q).exists()
 
 
-def start_decision(*, quiz: Quiz, person: Person | None, now: datetime.datetime | None = None) -> Decision:
-    """Whether the person may start a new attempt now; the reason and its sentence if not."""
+def start_decision(*, quiz: Quiz, person: Person | None, now: datetime.datetime | None = None,
+                   phases: list[Phase] | None = None, starts: list[datetime.datetime] | None = None,
+                   memo: dict[Any, Any] | None = None) -> Decision:
+    """Whether the person may start a new attempt now; the reason and its sentence if not. A list of contests
+    passes the campaign's `phases` and the person's attempt `starts` it read for all of them at once, and a
+    `memo` so that contests of one activity, or with the same attribute rules, ask the database once."""
+    memo = {} if memo is None else memo
     now = now or timezone.now()
     if person is None:
         return Decision(False, "no_person", _("Your account is not linked to a person on a roster."))
     if not quiz.is_published:
         return Decision(False, "not_published", _("This contest is not open yet."))
-    decision = gating.window("attempt", quiz.activity, at=now)
+    decision = gating.window("attempt", quiz.activity, at=now, phases=phases)
     if not decision:
         return decision
-    decision = gating.person_eligibility(person.organisation, person, quiz.activity)
+    key = ("eligibility", quiz.activity_id)
+    if key not in memo:
+        memo[key] = gating.person_eligibility(person.organisation, person, quiz.activity)
+    decision = memo[key]
     if not decision:
         return decision
+    if not person.organisation.path.startswith(quiz.organiser.path):
+        # A town's contest within a city-wide activity is for that town's people only.
+        return Decision(False, "outside", _("This activity is for %(org)s and the organisations below it.")
+                        % {"org": quiz.organiser.name})
     if not person.is_active:
         return Decision(False, "inactive", _("Only people currently on a roster may take part."))
     rules = quiz_rules(quiz)
-    if not meets_attributes(person, rules, timezone.localdate(now)):
+    key = ("attributes", repr(rules.attributes), timezone.localdate(now))
+    if key not in memo:
+        memo[key] = meets_attributes(person, rules, timezone.localdate(now))
+    if not memo[key]:
         return Decision(False, "attributes", _("This contest is only for people with %(rules)s.")
                         % {"rules": describe_attributes(rules)})
-    starts = list(Attempt.objects.filter(quiz=quiz, person=person).values_list("started_at", flat=True))
+    if starts is None:
+        starts = list(Attempt.objects.filter(quiz=quiz, person=person).values_list("started_at", flat=True))
     if len(starts) >= rules.attempts_per_person:
         return Decision(False, "attempts_used", _("You have used all %(n)d of your attempts.")
                         % {"n": rules.attempts_per_person})
@@ -78,8 +95,6 @@ def start_decision(*, quiz: Quiz, person: Person | None, now: datetime.datetime 
 
 def window_closes(quiz: Quiz, now: datetime.datetime) -> datetime.datetime | None:
     """When the attempt window open now ends (the end of its last day, Beijing time); None if it is not open."""
-    from suzhi.campaigns.models import Phase
-
     phases = list(Phase.objects.filter(campaign_id=quiz.activity.campaign_id))
     today = timezone.localdate(now)
     for start, end in gating.action_window(quiz.activity, "attempt", phases):
@@ -89,18 +104,17 @@ def window_closes(quiz: Quiz, now: datetime.datetime) -> datetime.datetime | Non
     return None
 
 
-def window_over(quiz: Quiz, now: datetime.datetime | None = None) -> bool:
+def window_over(quiz: Quiz, now: datetime.datetime | None = None, phases: list[Phase] | None = None) -> bool:
     """Whether every window of the contest has ended (results shown "after the window" appear then)."""
-    from suzhi.campaigns.models import Phase
-
     today = timezone.localdate(now or timezone.now())
-    windows = gating.action_window(quiz.activity, "attempt", list(Phase.objects.filter(
-        campaign_id=quiz.activity.campaign_id)))
+    if phases is None:
+        phases = list(Phase.objects.filter(campaign_id=quiz.activity.campaign_id))
+    windows = gating.action_window(quiz.activity, "attempt", phases)
     return bool(windows) and all(end < today for _start, end in windows)
 
 
-def results_visible(quiz: Quiz, now: datetime.datetime | None = None) -> bool:
-    return quiz_rules(quiz).show_results == "after_submit" or window_over(quiz, now)
+def results_visible(quiz: Quiz, now: datetime.datetime | None = None, phases: list[Phase] | None = None) -> bool:
+    return quiz_rules(quiz).show_results == "after_submit" or window_over(quiz, now, phases)
 
 
 def rules_summary(quiz: Quiz) -> dict[str, Any]:

@@ -4,11 +4,13 @@ results are shown."""
 
 import dataclasses
 import datetime
+from collections import defaultdict
 from typing import Any
 
 from django.utils import timezone
 
 from suzhi.campaigns.gating import Decision
+from suzhi.campaigns.models import Phase
 from suzhi.people.models import Person
 from suzhi.quizzes.models import Attempt, AttemptAnswer, QuestionVersion, Quiz, QuizResult
 from suzhi.quizzes.rules import results_visible, start_decision
@@ -34,9 +36,19 @@ def contests_for(person: Person, now: datetime.datetime | None = None) -> list[C
     running = {a.quiz_id: a for a in Attempt.objects.filter(quiz_id__in=ids, person=person,
                                                              state=Attempt.State.IN_PROGRESS)}
     results = {r.quiz_id: r for r in QuizResult.objects.filter(quiz_id__in=ids, person=person)}
-    return [ContestCard(quiz=q, decision=start_decision(quiz=q, person=person, now=now),
+    # The phases and the person's attempt starts for all the contests at once, not a query or two per card.
+    phases: dict[int, list[Phase]] = defaultdict(list)
+    for phase in Phase.objects.filter(campaign_id__in={q.activity.campaign_id for q in quizzes}):
+        phases[phase.campaign_id].append(phase)
+    starts: dict[int, list[datetime.datetime]] = defaultdict(list)
+    for quiz_id, started_at in Attempt.objects.filter(quiz_id__in=ids, person=person).values_list("quiz_id",
+                                                                                                  "started_at"):
+        starts[quiz_id].append(started_at)
+    memo: dict[Any, Any] = {}
+    return [ContestCard(quiz=q, decision=start_decision(quiz=q, person=person, now=now, memo=memo,
+                                                        phases=phases[q.activity.campaign_id], starts=starts[q.pk]),
                         in_progress=running.get(q.pk), result=results.get(q.pk),
-                        results_visible=results_visible(q, now)) for q in quizzes]
+                        results_visible=results_visible(q, now, phases[q.activity.campaign_id])) for q in quizzes]
 
 
 def remaining_seconds(attempt: Attempt, now: datetime.datetime | None = None) -> int:
