@@ -100,7 +100,10 @@ def _blanks_matched(key: Key, given: list[str]) -> int:
                 return True
         return False
 
-    return sum(1 for answer in range(len(answers)) if answers[answer] and place(answer, set()))
+    # The same answer written twice is one right answer ("name two of the three" must not take one twice).
+    first = {text: i for i, text in reversed(list(enumerate(answers)))}
+    return sum(1 for answer in range(len(answers))
+               if answers[answer] and first[answers[answer]] == answer and place(answer, set()))
 
 
 def grade_response(key: Key, points: Decimal, response: dict[str, Any] | None, *,

@@ -2,7 +2,8 @@
 into the attempt as version ids, marks and option orders."""
 
 import random
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Callable, Iterable
 from decimal import Decimal
 from typing import Any
 
@@ -62,17 +63,49 @@ def paper_problems(bank: QuestionBank, paper: Paper) -> list[str]:
             if item.question not in known:
                 problems.append(_("Question %(n)d is not a current question of the bank “%(bank)s”.")
                                 % {"n": item.question, "bank": bank.name})
+        problems += [_twice(n) for n in _repeated(paper)]
         return problems
     if not paper.quotas:
         problems.append(_("A random paper needs at least one quota."))
-    taken: set[int] = set()
-    for quota in paper.quotas:
-        found = [vid for vid in _matching(pool, quota) if vid not in taken]
-        if len(found) < quota.count:
-            problems.append(_("The bank has %(have)d questions of %(what)s; the quota asks for %(want)d.")
-                            % {"have": len(found), "what": _describe(quota), "want": quota.count})
-        taken.update(found[: quota.count])
+    _drawn, shortfalls = _draw(pool, paper.quotas, lambda found, count: found[:count])
+    problems += [_short(quota, have) for quota, have in shortfalls]
     return problems
+
+
+def _repeated(paper: Paper) -> list[int]:
+    counts = Counter(item.question for item in paper.questions)
+    return sorted(n for n, times in counts.items() if times > 1)
+
+
+def _twice(question: int) -> str:
+    return _("Question %(n)d is on the paper more than once.") % {"n": question}
+
+
+def _short(quota: Quota, have: int) -> str:
+    return (_("The bank has %(have)d questions of %(what)s; the quota asks for %(want)d.")
+            % {"have": have, "what": _describe(quota), "want": quota.count})
+
+
+def _draw(pool: list[tuple[int, int, str, int | None, str]], quotas: list[Quota],
+          pick: Callable[[list[int], int], list[int]]) -> tuple[list[list[int]], list[tuple[Quota, int]]]:
+    """Each quota's questions, no question twice, and the quotas the bank cannot fill (with what is left for them).
+
+    The narrowest quotas draw first: "7 single" drawn before "4 single of 消防" could take 消防 questions the second
+    needs, so a paper the check passed would fail at random when someone starts. Categories nest, so drawing the
+    narrower first never leaves the wider one short when the bank has enough."""
+    matching = [_matching(pool, quota) for quota in quotas]
+    drawn: list[list[int]] = [[] for _quota in quotas]
+    short: dict[int, int] = {}
+    taken: set[int] = set()
+    for i in sorted(range(len(quotas)), key=lambda i: (len(matching[i]), i)):
+        found = [vid for vid in matching[i] if vid not in taken]
+        if len(found) < quotas[i].count:
+            short[i] = len(found)
+            drawn[i] = found
+        else:
+            drawn[i] = pick(found, quotas[i].count)
+        taken.update(drawn[i])
+    return drawn, [(quotas[i], have) for i, have in sorted(short.items())]
 
 
 def paper_build(bank: QuestionBank, paper: Paper, rng: random.Random) -> list[dict[str, Any]]:
@@ -81,21 +114,20 @@ def paper_build(bank: QuestionBank, paper: Paper, rng: random.Random) -> list[di
     slots: list[tuple[int, Decimal]] = []
     if paper.mode == "fixed":
         current = {qid: vid for vid, qid, *_rest in pool}
+        repeated = _repeated(paper)
+        if repeated:
+            raise PaperProblem(_twice(repeated[0]))
         for item in paper.questions:
             if item.question not in current:
                 raise PaperProblem(_("Question %(n)d is not a current question of the bank “%(bank)s”.")
                                    % {"n": item.question, "bank": bank.name})
             slots.append((current[item.question], Decimal(str(item.points))))
     else:
-        taken: set[int] = set()
-        for quota in paper.quotas:
-            found = [vid for vid in _matching(pool, quota) if vid not in taken]
-            if len(found) < quota.count:
-                raise PaperProblem(_("The bank has %(have)d questions of %(what)s; the quota asks for %(want)d.")
-                                   % {"have": len(found), "what": _describe(quota), "want": quota.count})
-            drawn = rng.sample(found, quota.count)
-            taken.update(drawn)
-            slots.extend((vid, Decimal(str(quota.points))) for vid in drawn)
+        drawn, shortfalls = _draw(pool, paper.quotas, rng.sample)
+        if shortfalls:
+            raise PaperProblem(_short(*shortfalls[0]))
+        for quota, vids in zip(paper.quotas, drawn, strict=True):
+            slots.extend((vid, Decimal(str(quota.points))) for vid in vids)
     if paper.shuffle_questions:
         rng.shuffle(slots)
     facts = {vid: (type_, options, accepted) for vid, type_, options, accepted in QuestionVersion.objects.filter(

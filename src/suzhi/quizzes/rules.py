@@ -62,7 +62,7 @@ def start_decision(*, quiz: Quiz, person: Person | None, now: datetime.datetime 
     decision = gating.window("attempt", quiz.activity, at=now, phases=phases)
     if not decision:
         return decision
-    key = ("eligibility", quiz.activity_id)
+    key: tuple[Any, ...] = ("eligibility", quiz.activity_id)
     if key not in memo:
         memo[key] = gating.person_eligibility(person.organisation, person, quiz.activity)
     decision = memo[key]

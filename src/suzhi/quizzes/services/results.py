@@ -223,6 +223,8 @@ def answer_mark(*, actor: User, answer_id: Any, score: Any) -> AttemptAnswer:
         value = Decimal(str(score)).quantize(Decimal("0.01"))
     except ArithmeticError:
         value = Decimal(-1)
+    if not value.is_finite():  # "NaN" parses and survives quantize, but cannot be compared with the range
+        value = Decimal(-1)
     if answer.version.type != "short_answer":
         raise ValidationFailed(_("Only short answers are marked by hand."), code="not_manual")
     if attempt.state != Attempt.State.FINISHED:
