@@ -28,5 +28,6 @@ class CampaignsConfig(AppConfig):
             ("campaign.update", _("Edit plan")),
             ("campaign.phase_override", _("Close or extend phase")),
             ("campaign.targets_refresh", _("Refresh targets")),
+            ("campaign.tallies_rebuild", _("Recount metric tallies")),
         ):
             oplog_actions.register(code, label)

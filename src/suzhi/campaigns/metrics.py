@@ -2,6 +2,10 @@
 organisations, then a roll-up through the tree in memory (a person and a record belong to exactly one
 organisation, so subtree values are sums).
 
+Counts of people or records read the tallies the records API keeps (`MetricOrgTally`: one row per organisation
+and person; `MetricTally`: one per person, for coverage) rather than every record; sums, per-person metrics and
+targets on one activity read the records.
+
 Pure reads: `services.targets` stores what this computes.
 """
 
@@ -11,11 +15,11 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, FilteredRelation, Q, QuerySet, Sum
 
 from suzhi.campaigns import kinds
 from suzhi.campaigns.kinds import Aggregate
-from suzhi.campaigns.models import Campaign, MetricRecord, Target
+from suzhi.campaigns.models import Campaign, MetricOrgTally, MetricRecord, Target
 from suzhi.core.models import DictItem, Organisation
 from suzhi.people.models import CATEGORY_DICT, Person
 
@@ -119,6 +123,17 @@ def records_for(target: Target) -> QuerySet[MetricRecord]:
     return _target_records(target).filter(person_q(target.filter or {}, "person__", reference))
 
 
+def tallies_for(target: Target) -> QuerySet[MetricOrgTally]:
+    """What `records_for` selects, one row per organisation and person (whatever the activity)."""
+    definition = kinds.metric(target.metric)
+    tallies = MetricOrgTally.objects.filter(campaign_id=target.campaign_id,
+                                            metric=definition.records_metric if definition else target.metric)
+    org_types = (target.filter or {}).get("org_types") or []
+    if org_types:
+        tallies = tallies.filter(organisation__org_type__code__in=org_types)
+    return tallies.filter(person_q(target.filter or {}, "person__", target.deadline.effective_end))
+
+
 def population_for(target: Target, organiser_path: str) -> QuerySet[Person]:
     reference = target.deadline.effective_end
     people = Person.objects.filter(is_active=True, organisation__path__startswith=organiser_path)
@@ -141,6 +156,9 @@ def own_values(target: Target, organiser_path: str) -> dict[int, OrgValue]:
     metric = kinds.metric(target.metric)
     aggregate = metric.aggregate if metric else Aggregate.COUNT
     values: dict[int, OrgValue] = defaultdict(OrgValue)
+    if target.form == "coverage" and aggregate != Aggregate.SUM and not target.activity_id \
+            and not (target.filter or {}).get("org_types"):
+        return _tallied_coverage(target, organiser_path)
     if target.form == "coverage":
         # The population applies the conditions on the person, so the records need only the target's own.
         records = _target_records(target)
@@ -160,48 +178,82 @@ def own_values(target: Target, organiser_path: str) -> dict[int, OrgValue]:
         for org_id, total, people in grouped.values_list("organisation_id", "total", "people"):
             values[org_id] = OrgValue(numerator=float(total or 0), population=int(people), per_person=True)
         return values
+    elif aggregate in (Aggregate.PEOPLE, Aggregate.COUNT) and not target.activity_id:
+        # One tally row per organisation and person rather than one per record: the people are the rows, the
+        # records their counts.
+        counted: Count | Sum = Count("id") if aggregate == Aggregate.PEOPLE else Sum("records")
+        rows = tallies_for(target).values("organisation_id").annotate(n=counted).values_list("organisation_id", "n")
     else:
         rows = records_for(target).values("organisation_id").annotate(n=_aggregate(aggregate)).values_list(
             "organisation_id", "n")
     for org_id, n in rows:
         values[org_id].numerator = float(n or 0)
     if target.form in ("coverage", "percentage"):
-        counted = population_for(target, organiser_path).values("organisation_id").annotate(n=Count("id"))
-        for org_id, n in counted.values_list("organisation_id", "n"):
+        in_scope = population_for(target, organiser_path).values("organisation_id").annotate(n=Count("id"))
+        for org_id, n in in_scope.values_list("organisation_id", "n"):
             values[org_id].population = int(n)
     return values
 
 
-def roll_up(target: Target, nodes: list[OrgNode], own: dict[int, OrgValue]) -> dict[int, OrgValue]:
-    """Subtree values for every organisation that has any (others are zero)."""
+def _tallied_coverage(target: Target, organiser_path: str) -> dict[int, OrgValue]:
+    """A coverage counting records: each person's count is kept in a tally (one row per person, not one per
+    record), so the people in scope and those who reached at_least come from one query. Sums stay on the records:
+    adding and removing quantities one by one would not give exactly the sum the records add up to."""
+    definition = kinds.metric(target.metric)
+    tally = FilteredRelation("metric_tallies", condition=Q(
+        metric_tallies__campaign_id=target.campaign_id,
+        metric_tallies__metric=definition.records_metric if definition else target.metric,
+        metric_tallies__records__gte=target.at_least))
+    counted = population_for(target, organiser_path).annotate(tally=tally).values("organisation_id").annotate(
+        n=Count("id"), reached=Count("tally__id"))
+    return {org_id: OrgValue(numerator=float(reached), population=int(n))
+            for org_id, n, reached in counted.values_list("organisation_id", "n", "reached")}
+
+
+def ancestry(nodes: list[OrgNode]) -> dict[int, tuple[int, ...]]:
+    """Each organisation's chain from the organiser down to itself: computed once per refresh, it spares each
+    target's roll-up the path slicing."""
     by_path = {node.path: node.id for node in nodes}
-    paths = {node.id: node.path for node in nodes}
-    total: dict[int, OrgValue] = defaultdict(OrgValue)
+    chains = {}
+    for node in nodes:
+        ids = (by_path.get(node.path[:end]) for end in range(STEP, len(node.path) + 1, STEP))
+        chains[node.id] = tuple(pk for pk in ids if pk is not None)  # None: above the organiser
+    return chains
+
+
+def roll_up(target: Target, nodes: list[OrgNode], own: dict[int, OrgValue],
+            chains: dict[int, tuple[int, ...]] | None = None) -> dict[int, OrgValue]:
+    """Subtree values for every organisation that has any (others are zero)."""
+    if chains is None:
+        chains = ancestry(nodes)
+    numerators: dict[int, float] = defaultdict(float)
+    populations: dict[int, int] = defaultdict(int)
+    per_person = False
     for org_id, value in own.items():
-        path = paths.get(org_id)
-        if path is None:
+        chain = chains.get(org_id)
+        if chain is None:
             continue  # moved out of the campaign's tree since
-        for end in range(STEP, len(path) + 1, STEP):
-            ancestor = by_path.get(path[:end])
-            if ancestor is None:
-                continue  # above the organiser
-            item = total[ancestor]
-            item.numerator += value.numerator
-            item.population += value.population
-            item.per_person = value.per_person
+        numerator, population = value.numerator, value.population
+        per_person = value.per_person
+        for ancestor in chain:
+            numerators[ancestor] += numerator
+            populations[ancestor] += population
+    total: dict[int, OrgValue] = defaultdict(OrgValue)
+    for org_id, numerator in numerators.items():
+        total[org_id] = OrgValue(numerator=numerator, population=populations[org_id], per_person=per_person)
     if target.form == "per_org":
         measured_types = set(target.per_org_types or [])
         for node in nodes:
             if node.org_type not in measured_types:
                 continue
             reached = total[node.id].value(target.form) >= target.threshold if node.id in total else False
-            for end in range(STEP, len(node.path) + 1, STEP):
-                ancestor = by_path.get(node.path[:end])
-                if ancestor is not None:
-                    total[ancestor].measured += 1
-                    total[ancestor].met += int(reached)
+            for ancestor in chains[node.id]:
+                item = total[ancestor]
+                item.measured += 1
+                item.met += int(reached)
     return total
 
 
-def compute_target(target: Target, nodes: list[OrgNode], organiser_path: str) -> dict[int, OrgValue]:
-    return roll_up(target, nodes, own_values(target, organiser_path))
+def compute_target(target: Target, nodes: list[OrgNode], organiser_path: str,
+                   chains: dict[int, tuple[int, ...]] | None = None) -> dict[int, OrgValue]:
+    return roll_up(target, nodes, own_values(target, organiser_path), chains)

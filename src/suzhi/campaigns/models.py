@@ -129,11 +129,56 @@ class MetricRecord(models.Model):
         return f"{self.metric} {self.source}"
 
 
-class TargetValue(models.Model):
-    """A target's computed value for one organisation and everything below it (rolled up)."""
+class MetricTally(models.Model):
+    """How many records a person has for a metric of a campaign, kept exact by `metric_record_put` and
+    `metric_record_remove` (a row exists while the count is positive). A coverage target reads one row per
+    person here instead of grouping all their records."""
 
-    target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="values")
+    # No index of its own for the campaign: the unique constraint starts with it.
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+", db_index=False)
+    metric = models.CharField(max_length=100)
+    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="metric_tallies")
+    records = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["campaign", "metric", "person"], name="metric_tally_person")]
+
+    def __str__(self) -> str:
+        return f"{self.metric} {self.person_id}: {self.records}"
+
+
+class MetricOrgTally(models.Model):
+    """How many records a person has for a metric of a campaign in one organisation (the records' own, which may
+    differ from the person's current one), kept like `MetricTally`. Targets counting people or records read one row
+    per organisation and person here instead of every record."""
+
+    # No index of its own for the campaign: the unique constraint starts with it.
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+", db_index=False)
+    metric = models.CharField(max_length=100)
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="+")
+    records = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["campaign", "metric", "organisation", "person"],
+                                               name="metric_org_tally_person")]
+
+    def __str__(self) -> str:
+        return f"{self.metric} {self.organisation_id}/{self.person_id}: {self.records}"
+
+
+class TargetValue(models.Model):
+    """A target's computed value for one organisation and everything below it (rolled up).
+
+    A cache that every refresh deletes and rewrites whole (tens of thousands of rows), so it carries no more than
+    it must write: its foreign keys are not declared in the database (checking two keys per written row cost more
+    than computing the values; deletes still cascade, through Django), and its one index beside the primary key is
+    the unique constraint, which serves the lookups by target and then organisation."""
+
+    target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="values", db_constraint=False,
+                               db_index=False)
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+", db_constraint=False,
+                                     db_index=False)
     value = models.FloatField(default=0)  # the metric, or per cent for coverage and percentage
     numerator = models.FloatField(default=0)
     population = models.IntegerField(default=0)  # the people in scope, for coverage and percentage
