@@ -87,6 +87,6 @@ def load_quiz_demo(admin: Any) -> None:
                                             organisation__path__startswith=activity.organiser.path).order_by("id"))
         for person in rng.sample(people, min(PEOPLE, len(people))):
             user, _password = person_login_create(actor=admin, person_id=person.pk)
-            _take(user, quiz, skill=rng.uniform(0.45, 0.95), rng=rng)
+            _take(user, quiz, skill=rng.uniform(0.35, 0.9), rng=rng)
     results_refresh(actor=None, quiz_id=quiz.pk)
     logger.info("demo contest loaded: %s", quiz.title)
