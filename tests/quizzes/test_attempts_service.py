@@ -10,8 +10,16 @@ from suzhi.core.errors import Conflict, NotFound, ValidationFailed
 from suzhi.quizzes.models import Attempt, AttemptAnswer, QuizResult
 from suzhi.quizzes.services.attempts import answer_save, attempt_current, attempt_start, attempt_submit, attempts_expire
 from suzhi.quizzes.services.questions import question_save
-from tests.quizzes.factories import (fill_in, fixed_rules, make_bank, make_quiz, multiple, quiz_campaign, single,
-                                     true_false)
+from tests.quizzes.factories import (
+    fill_in,
+    fixed_rules,
+    make_bank,
+    make_quiz,
+    multiple,
+    quiz_campaign,
+    single,
+    true_false,
+)
 from tests.training.factories import make_participant
 
 pytestmark = pytest.mark.django_db
@@ -20,7 +28,8 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def contest(tree):
     campaign = quiz_campaign(tree)
-    bank, ids = make_bank(tree, [single("单选一", right=2), multiple("多选一", right=(0, 3)), true_false("判断一", False),
+    bank, ids = make_bank(tree, [single("单选一", right=2), multiple("多选一", right=(0, 3)),
+                                 true_false("判断一", False),
                                  fill_in("填空一", accepted=(("安全第一", "安全 第一"), ("预防为主",)))])
     quiz = make_quiz(tree, campaign, bank, fixed_rules(ids))
     person, user = make_participant(tree)

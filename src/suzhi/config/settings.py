@@ -1,7 +1,9 @@
 """Settings, all read from the environment so one build runs a township PC and a province cluster.
 
 Environment: DATABASE_URL, SECRET_KEY, DEBUG, ALLOWED_HOSTS, REDIS_URL, SUZHI_DATA_DIR,
-SUZHI_SESSION_IDLE_MINUTES, SUZHI_HTTPS, SUZHI_PROXY_COUNT, SUZHI_LOG_LEVEL.
+SUZHI_SESSION_IDLE_MINUTES, SUZHI_HTTPS, SUZHI_PROXY_COUNT, SUZHI_LOG_LEVEL, SUZHI_REFRESH_MIN_SECONDS; with
+REDIS_URL, SUZHI_SESSION_ENGINE (sessions in Redis by default; `django.contrib.sessions.backends.cached_db`
+keeps them in the database as well).
 """
 
 import os
@@ -188,11 +190,16 @@ WHITENOISE_USE_FINDERS = DEBUG or TESTING
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # Sessions in Redis: every request slides the idle expiry (SESSION_SAVE_EVERY_REQUEST), which in the
+    # database would be an UPDATE per request; in Redis it is the key's TTL, so the idle timeout still holds.
+    SESSION_ENGINE = os.environ.get("SUZHI_SESSION_ENGINE", "django.contrib.sessions.backends.cache")
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # Background work (django-tasks): a thread pool inside the web process by default (one server, a
 # township); tests run tasks at once; a province sets SUZHI_TASKS=rq and runs RQ workers on Redis.
+# Recomputations of the same contest's ranks or campaign's targets start at least this far apart (seconds).
+SUZHI_REFRESH_MIN_SECONDS = 0 if TESTING else float(os.environ.get("SUZHI_REFRESH_MIN_SECONDS", "20"))
 if TESTING:
     TASKS: dict[str, dict[str, object]] = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 elif os.environ.get("SUZHI_TASKS") == "rq":

@@ -65,3 +65,26 @@ def run_export_job(job_id: int) -> None:
     from suzhi.core.services.exports import export_job_run
 
     export_job_run(job_id=job_id)
+
+
+def space_out(name: str) -> None:
+    """Wait, if needed, until `SUZHI_REFRESH_MIN_SECONDS` after the previous run of the recomputation `name`
+    started. A busy contest window finishes an attempt every few milliseconds; each would queue a recomputation
+    of the ranks and targets as soon as the previous one began, keeping a worker computing without pause on the
+    servers that answer the participants. While this waits, the recomputation's "queued" marker stays set, so the
+    submissions meanwhile fold into this one run."""
+    import time
+
+    from django.conf import settings
+    from django.core.cache import cache
+
+    spacing = float(getattr(settings, "SUZHI_REFRESH_MIN_SECONDS", 20))
+    if spacing <= 0:
+        return
+    key = f"tasks:last-run:{name}"
+    last = cache.get(key)
+    if last is not None:
+        wait = last + spacing - time.time()
+        if wait > 0:
+            time.sleep(min(wait, spacing))
+    cache.set(key, time.time(), timeout=int(spacing) + 60)

@@ -48,6 +48,16 @@ class OkOut(Schema):
     message: str = ""
 
 
+class PingOut(Schema):
+    ok: bool = True
+
+
+@router.get("/ping", response=PingOut, summary="Check that the caller is signed in")
+def ping(request: HttpRequest):
+    """Does no work: a page asks whether its session is still alive (401 when it is not)."""
+    return {"ok": True}
+
+
 @router.post(
     "/token",
     auth=None,
