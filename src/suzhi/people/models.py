@@ -49,7 +49,8 @@ class Person(models.Model):
         Organisation, on_delete=models.PROTECT, related_name="persons", verbose_name=_("organisation"),
         db_index=False,
     )
-    categories = models.ManyToManyField(
+    # Typed by hand: the through model named by a string reads as Never to the type checker.
+    categories: "models.ManyToManyField[DictItem, PersonCategory]" = models.ManyToManyField(
         DictItem, blank=True, related_name="+", verbose_name=_("categories"), through="PersonCategory",
         limit_choices_to={"dict_type__code": CATEGORY_DICT},
     )

@@ -8,7 +8,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from suzhi.core import scope
 from suzhi.core.masking import mask_id_number, mask_phone
 from suzhi.core.models import DictItem, Organisation
-from suzhi.people.models import CATEGORY_DICT, Person, PersonTransfer
+from suzhi.people.models import CATEGORY_DICT, Person, PersonCategory, PersonTransfer
 
 VIEW = "person.view"
 MANAGE = "person.manage"
@@ -87,8 +87,7 @@ def persons_list(
         )
         qs = qs.filter(organisation__path__startswith=organisation.path)
     if category:
-        through = Person.categories.through
-        qs = qs.filter(Exists(through.objects.filter(
+        qs = qs.filter(Exists(PersonCategory.objects.filter(
             person_id=OuterRef("pk"), dictitem__code=category, dictitem__dict_type__code=CATEGORY_DICT,
         )))
     if active is not None:

@@ -1,0 +1,525 @@
+"""Checking a roster's rows: every cell normalised and validated, then what the whole file and the
+database say about each row (repeats, organisations, the people on record)."""
+
+import dataclasses
+import datetime
+import re
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from django.db import connection
+from django.utils.translation import gettext as _
+
+from suzhi.core.masking import mask_phone
+from suzhi.core.models import DictItem, Organisation
+from suzhi.core.scope import organisation_in_scope
+from suzhi.people import validation as v
+from suzhi.people.models import (
+    CATEGORY_DICT,
+    EDUCATION_DICT,
+    POLITICAL_DICT,
+    Person,
+    PersonCategory,
+)
+from suzhi.people.services.imports.common import (
+    _GENDER_LABEL,
+    _KEYS,
+    _LIST_SEPARATORS,
+    IMPORT,
+    STEP,
+    _chunks,
+    _lookup_chunk,
+    _Row,
+)
+
+CHECK_CHUNK = 2000  # rows checked between two hand-overs of new people to the database
+
+
+class _Dictionaries:
+    """Dictionary items by label or code, loaded once per import."""
+
+    def __init__(self) -> None:
+        self.by_type: dict[str, dict[str, DictItem]] = defaultdict(dict)
+        items = DictItem.objects.filter(
+            dict_type__code__in=[CATEGORY_DICT, EDUCATION_DICT, POLITICAL_DICT], is_active=True
+        ).select_related("dict_type")
+        for item in items:
+            lookup = self.by_type[item.dict_type.code]
+            for key in (item.code, item.label, item.label_en):
+                if key:
+                    lookup.setdefault(key.lower(), item)
+
+    def find(self, dict_code: str, text: str) -> DictItem | None:
+        return self.by_type[dict_code].get(text.lower())
+
+
+_UNSET = object()
+
+
+class _Memo:
+    """`func` once per distinct text of a column: most columns repeat a handful of values (gender, unit,
+    category, education…), so a 100,000-row file is mostly dictionary hits. The row loop reads `memo`
+    itself and calls only on a miss. Only text is stored (1, 1.0 and True are equal keys yet may not
+    clean alike), so a number or a date never finds an entry."""
+
+    __slots__ = ("func", "memo")
+
+    def __init__(self, func: Callable[[Any], Any]) -> None:
+        self.func = func
+        self.memo: dict[str, Any] = {}
+
+    def __call__(self, value: Any) -> Any:
+        if value.__class__ is str:
+            found = self.memo.get(value, _UNSET)
+            if found is _UNSET:
+                found = self.memo[value] = self.func(value)
+            return found
+        return self.func(value)
+
+
+def _outcome(cleaner: Callable[[Any], Any]) -> Callable[[Any], tuple[Any, str | None]]:
+    """A validation function as (value, None) or (None, message), so its result can be cached."""
+
+    def run(value: Any) -> tuple[Any, str | None]:
+        try:
+            return cleaner(value), None
+        except v.InvalidValue as exc:
+            return None, str(exc)
+
+    return run
+
+
+class _Cleaners:
+    """The rules of each column, chosen once per file; those of repetitive columns are memoised."""
+
+    def __init__(self, dicts: _Dictionaries, id_types: dict[str, str]) -> None:
+        self.dicts = dicts
+        self.id_types = id_types
+        self.name = _Memo(self._name)
+        self.id_type = _Memo(self._id_type)
+        self.gender = _Memo(_outcome(v.clean_gender))
+        self.date = _Memo(_outcome(v.clean_date))  # birth and hire dates
+        self.post = _Memo(self._post)
+        self.education = _Memo(lambda value: self._dictionary(EDUCATION_DICT, value))
+        self.political_status = _Memo(lambda value: self._dictionary(POLITICAL_DICT, value))
+        self.union_member = _Memo(self._union_member)
+        self.categories = _Memo(self._categories)
+        self.organisation = _Memo(v.clean_text)
+
+    @staticmethod
+    def _name(value: Any) -> tuple[str, str | None]:
+        name = v.clean_name(value)
+        if not name:
+            return name, _("The name is missing.")
+        if len(name) > 50:
+            return name, _("The name is longer than %(n)d characters.") % {"n": 50}
+        return name, None
+
+    def _id_type(self, value: Any) -> tuple[str, str | None]:
+        text = v.clean_text(value).lower()
+        id_type = Person.IdType.RESIDENT if not text else self.id_types.get(text)
+        if id_type is None:
+            return Person.IdType.RESIDENT, _("“%(value)s” is not a known ID type.") % {"value": text}
+        return id_type, None
+
+    @staticmethod
+    def phone(value: Any) -> tuple[str, str, str | None]:
+        """(kind, value, message): kind "phone", "masked" (an exported sheet's 138****8000) or ""."""
+        if value.__class__ is str and value.isdigit() and value.isascii():  # plain digits, as most are
+            try:
+                return "phone", v.clean_phone(value), None
+            except v.InvalidValue as exc:
+                return "", "", str(exc)
+        text = v.clean_text(value)
+        if "*" in text:
+            return "masked", text, None  # an exported, masked sheet: kept if it matches the record
+        try:
+            phone = v.clean_phone(value)
+        except v.InvalidValue as exc:
+            return "", "", str(exc)
+        return ("phone" if phone else ""), phone, None
+
+    @staticmethod
+    def _post(value: Any) -> tuple[str, str | None]:
+        post = v.clean_text(value)
+        if len(post) > 100:
+            return "", _("The post is longer than %(n)d characters.") % {"n": 100}
+        return post, None
+
+    def _dictionary(self, dict_code: str, value: Any) -> tuple[int | None, str | None]:
+        text = v.clean_text(value)
+        if not text:
+            return None, None
+        item = self.dicts.find(dict_code, text)
+        if item is None:
+            return None, _("“%(value)s” is not in the dictionary.") % {"value": text}
+        return item.pk, None
+
+    @staticmethod
+    def _union_member(value: Any) -> tuple[bool | None, str | None]:
+        if not v.clean_text(value):
+            return None, None
+        try:
+            return v.clean_bool(value), None
+        except v.InvalidValue as exc:
+            return None, str(exc)
+
+    def _categories(self, value: Any) -> tuple[list[int] | None, list[str]]:
+        text = v.clean_text(value)
+        if not text:
+            return None, []
+        ids: list[int] = []
+        errors: list[str] = []
+        for part in _LIST_SEPARATORS.split(text):
+            if not part:
+                continue
+            item = self.dicts.find(CATEGORY_DICT, part)
+            if item is None:
+                errors.append(_("“%(value)s” is not a person category.") % {"value": part})
+            elif item.pk not in ids:
+                ids.append(item.pk)
+        return sorted(ids), errors
+
+
+def _clean_rows(rows: list[_Row], columns: dict[str, int], cleaners: _Cleaners) -> None:
+    """Every rule of every row, in one pass with the column positions looked up once; the messages
+    of a row come in the order of the columns of the template."""
+    col = {key: columns.get(key, -1) for key in _KEYS}  # -1: the None each parsed row ends with
+    i_name, i_id_type, i_id_number = col["name"], col["id_type"], col["id_number"]
+    i_gender, i_birth, i_phone, i_post = col["gender"], col["birth_date"], col["phone"], col["post"]
+    i_education, i_political, i_member = col["education"], col["political_status"], col["union_member"]
+    i_hire, i_categories, i_org = col["hire_date"], col["categories"], col["organisation"]
+    c = cleaners
+    resident = Person.IdType.RESIDENT
+    clean_id_number, check_resident_id, invalid = v.clean_id_number, v.check_resident_id, v.InvalidValue
+    missing_number = _("The ID number is missing.")
+    today = datetime.date.today()
+    no_id_type = c.id_type(None) if i_id_type < 0 else None
+    # Memo hits are read here, inline: a call per cell would cost more than the lookup itself.
+    m_categories = c.categories.memo
+    m_date = c.date.memo
+    m_education = c.education.memo
+    m_gender = c.gender.memo
+    m_id_type = c.id_type.memo
+    m_name = c.name.memo
+    m_organisation = c.organisation.memo
+    m_political_status = c.political_status.memo
+    m_post = c.post.memo
+    m_union_member = c.union_member.memo
+    for row in rows:
+        raw = row.source
+        cleaned = row.cleaned
+        fail = row.fail
+
+        name, message = m_name.get(value := raw[i_name]) or c.name(value)
+        if message:
+            fail("name", message)
+        cleaned["name"] = name
+
+        id_type, message = no_id_type or m_id_type.get(value := raw[i_id_type]) or c.id_type(value)
+        if message:
+            fail("id_type", message)
+        cleaned["id_type"] = id_type
+
+        derived = None
+        try:
+            number = clean_id_number(raw[i_id_number])
+            if not number:
+                raise invalid(missing_number)
+            if id_type == resident:
+                derived = check_resident_id(number, today=today)
+                number = derived.number
+            elif len(number) > 32:
+                raise invalid(_("The ID number is longer than %(n)d characters.") % {"n": 32})
+            cleaned["id_number"] = number
+        except invalid as exc:
+            fail("id_number", str(exc))
+
+        if i_gender >= 0:
+            gender, message = m_gender.get(value := raw[i_gender]) or c.gender(value)
+            if message:
+                fail("gender", message)
+            if gender and derived and gender != derived.gender:
+                fail("gender", _("The gender %(given)s does not match the ID number, which says %(derived)s.")
+                     % {"given": _GENDER_LABEL[gender], "derived": _GENDER_LABEL[derived.gender]})
+            if gender:
+                cleaned["gender"] = gender
+        if i_birth >= 0:
+            birth, message = m_date.get(value := raw[i_birth]) or c.date(value)
+            if message:
+                fail("birth_date", message)
+            if birth and derived and birth != derived.birth_date:
+                fail("birth_date", _("The date of birth %(given)s does not match the ID number, which says "
+                                     "%(derived)s.") % {"given": birth.isoformat(),
+                                                        "derived": derived.birth_date.isoformat()})
+            if birth:
+                cleaned["birth_date"] = birth
+        if derived:
+            cleaned["gender"] = derived.gender
+            cleaned["birth_date"] = derived.birth_date
+
+        if i_phone >= 0:
+            kind, phone, message = c.phone(raw[i_phone])
+            if message:
+                fail("phone", message)
+            elif kind == "phone":
+                cleaned["phone"] = phone
+            elif kind == "masked":
+                cleaned["masked_phone"] = phone
+        if i_post >= 0:
+            post, message = m_post.get(value := raw[i_post]) or c.post(value)
+            if message:
+                fail("post", message)
+            elif post:
+                cleaned["post"] = post
+        if i_education >= 0:
+            pk, message = m_education.get(value := raw[i_education]) or c.education(value)
+            if message:
+                fail("education", message)
+            elif pk is not None:
+                cleaned["education"] = pk
+        if i_political >= 0:
+            pk, message = m_political_status.get(value := raw[i_political]) or c.political_status(value)
+            if message:
+                fail("political_status", message)
+            elif pk is not None:
+                cleaned["political_status"] = pk
+        if i_member >= 0:
+            member, message = m_union_member.get(value := raw[i_member]) or c.union_member(value)
+            if message:
+                fail("union_member", message)
+            elif member is not None:
+                cleaned["union_member"] = member
+        if i_hire >= 0:
+            hired, message = m_date.get(value := raw[i_hire]) or c.date(value)
+            if message:
+                fail("hire_date", message)
+            elif hired:
+                cleaned["hire_date"] = hired
+        if i_categories >= 0:
+            ids, messages = m_categories.get(value := raw[i_categories]) or c.categories(value)
+            for message in messages:
+                fail("categories", message)
+            if ids is not None:
+                row.categories = ids
+        if i_org >= 0:
+            text = m_organisation.get(value := raw[i_org])
+            row.org_text = c.organisation(value) if text is None else text
+
+
+class _Organisations:
+    """Resolves the organisation cells of the whole file in a few queries: by code, else by name path."""
+
+    def __init__(self, actor: Any, texts: set[str]) -> None:
+        self.actor = actor
+        self.found: dict[str, Organisation | str] = {}  # text -> organisation, or an error message
+        by_code: dict[str, Organisation] = {}
+        for chunk in _chunks(sorted(texts)):
+            for org in Organisation.objects.filter(code__in=chunk).only("pk", "code", "name", "path"):
+                by_code[org.code] = org
+        pending = [t for t in texts if t not in by_code]
+        for text in texts:
+            if text in by_code:
+                self.found[text] = self._checked(by_code[text], text)
+        if pending:
+            self._by_names(pending)
+
+    def in_scope(self, org: Organisation) -> bool:
+        return organisation_in_scope(self.actor, IMPORT, org)
+
+    def _checked(self, org: Organisation, text: str) -> Organisation | str:
+        if self.in_scope(org):
+            return org
+        return _("The organisation %(org)s is outside your data scope.") % {"org": text}
+
+    def _by_names(self, texts: list[str]) -> None:
+        paths = {t: [part.strip() for part in re.split(r"[/／\\>＞]", t) if part.strip()] for t in texts}
+        last_names = sorted({parts[-1] for parts in paths.values() if parts})
+        candidates: dict[str, list[Organisation]] = defaultdict(list)
+        for chunk in _chunks(last_names):
+            for org in Organisation.objects.filter(name__in=chunk).only("pk", "code", "name", "path", "depth"):
+                candidates[org.name].append(org)
+        needs_ancestors = {org.path[:end] for t, parts in paths.items() if len(parts) > 1
+                           for org in candidates.get(parts[-1], []) for end in range(STEP, len(org.path), STEP)}
+        names_by_path: dict[str, str] = {}
+        for chunk in _chunks(sorted(needs_ancestors)):
+            names_by_path.update(Organisation.objects.filter(path__in=chunk).values_list("path", "name"))
+        for text, parts in paths.items():
+            matches = []
+            for org in candidates.get(parts[-1], []) if parts else []:
+                chain = [names_by_path.get(org.path[:end], "") for end in range(STEP, len(org.path), STEP)]
+                chain.append(org.name)
+                if chain[-len(parts):] == parts:
+                    matches.append(org)
+            inside = [org for org in matches if self.in_scope(org)]
+            if len(inside) == 1:
+                self.found[text] = inside[0]
+            elif len(inside) > 1:
+                self.found[text] = _("Several organisations are called %(org)s; give the code or the full path "
+                                     "(敦煌市总工会/七里镇工会联合会/…).") % {"org": text}
+            elif matches:
+                self.found[text] = _("The organisation %(org)s is outside your data scope.") % {"org": text}
+            else:
+                self.found[text] = _("No organisation has the code or name %(org)s.") % {"org": text}
+
+
+def _load_existing(numbers: dict[str, list[str]]) -> dict[tuple[str, str], Person]:
+    """The people on record with these ID numbers (by ID type, the columns of the unique index). Which
+    ones, in plain SQL on the unique index (the ORM spends microseconds on each value of an IN list: most
+    of a second for a whole file), then only those as model instances."""
+    qn = connection.ops.quote_name
+    table = qn(Person._meta.db_table)
+    pks: list[int] = []
+    size = _lookup_chunk()
+    select = f"SELECT {qn('id')} FROM {table} WHERE {qn('id_type')} = %s AND {qn('id_number')} "  # noqa: S608
+    with connection.cursor() as cursor:
+        for id_type, found in sorted(numbers.items()):
+            if connection.vendor == "postgresql":  # one array parameter instead of thousands of literals
+                cursor.execute(select + "= ANY(%s)", [id_type, found])
+                pks.extend(pk for (pk,) in cursor.fetchall())
+                continue
+            for chunk in _chunks(found, size):
+                cursor.execute(select + f"IN ({', '.join(['%s'] * len(chunk))})", [id_type, *chunk])
+                pks.extend(pk for (pk,) in cursor.fetchall())
+    people: dict[tuple[str, str], Person] = {}
+    for chunk in _chunks(sorted(pks), size):
+        for person in Person.objects.filter(pk__in=chunk).select_related("organisation").order_by():
+            people[(person.id_type, person.id_number)] = person
+    return people
+
+
+def _existing_categories(person_ids: list[int]) -> dict[int, list[int]]:
+    result: dict[int, list[int]] = defaultdict(list)
+    for chunk in _chunks(sorted(person_ids)):
+        for person_id, item_id in PersonCategory.objects.filter(person_id__in=chunk).values_list("person_id",
+                                                                                         "dictitem_id"):
+            result[person_id].append(item_id)
+    return result
+
+
+_PLAIN_FIELDS = ("name", "gender", "birth_date", "phone", "post", "union_member", "hire_date")
+_FK_FIELDS = {"education": "education_id", "political_status": "political_status_id",
+              "organisation": "organisation_id"}
+
+
+def _diff(row: _Row, current_categories: dict[int, list[int]]) -> None:
+    person = row.existing
+    assert person is not None
+    masked = row.cleaned.pop("masked_phone", None)
+    if masked is not None and masked != mask_phone(person.phone):
+        row.fail("phone", _("“%(value)s” is not a mainland mobile number (11 digits starting 13–19).")
+                 % {"value": masked})
+        return
+    for name in _PLAIN_FIELDS:
+        if name in row.cleaned and getattr(person, name) != row.cleaned[name]:
+            row.changes[name] = row.cleaned[name]
+    for name, attname in _FK_FIELDS.items():
+        if name in row.cleaned and getattr(person, attname) != row.cleaned[name]:
+            row.changes[attname] = row.cleaned[name]
+    if row.categories is not None and sorted(current_categories.get(person.pk, [])) != row.categories:
+        row.categories_change = True
+
+
+@dataclasses.dataclass
+class _FileFacts:
+    """What checking a row needs to know about the whole file and the database, gathered first so that
+    the rows can then be checked (and new people written) a chunk at a time, without a query."""
+
+    repeated: dict[tuple[str, str], list[_Row]]  # ID numbers given in more than one row
+    orgs: _Organisations
+    existing: dict[tuple[str, str], Person]
+    in_scope: set[int]  # the people on record the importer may update
+    categories: dict[int, list[int]]  # their categories now
+    possibly_new: int  # rows whose ID number matches nobody on record: the most people the file can add
+
+
+def _gather(*, actor: Any, rows: list[_Row], columns: dict[str, int], cleaners: _Cleaners) -> _FileFacts:
+    """A quick first pass over the identifying cells (ID type and number) and the organisation cells.
+
+    Its ID numbers are those the full check finds wherever the number is valid, and validity depends on
+    the number and type alone: so rows sharing one share validity, and the repeats found here are the
+    repeats among valid numbers."""
+    i_id_type, i_number = columns.get("id_type", -1), columns.get("id_number", -1)
+    i_org = columns.get("organisation", -1)
+    no_id_type = cleaners.id_type(None) if i_id_type < 0 else None
+    m_id_type, m_org = cleaners.id_type.memo, cleaners.organisation.memo
+    clean_id_number, invalid = v.clean_id_number, v.InvalidValue
+    groups: dict[tuple[str, str], list[_Row]] = defaultdict(list)
+    for row in rows:
+        raw = row.source
+        id_type = (no_id_type or m_id_type.get(value := raw[i_id_type]) or cleaners.id_type(value))[0]
+        try:
+            number = clean_id_number(raw[i_number])
+        except invalid:
+            number = ""
+        if number:
+            groups[(id_type, number)].append(row)
+        if i_org >= 0:
+            text = m_org.get(value := raw[i_org])
+            row.org_text = cleaners.organisation(value) if text is None else text
+
+    numbers: dict[str, list[str]] = defaultdict(list)
+    for id_type, number in groups:
+        numbers[id_type].append(number)
+    existing = _load_existing(numbers)
+    in_scope = {p.pk for p in existing.values() if organisation_in_scope(actor, IMPORT, p.organisation)}
+    return _FileFacts(
+        repeated={key: same for key, same in groups.items() if len(same) > 1},
+        orgs=_Organisations(actor, {r.org_text for r in rows} - {""}),
+        existing=existing,
+        in_scope=in_scope,
+        categories=_existing_categories(sorted(in_scope)),
+        possibly_new=len(rows) - sum(len(groups.get(key, ())) for key in existing),
+    )
+
+
+def _check(*, rows: list[_Row], columns: dict[str, int], cleaners: _Cleaners, facts: _FileFacts,
+           default_org: Organisation | None) -> Iterator[list[_Row]]:
+    """Every rule for every row, a chunk at a time; yields each chunk once its rows are final. Makes no
+    query, so that new people can be streamed to the database meanwhile."""
+    for chunk in _chunks(rows, CHECK_CHUNK):
+        chunk = list(chunk)
+        _clean_rows(chunk, columns, cleaners)
+        for row in chunk:
+            _check_row(row, facts, default_org)
+        yield chunk
+
+
+def _check_row(row: _Row, facts: _FileFacts, default_org: Organisation | None) -> None:
+    """The rules that look beyond the row's own cells, after them: repeats in the file, the
+    organisation, and the person on record if any."""
+    cleaned = row.cleaned
+    number = cleaned.get("id_number")
+    same = facts.repeated.get((cleaned["id_type"], number)) if number else None
+    if same:
+        others = ", ".join(str(o.number) for o in same if o is not row)
+        row.fail("id_number", _("The same ID number appears again in row %(rows)s.") % {"rows": others})
+    text = row.org_text
+    if text:
+        org = facts.orgs.found[text]
+        if isinstance(org, str):
+            row.fail("organisation", org)
+        else:
+            cleaned["organisation"] = org.pk
+
+    person = facts.existing.get((cleaned["id_type"], number)) if number and facts.existing else None
+    if person is not None:
+        if person.pk not in facts.in_scope:
+            row.fail("id_number", _("This person is on the roster of an organisation outside your data "
+                                    "scope; ask that organisation to transfer them."))
+            return
+        row.existing = person
+        if row.ok:
+            _diff(row, facts.categories)
+        return
+    # The default organisation is for new people only: a blank cell never moves someone already on record.
+    if "organisation" not in cleaned and not row.org_text:
+        if default_org is not None:
+            cleaned["organisation"] = default_org.pk
+        else:
+            row.fail("organisation", _("No organisation given; fill in the column or choose a default "
+                                       "organisation."))
+    if "masked_phone" in cleaned:
+        row.fail("phone", _("“%(value)s” is not a mainland mobile number (11 digits starting 13–19).")
+                 % {"value": cleaned.pop("masked_phone")})
