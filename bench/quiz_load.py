@@ -498,8 +498,8 @@ def main() -> None:
     parser.add_argument("--participants", type=int, default=200)
     parser.add_argument("--think", type=float, default=1.0, help="scales the think time of 0.5-2 s per question")
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
-    parser.add_argument("--worker-class", default="sync", choices=["sync", "gthread"])
-    parser.add_argument("--threads", type=int, default=4, help="threads per gthread worker")
+    parser.add_argument("--worker-class", default="gthread", choices=["sync", "gthread"])
+    parser.add_argument("--threads", type=int, default=8, help="threads per gthread worker")
     args = parser.parse_args()
     secret = secrets.token_urlsafe(50)
     with tempfile.TemporaryDirectory() as tmp_dir:
