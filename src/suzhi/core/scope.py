@@ -121,6 +121,33 @@ def org_q(scope: DataScope, org_field: str = "organisation") -> Q:
     return q
 
 
+def self_and_ancestor_paths(path: str) -> list[str]:
+    """The tree paths of an organisation and all its ancestors, derived from its own path."""
+    from suzhi.core.models import Organisation
+
+    step = Organisation.steplen
+    return [path[: i + step] for i in range(0, len(path), step)]
+
+
+def in_or_above_q(user: Any, permission: str, org_field: str = "organisation") -> Q:
+    """Rows organised within the user's scope or above it: what a city organises (a training session, a question
+    bank, a contest) reaches the people of every unit below, so a unit's admin sees it too."""
+    from suzhi.core.models import Organisation
+
+    scope = scope_for(user, permission)
+    if scope.all:
+        return Q()
+    paths = set(scope.subtree_paths) | set(
+        Organisation.objects.filter(pk__in=scope.org_ids).values_list("path", flat=True))
+    q = Q(pk__in=[])
+    for path in sorted(paths):
+        q |= Q(**{f"{org_field}__path__startswith": path})
+    above = sorted({a for path in paths for a in self_and_ancestor_paths(path)})
+    if above:
+        q |= Q(**{f"{org_field}__path__in": above})
+    return q
+
+
 def filter_queryset(
     queryset: QuerySet[M],
     user: Any,

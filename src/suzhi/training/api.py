@@ -13,10 +13,11 @@ from suzhi.core import scope
 from suzhi.core.api.base import ErrorOut, current_user
 from suzhi.core.errors import NotFound
 from suzhi.core.models import Organisation
+from suzhi.core.scope import self_and_ancestor_paths
 from suzhi.core.web import ensure_perm
 from suzhi.people.selectors.persons import person_for_user, shown_id_number
 from suzhi.training.models import Attendance, Enrolment, TrainingSession
-from suzhi.training.selectors.sessions import VIEW, ancestor_paths, session_get, sessions_visible
+from suzhi.training.selectors.sessions import VIEW, session_get, sessions_visible
 from suzhi.training.services import attendance as attendance_services
 from suzhi.training.services import enrolments as enrolment_services
 from suzhi.training.services import sessions as session_services
@@ -176,7 +177,7 @@ def _participant_session(user: Any, session_id: int) -> None:
     their organisation) or within their training.view scope."""
     person = person_for_user(user)
     if person is not None and TrainingSession.objects.filter(
-            pk=session_id, organiser__path__in=ancestor_paths(person.organisation.path)).exists():
+            pk=session_id, organiser__path__in=self_and_ancestor_paths(person.organisation.path)).exists():
         return
     if not sessions_visible(user=user).filter(pk=session_id).exists():
         raise NotFound()

@@ -7,28 +7,16 @@ from django.db.models import Count, F, Q, QuerySet
 
 from suzhi.core import scope
 from suzhi.core.errors import NotFound
-from suzhi.core.models import Organisation
 from suzhi.quizzes.models import Question, QuestionBank, QuestionVersion
 
 VIEW, MANAGE = "quiz.view", "quiz.manage"
-STEP = Organisation.steplen
+
 
 
 def banks_visible(*, user: Any) -> QuerySet[QuestionBank]:
-    found = scope.scope_for(user, VIEW)
     qs = QuestionBank.objects.select_related("organisation").annotate(
         question_count=Count("questions", filter=Q(questions__is_retired=False)))
-    if found.all:
-        return qs
-    paths = set(found.subtree_paths) | set(
-        Organisation.objects.filter(pk__in=found.org_ids).values_list("path", flat=True))
-    q = Q(pk__in=[])
-    for path in sorted(paths):
-        q |= Q(organisation__path__startswith=path)
-    above = sorted({path[:end] for path in paths for end in range(STEP, len(path) + 1, STEP)})
-    if above:
-        q |= Q(organisation__path__in=above)
-    return qs.filter(q)
+    return qs.filter(scope.in_or_above_q(user, VIEW))
 
 
 def bank_get(*, user: Any, bank_id: Any) -> QuestionBank:

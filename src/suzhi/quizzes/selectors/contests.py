@@ -3,38 +3,22 @@ attempts."""
 
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, QuerySet
 
 from suzhi.core import scope
 from suzhi.core.errors import NotFound
-from suzhi.core.models import Organisation
+from suzhi.core.scope import self_and_ancestor_paths
 from suzhi.people.models import Person
 from suzhi.quizzes.models import Attempt, Quiz
 from suzhi.quizzes.selectors.banks import MANAGE, VIEW
-
-STEP = Organisation.steplen
-
-
-def ancestor_paths(path: str) -> list[str]:
-    return [path[:end] for end in range(STEP, len(path) + 1, STEP)]
 
 
 def quizzes_visible(*, user: Any, activity_id: Any = None) -> QuerySet[Quiz]:
     """Contests organised in the caller's scope and those above it (their people take part), with the number of
     people who have a result (one query)."""
-    found = scope.scope_for(user, VIEW)
     qs = Quiz.objects.select_related("organiser", "activity__campaign", "bank").annotate(
         participants=Count("results", distinct=True))
-    if not found.all:
-        paths = set(found.subtree_paths) | set(
-            Organisation.objects.filter(pk__in=found.org_ids).values_list("path", flat=True))
-        q = Q(pk__in=[])
-        for path in sorted(paths):
-            q |= Q(organiser__path__startswith=path)
-        above = sorted({a for path in paths for a in ancestor_paths(path)})
-        if above:
-            q |= Q(organiser__path__in=above)
-        qs = qs.filter(q)
+    qs = qs.filter(scope.in_or_above_q(user, VIEW, "organiser"))
     if activity_id not in (None, ""):
         qs = qs.filter(activity_id=activity_id)
     return qs.order_by("-created_at", "-id")
@@ -61,7 +45,7 @@ def quiz_managed(*, user: Any, quiz_id: Any) -> Quiz:
 
 def quizzes_open_to(person: Person) -> QuerySet[Quiz]:
     """Published contests organised at or above the participant's organisation."""
-    paths = ancestor_paths(person.organisation.path)
+    paths = self_and_ancestor_paths(person.organisation.path)
     return (Quiz.objects.select_related("organiser", "activity__organiser", "activity__campaign")
             .filter(organiser__path__in=paths, is_published=True).order_by("-created_at", "-id"))
 

@@ -17,20 +17,14 @@ from suzhi.quizzes.selectors.banks import VIEW
 STEP = Organisation.steplen
 
 
-def _scope_q(user: Any, prefix: str) -> Q:
-    found = scope.scope_for(user, VIEW)
-    if found.all:
-        return Q()
-    q = Q(**{f"{prefix}id__in": list(found.org_ids)})
-    for path in found.subtree_paths:
-        q |= Q(**{f"{prefix}path__startswith": path})
-    return q
+def _scope_q(user: Any, org_field: str) -> Q:
+    return scope.org_q(scope.scope_for(user, VIEW), org_field)
 
 
 def person_ranking(*, user: Any, quiz: Quiz, organisation: Organisation | None = None,
                    q: str = "") -> QuerySet[QuizResult]:
     """People's counted results by stored rank, limited to the caller's scope (and an organisation's subtree)."""
-    qs = QuizResult.objects.filter(quiz=quiz).filter(_scope_q(user, "organisation__")).select_related(
+    qs = QuizResult.objects.filter(quiz=quiz).filter(_scope_q(user, "organisation")).select_related(
         "person", "organisation")
     if organisation is not None:
         qs = qs.filter(organisation__path__startswith=organisation.path)
@@ -65,7 +59,7 @@ def org_figures(*, quiz: Quiz, organisation: Organisation) -> QuizOrgResult | No
 def live_participation(*, user: Any, quiz: Quiz) -> dict[str, int]:
     """Counts for the live page: answering now, finished today, people with a result (one query)."""
     start = timezone.make_aware(datetime.datetime.combine(timezone.localdate(), datetime.time()))
-    return Attempt.objects.filter(quiz=quiz).filter(_scope_q(user, "organisation__")).aggregate(
+    return Attempt.objects.filter(quiz=quiz).filter(_scope_q(user, "organisation")).aggregate(
         answering=Count("id", filter=Q(state=Attempt.State.IN_PROGRESS)),
         finished=Count("id", filter=Q(state=Attempt.State.FINISHED)),
         finished_today=Count("id", filter=Q(state=Attempt.State.FINISHED, finished_at__gte=start)),
@@ -99,6 +93,6 @@ def item_analysis(*, quiz: Quiz) -> list[dict[str, Any]]:
 def answers_to_mark(*, user: Any, quiz: Quiz) -> QuerySet[AttemptAnswer]:
     return (AttemptAnswer.objects.filter(attempt__quiz=quiz, attempt__state=Attempt.State.FINISHED,
                                          version__type="short_answer", score__isnull=True)
-            .filter(_scope_q(user, "attempt__organisation__"))
+            .filter(_scope_q(user, "attempt__organisation"))
             .select_related("attempt__person", "version").order_by("attempt_id", "slot"))
 

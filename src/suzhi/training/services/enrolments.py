@@ -11,12 +11,13 @@ from django.utils.translation import gettext as _
 from suzhi.core import oplog, scope
 from suzhi.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from suzhi.core.models import User
+from suzhi.core.scope import self_and_ancestor_paths
 from suzhi.core.web import ensure_perm
 from suzhi.people.models import Person
 from suzhi.people.selectors.persons import person_for_user
 from suzhi.training.models import Enrolment, TrainingSession
 from suzhi.training.rules import enrolment_refusal
-from suzhi.training.selectors.sessions import MANAGE, ancestor_paths
+from suzhi.training.selectors.sessions import MANAGE
 
 
 @dataclasses.dataclass
@@ -41,7 +42,7 @@ def enrol_self(*, actor: User, session_id: Any) -> Enrolment:
         raise PermissionDenied(_("Your account is not linked to a person on a roster."))
     # Sessions organised at or above the person's organisation exist for them; others answer 404.
     if not TrainingSession.objects.filter(pk=session_id,
-                                          organiser__path__in=ancestor_paths(person.organisation.path)).exists():
+                                          organiser__path__in=self_and_ancestor_paths(person.organisation.path)).exists():
         raise NotFound()
     session = _locked(session_id)
     if Enrolment.objects.filter(session=session, person=person).exists():

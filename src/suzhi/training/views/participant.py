@@ -20,13 +20,14 @@ from django.views.decorators.cache import never_cache
 from suzhi.core import scope
 from suzhi.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from suzhi.core.navigation import NavItem, register
+from suzhi.core.scope import self_and_ancestor_paths
 from suzhi.core.web import AuthedHttpRequest, paginate, require_perm
 from suzhi.people.models import Person
 from suzhi.people.selectors.persons import person_for_user
 from suzhi.training.codes import check_in_path, qr_svg
 from suzhi.training.models import Attendance, TrainingSession
 from suzhi.training.selectors import records
-from suzhi.training.selectors.sessions import MANAGE, VIEW, ancestor_paths, session_get
+from suzhi.training.selectors.sessions import MANAGE, VIEW, session_get
 from suzhi.training.services import attendance as attendance_services
 from suzhi.training.services import enrolments as enrolment_services
 from suzhi.training.services.sessions import session_code_reset
@@ -97,7 +98,7 @@ def _session_for(user: Any, person: Person | None, session_id: int) -> TrainingS
     user sees as an administrator. Anything else is a 404, like a session that does not exist."""
     if person is not None:
         found = (TrainingSession.objects.select_related("organiser", "activity")
-                 .filter(pk=session_id, organiser__path__in=ancestor_paths(person.organisation.path)).first())
+                 .filter(pk=session_id, organiser__path__in=self_and_ancestor_paths(person.organisation.path)).first())
         if found is not None:
             return found
     if user.has_perm(VIEW):
