@@ -14,8 +14,6 @@ from suzhi.core.models import Organisation
 from suzhi.quizzes.models import Attempt, AttemptAnswer, Quiz, QuizOrgResult, QuizResult
 from suzhi.quizzes.selectors.banks import VIEW
 
-STEP = Organisation.steplen
-
 
 def _scope_q(user: Any, org_field: str) -> Q:
     return scope.org_q(scope.scope_for(user, VIEW), org_field)
