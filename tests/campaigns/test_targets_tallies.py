@@ -142,17 +142,50 @@ def test_a_put_racing_another_of_the_same_source_replaces_it(tree, campaign, mon
     lectures = campaign.activities.get(key="lectures")
     a, b = make_person("甲", tree.unit_a), make_person("乙", tree.unit_b)
     _put(lectures, a, "s1")
-    real_first = QuerySet.first
+    real_iter = QuerySet.__iter__
     missed = []
 
-    def first(self):
+    def iterate(self):
         if self.model is MetricRecord and not missed:
             missed.append(True)
-            return None  # read before the other put committed: the insert then meets it
-        return real_first(self)
+            return iter([])  # read before the other put committed: the insert then meets it
+        return real_iter(self)
 
-    monkeypatch.setattr(QuerySet, "first", first)
+    monkeypatch.setattr(QuerySet, "__iter__", iterate)
     _put(lectures, b, "s1")
     assert missed and MetricRecord.objects.get(source="s1").person_id == b.pk
     assert _tallies(campaign) == _recount(campaign)
     assert _tallies(campaign)[0] == {("training.participations", b.pk): 1}
+
+
+def test_several_facts_at_once_keep_the_tallies_and_take_a_fixed_number_of_statements(
+        tree, campaign, django_assert_max_num_queries):
+    from suzhi.campaigns.services.targets import MetricFact, metric_records_put
+
+    lectures = campaign.activities.get(key="lectures")
+    a, b = make_person("甲", tree.unit_a), make_person("乙", tree.unit_b)
+    _put(lectures, a, "old")
+    facts = [MetricFact(metric="training.participations", source=f"s{n}", occurred_on=DAY) for n in range(5)]
+    facts.append(MetricFact(metric="training.participations", source="old", occurred_on=DAY, quantity=2))
+    facts.append(MetricFact(metric="training.people", source="s0", occurred_on=DAY))
+    # Read, insert in a savepoint, replace, one upsert per tally table, whatever the number of facts; and two
+    # statements per tally table to count "old" out of 甲's tallies.
+    with django_assert_max_num_queries(13), transaction.atomic():
+        records = metric_records_put(activity=lectures, person=b, facts=facts)
+    assert len(records) == 7 and all(r.pk for r in records)
+    assert MetricRecord.objects.get(source="old").quantity == 2
+    assert _tallies(campaign) == _recount(campaign)
+    assert _tallies(campaign)[0] == {("training.participations", b.pk): 6, ("training.people", b.pk): 1}
+    # Again, unchanged: every record is replaced by itself and the tallies stay.
+    with transaction.atomic():
+        metric_records_put(activity=lectures, person=b, facts=facts)
+    assert _tallies(campaign) == _recount(campaign)
+
+
+def test_the_same_fact_twice_in_one_call_is_refused(tree, campaign):
+    from suzhi.campaigns.services.targets import MetricFact, metric_records_put
+
+    lectures = campaign.activities.get(key="lectures")
+    fact = MetricFact(metric="training.participations", source="s", occurred_on=DAY)
+    with pytest.raises(ValueError), transaction.atomic():
+        metric_records_put(activity=lectures, person=make_person("甲", tree.unit_a), facts=[fact, fact])

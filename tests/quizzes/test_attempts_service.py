@@ -120,3 +120,17 @@ def test_someone_else_cannot_touch_an_attempt(contest, tree):
         answer_save(actor=stranger, attempt_id=attempt.pk, slot=0, response={"choices": [2]})
     with pytest.raises(NotFound):
         attempt_submit(actor=stranger, attempt_id=attempt.pk)
+
+
+def test_start_and_submit_take_a_fixed_number_of_statements(contest, tree, django_assert_max_num_queries,
+                                                            django_capture_on_commit_callbacks):
+    """Thousands start and submit in the first and last minutes of a window: no statement per question."""
+    quiz, _person, user, _ids = contest
+    # Twelve, and the sweep for overdue attempts that the first start of a minute runs after its commit.
+    with django_assert_max_num_queries(13), django_capture_on_commit_callbacks(execute=True):
+        attempt = attempt_start(actor=user, quiz_id=quiz.pk)
+    # The paper was cached when the start committed: the first answer is already the one-statement save.
+    with django_assert_max_num_queries(1):
+        answer_save(actor=user, attempt_id=attempt.pk, slot=0, response={"choices": [2]})
+    with django_assert_max_num_queries(16):
+        attempt_submit(actor=user, attempt_id=attempt.pk)

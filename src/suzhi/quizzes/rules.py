@@ -93,9 +93,11 @@ def start_decision(*, quiz: Quiz, person: Person | None, now: datetime.datetime 
     return gating.ALLOWED
 
 
-def window_closes(quiz: Quiz, now: datetime.datetime) -> datetime.datetime | None:
+def window_closes(quiz: Quiz, now: datetime.datetime,
+                  phases: list[Phase] | None = None) -> datetime.datetime | None:
     """When the attempt window open now ends (the end of its last day, Beijing time); None if it is not open."""
-    phases = list(Phase.objects.filter(campaign_id=quiz.activity.campaign_id))
+    if phases is None:
+        phases = list(Phase.objects.filter(campaign_id=quiz.activity.campaign_id))
     today = timezone.localdate(now)
     for start, end in gating.action_window(quiz.activity, "attempt", phases):
         if start <= today <= end:

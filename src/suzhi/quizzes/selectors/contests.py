@@ -46,7 +46,7 @@ def quiz_managed(*, user: Any, quiz_id: Any) -> Quiz:
 def quizzes_open_to(person: Person) -> QuerySet[Quiz]:
     """Published contests organised at or above the participant's organisation."""
     paths = self_and_ancestor_paths(person.organisation.path)
-    return (Quiz.objects.select_related("organiser", "activity__organiser", "activity__campaign")
+    return (Quiz.objects.select_related("organiser", "activity__organiser", "activity__campaign", "bank")
             .filter(organiser__path__in=paths, is_published=True).order_by("-created_at", "-id"))
 
 
@@ -56,7 +56,7 @@ def own_attempt(*, user: Any, attempt_id: Any, for_update: bool = False) -> Atte
     if for_update:
         qs = qs.select_for_update(of=("self",))
     try:
-        return qs.select_related("quiz").get(pk=attempt_id)
+        return qs.select_related("quiz__activity", "person", "organisation").get(pk=attempt_id)
     except (Attempt.DoesNotExist, ValueError, TypeError):
         raise NotFound() from None
 

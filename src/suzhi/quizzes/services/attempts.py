@@ -14,11 +14,12 @@ from decimal import Decimal
 from typing import Any, cast
 
 from django.core.cache import cache
-from django.db import IntegrityError, connection, transaction
+from django.db import connection, transaction
 from django.db.models import Exists, Field
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from suzhi.campaigns.models import Phase
 from suzhi.core import oplog
 from suzhi.core.errors import Conflict, NotFound, ValidationFailed
 from suzhi.core.models import User
@@ -55,13 +56,17 @@ def attempt_start(*, actor: User, quiz_id: Any, now: datetime.datetime | None = 
     # One start at a time per person: two taps that both read "nothing in progress" would otherwise make two
     # attempts (the second numbered 2 once the first commits) or refuse one as over the limit.
     list(Person.objects.select_for_update().filter(pk=person.pk).values_list("pk", flat=True))
-    current = Attempt.objects.select_for_update().filter(quiz=quiz, person=person,
-                                                         state=Attempt.State.IN_PROGRESS).first()
+    # Under that lock the person's attempts cannot change: one read serves the resume, the limits and the number.
+    attempts = list(Attempt.objects.filter(quiz=quiz, person=person).order_by("number"))
+    current = next((a for a in attempts if a.state == Attempt.State.IN_PROGRESS), None)
     if current is not None:
         if now <= current.deadline + GRACE:
+            _cache_paper_on_commit(current, actor.pk, now)
             return current
         _finish(current, now=now, by=Attempt.FinishedBy.TIMER, actor=None)
-    decision = start_decision(quiz=quiz, person=person, now=now)
+    phases = list(Phase.objects.filter(campaign_id=quiz.activity.campaign_id))
+    decision = start_decision(quiz=quiz, person=person, now=now, phases=phases,
+                              starts=[a.started_at for a in attempts])
     if not decision:
         raise ValidationFailed(decision.message, code=decision.code)
     rules = quiz_rules(quiz)
@@ -70,24 +75,17 @@ def attempt_start(*, actor: User, quiz_id: Any, now: datetime.datetime | None = 
     except PaperProblem as exc:
         raise ValidationFailed(str(exc), code="paper") from None
     deadline = now + datetime.timedelta(minutes=rules.time_limit_minutes)
-    closes = window_closes(quiz, now)
+    closes = window_closes(quiz, now, phases)
     if closes is not None:
         deadline = min(deadline, closes)
-    number = Attempt.objects.filter(quiz=quiz, person=person).count() + 1
-    try:
-        with transaction.atomic():
-            attempt = Attempt.objects.create(
-                quiz=quiz, person=person, user=actor, organisation_id=person.organisation_id, number=number,
-                started_at=now, deadline=deadline, paper=paper,
-                max_score=sum((Decimal(slot["points"]) for slot in paper), Decimal(0)))
-    except IntegrityError:
-        # A second tap on "start" raced this one: both get the attempt the first one made.
-        existing = Attempt.objects.filter(quiz=quiz, person=person, number=number).first()
-        if existing is None:
-            raise
-        return existing
+    attempt = Attempt.objects.create(
+        quiz=quiz, person=person, user=actor, organisation_id=person.organisation_id,
+        number=max((a.number for a in attempts), default=0) + 1, started_at=now, deadline=deadline, paper=paper,
+        max_score=sum((Decimal(slot["points"]) for slot in paper), Decimal(0)))
     AttemptAnswer.objects.bulk_create([AttemptAnswer(attempt=attempt, slot=i, version_id=slot["version"],
                                                      points=Decimal(slot["points"])) for i, slot in enumerate(paper)])
+    # The first answer comes seconds later, often while others are still starting: it takes the quick path too.
+    _cache_paper_on_commit(attempt, actor.pk, now)
     oplog.record(actor=actor, action="quiz.attempt_start", obj=attempt, organisation=person.organisation,
                  summary=quiz.title)
     return attempt
@@ -151,6 +149,10 @@ def _cache_paper(attempt: Attempt, user_id: int, now: datetime.datetime) -> None
     timeout = int((attempt.deadline + GRACE - now).total_seconds()) + 60
     if timeout > 0:
         cache.set(_PAPER_KEY.format(attempt.pk), (user_id, attempt.deadline, slots), timeout=timeout)
+
+
+def _cache_paper_on_commit(attempt: Attempt, user_id: int, now: datetime.datetime) -> None:
+    transaction.on_commit(lambda: _cache_paper(attempt, user_id, now))
 
 
 def _save_quickly(*, actor: User, attempt_id: int, slot: Any, response: Any,
@@ -292,7 +294,8 @@ def attempts_expire(*, now: datetime.datetime | None = None, quiz_id: Any = None
     finished = 0
     for pk in list(overdue.values_list("pk", flat=True)[:10_000]):
         with transaction.atomic():
-            attempt = (Attempt.objects.select_for_update(of=("self",)).select_related("quiz", "organisation")
+            attempt = (Attempt.objects.select_for_update(of=("self",))
+                       .select_related("quiz__activity", "person", "organisation")
                        .filter(pk=pk, state=Attempt.State.IN_PROGRESS).first())
             if attempt is not None:
                 _finish(attempt, now=now, by=Attempt.FinishedBy.TIMER, actor=None)

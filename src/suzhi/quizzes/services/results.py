@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from suzhi.campaigns.metrics import person_q
-from suzhi.campaigns.services.targets import metric_record_put
+from suzhi.campaigns.services.targets import MetricFact, metric_records_put
 from suzhi.core import oplog
 from suzhi.core.errors import NotFound, ValidationFailed
 from suzhi.core.models import Organisation, User
@@ -54,30 +54,35 @@ def _counted(attempts: list[Attempt], rule: str) -> Attempt:
     return min(attempts, key=lambda a: (-(a.score or 0), a.seconds_used or 0, a.finished_at, a.number))
 
 
-def result_record(*, attempt: Attempt) -> QuizResult:
+def result_record(*, attempt: Attempt, finished: list[Attempt] | None = None) -> None:
     """Store the person's counted result after one of their attempts finished or was regraded or marked, and the
-    facts the campaign's targets count. Runs inside the caller's transaction."""
+    facts the campaign's targets count. Runs inside the caller's transaction; `finished` (the person's finished
+    attempts of the contest, this one included) spares a read when the caller has them."""
     quiz = attempt.quiz
     rules = quiz_rules(quiz)
-    finished = list(Attempt.objects.filter(quiz=quiz, person_id=attempt.person_id, state=Attempt.State.FINISHED))
+    if finished is None:
+        finished = list(Attempt.objects.filter(quiz=quiz, person_id=attempt.person_id,
+                                               state=Attempt.State.FINISHED))
     counted = _counted(finished, rules.counted_attempt)
     assert counted.finished_at is not None  # finished attempts have a finish time
-    result, _created = QuizResult.objects.update_or_create(
-        quiz=quiz, person_id=attempt.person_id,
-        defaults={"organisation_id": counted.organisation_id, "attempt": counted, "score": counted.score or 0,
-                  "seconds_used": counted.seconds_used or 0, "finished_at": counted.finished_at,
-                  "attempts": len(finished)})
-    person = Person.objects.get(pk=attempt.person_id)
+    # One upsert: a submission is on the hot path of a contest window.
+    QuizResult.objects.bulk_create(
+        [QuizResult(quiz=quiz, person_id=attempt.person_id, organisation_id=counted.organisation_id, attempt=counted,
+                    score=counted.score or 0, seconds_used=counted.seconds_used or 0,
+                    finished_at=counted.finished_at, attempts=len(finished))],
+        update_conflicts=True, unique_fields=["quiz", "person"],
+        update_fields=["organisation", "attempt", "score", "seconds_used", "finished_at", "attempts"])
+    person = attempt.person
     day = timezone.localdate(counted.finished_at)
-    metric_record_put(activity=quiz.activity, metric="quiz.attempts", person=person,
-                      source=f"quiz.attempt:{attempt.pk}", occurred_on=timezone.localdate(attempt.finished_at))
+    assert attempt.finished_at is not None
     source = f"quiz.result:{quiz.pk}:{person.pk}"
-    metric_record_put(activity=quiz.activity, metric="quiz.participants", person=person, source=source,
-                      occurred_on=day, quantity=1)
-    metric_record_put(activity=quiz.activity, metric="quiz.score", person=person, source=source, occurred_on=day,
-                      quantity=float(result.score))
+    metric_records_put(activity=quiz.activity, person=person, facts=[
+        MetricFact(metric="quiz.attempts", source=f"quiz.attempt:{attempt.pk}",
+                   occurred_on=timezone.localdate(attempt.finished_at)),
+        MetricFact(metric="quiz.participants", source=source, occurred_on=day),
+        MetricFact(metric="quiz.score", source=source, occurred_on=day, quantity=float(counted.score or 0)),
+    ])
     schedule_results_refresh(quiz_id=quiz.pk)
-    return result
 
 
 def _store_person_ranks(quiz_id: int) -> None:
