@@ -4,6 +4,7 @@
 import threading
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 
 from suzhi.core.models import OperationLog
@@ -80,3 +81,53 @@ def test_concurrent_starts_are_one_attempt(contest):
     assert attempt.pk == results[0] and attempt.number == 1
     assert AttemptAnswer.objects.filter(attempt=attempt).count() == 2
     assert OperationLog.objects.filter(action="quiz.attempt_start").count() == 1
+
+
+def test_starts_and_submissions_go_on_while_the_ranks_are_stored(contest, tree, monkeypatch):
+    """The rank refresh holds its contest for its whole run; attempts inserted meanwhile reference the contest and
+    must not wait for it (a busy window refreshes every few seconds)."""
+    from suzhi.quizzes.services import results
+
+    quiz, _person, user = contest
+    _other, other_user = make_participant(tree, name="赵六")
+    inside, release = threading.Event(), threading.Event()
+    real = results._store_person_ranks
+
+    def slow(quiz_id):
+        inside.set()
+        assert release.wait(timeout=30)
+        return real(quiz_id)
+
+    monkeypatch.setattr(results, "_store_person_ranks", slow)
+
+    def refresh():
+        try:
+            results.results_refresh(actor=None, quiz_id=quiz.pk)
+        finally:
+            connection.close()
+
+    refreshing = threading.Thread(target=refresh)
+    refreshing.start()
+    try:
+        assert inside.wait(timeout=30)
+        # A refresh queued while one runs folds into the next (the tests' task backend would run it right away,
+        # in the participant's thread, where it would rightly wait for this one).
+        cache.set(results._DIRTY.format(quiz.pk), 1)
+        done = []
+
+        def participate():
+            try:
+                attempt = attempt_start(actor=other_user, quiz_id=quiz.pk)
+                done.append(attempt_submit(actor=other_user, attempt_id=attempt.pk).state)
+            except Exception as exc:  # noqa: BLE001 - shown by the assertion below
+                done.append(exc)
+            finally:
+                connection.close()
+
+        participant = threading.Thread(target=participate)
+        participant.start()
+        participant.join(timeout=10)
+        assert done == [Attempt.State.FINISHED], "the participant waited for the refresh"
+    finally:
+        release.set()
+        refreshing.join(timeout=30)

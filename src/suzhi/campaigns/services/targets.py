@@ -43,7 +43,9 @@ def targets_refresh(*, actor: Any, campaign_id: int) -> datetime.datetime:
     """Compute every target of the campaign for every organisation and store the values (one grouped query
     per target, a bulk write). Organisations with nothing to show get no row, except the organiser."""
     cache.delete(_DIRTY.format(campaign_id))
-    campaign = Campaign.objects.select_related("organiser").select_for_update().get(pk=campaign_id)
+    # FOR NO KEY UPDATE: one refresh at a time per campaign, while the kinds' services go on inserting records
+    # that reference the campaign (a plain FOR UPDATE would hold each of them until the refresh commits).
+    campaign = Campaign.objects.select_related("organiser").select_for_update(no_key=True).get(pk=campaign_id)
     postgres = connection.vendor == "postgresql"
     if postgres:
         with connection.cursor() as cursor:

@@ -55,7 +55,8 @@ def attempt_start(*, actor: User, quiz_id: Any, now: datetime.datetime | None = 
     _sweep_now_and_then()
     # One start at a time per person: two taps that both read "nothing in progress" would otherwise make two
     # attempts (the second numbered 2 once the first commits) or refuse one as over the limit.
-    list(Person.objects.select_for_update().filter(pk=person.pk).values_list("pk", flat=True))
+    # FOR NO KEY UPDATE: it excludes another start, not the rows of other services that reference the person.
+    list(Person.objects.select_for_update(no_key=True).filter(pk=person.pk).values_list("pk", flat=True))
     # Under that lock the person's attempts cannot change: one read serves the resume, the limits and the number.
     attempts = list(Attempt.objects.filter(quiz=quiz, person=person).order_by("number"))
     current = next((a for a in attempts if a.state == Attempt.State.IN_PROGRESS), None)

@@ -151,7 +151,10 @@ def results_refresh(*, actor: User | None, quiz_id: int) -> Quiz:
     cache.delete(_DIRTY.format(quiz_id))
     attempts_expire(quiz_id=quiz_id)
     with transaction.atomic():
-        quiz = Quiz.objects.select_for_update(of=("self",)).select_related("activity", "organiser").get(pk=quiz_id)
+        # FOR NO KEY UPDATE: one refresh at a time, while attempts and results referencing the contest go on
+        # being inserted (a plain FOR UPDATE would stall every start and submission until the ranks are stored).
+        quiz = (Quiz.objects.select_for_update(of=("self",), no_key=True).select_related("activity", "organiser")
+                .get(pk=quiz_id))
         _store_person_ranks(quiz.pk)
         _store_org_results(quiz)
         quiz.results_computed_at = timezone.now()
