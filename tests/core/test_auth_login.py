@@ -105,7 +105,25 @@ def test_open_redirect_is_refused(client, tree, password):
 
 def test_session_expires_after_idle_timeout(settings):
     assert settings.SESSION_COOKIE_AGE == 30 * 60
-    assert settings.SESSION_SAVE_EVERY_REQUEST is True
+    assert "suzhi.core.sessions.SlidingSessionMiddleware" in settings.MIDDLEWARE
+
+
+def test_activity_slides_the_expiry_but_writes_the_session_at_most_once_a_minute(client, tree, password,
+                                                                                monkeypatch):
+    from django.contrib.sessions.models import Session
+
+    from suzhi.core import sessions
+
+    post_login(client, "town_a", password)
+    assert client.get("/").status_code == 200
+    first = Session.objects.get().expire_date
+    clock = sessions.time.time()
+    monkeypatch.setattr(sessions.time, "time", lambda: clock + 30)
+    assert client.get("/").status_code == 200
+    assert Session.objects.get().expire_date == first  # half a minute on: not written again
+    monkeypatch.setattr(sessions.time, "time", lambda: clock + 61)
+    assert client.get("/").status_code == 200
+    assert Session.objects.get().expire_date > first
 
 
 def test_forms_carry_csrf_tokens(client, db):

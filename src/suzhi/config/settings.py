@@ -67,7 +67,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    "suzhi.core.sessions.SlidingSessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -136,10 +136,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 
-# 等保 2.0: idle sessions end; every request slides the expiry.
+# 等保 2.0: idle sessions end; requests slide the expiry (suzhi.core.sessions: the session is written again at
+# most once a minute, not on every request).
 SESSION_IDLE_MINUTES = int(os.environ.get("SUZHI_SESSION_IDLE_MINUTES", "30"))
 SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_TOUCH_SECONDS = 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -190,8 +191,7 @@ WHITENOISE_USE_FINDERS = DEBUG or TESTING
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
-    # Sessions in Redis: every request slides the idle expiry (SESSION_SAVE_EVERY_REQUEST), which in the
-    # database would be an UPDATE per request; in Redis it is the key's TTL, so the idle timeout still holds.
+    # Sessions in Redis: sliding the idle expiry is setting the key's TTL again, not an UPDATE of a table.
     SESSION_ENGINE = os.environ.get("SUZHI_SESSION_ENGINE", "django.contrib.sessions.backends.cache")
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
