@@ -126,8 +126,8 @@ def test_start_and_submit_take_a_fixed_number_of_statements(contest, tree, djang
                                                             django_capture_on_commit_callbacks):
     """Thousands start and submit in the first and last minutes of a window: no statement per question."""
     quiz, _person, user, _ids = contest
-    # Twelve, and the sweep for overdue attempts that the first start of a minute runs after its commit.
-    with django_assert_max_num_queries(13), django_capture_on_commit_callbacks(execute=True):
+    # Eleven, and the sweep for overdue attempts that the first start of a minute runs after its commit.
+    with django_assert_max_num_queries(12), django_capture_on_commit_callbacks(execute=True):
         attempt = attempt_start(actor=user, quiz_id=quiz.pk)
     # The paper was cached when the start committed: the first answer is already the one-statement save.
     with django_assert_max_num_queries(1):

@@ -108,8 +108,10 @@ def _draw(pool: list[tuple[int, int, str, int | None, str]], quotas: list[Quota]
     return drawn, [(quotas[i], have) for i, have in sorted(short.items())]
 
 
-def paper_build(bank: QuestionBank, paper: Paper, rng: random.Random) -> list[dict[str, Any]]:
-    """A new paper: [{"version", "points", "order"}] in the order the person sees it."""
+def paper_build(bank: QuestionBank, paper: Paper, rng: random.Random,
+                read: dict[int, QuestionVersion] | None = None) -> list[dict[str, Any]]:
+    """A new paper: [{"version", "points", "order"}] in the order the person sees it. `read`, if given, receives the
+    paper's question versions, which the caller then shows without reading them again."""
     pool = _pool(bank)
     slots: list[tuple[int, Decimal]] = []
     if paper.mode == "fixed":
@@ -130,11 +132,13 @@ def paper_build(bank: QuestionBank, paper: Paper, rng: random.Random) -> list[di
             slots.extend((vid, Decimal(str(quota.points))) for vid in vids)
     if paper.shuffle_questions:
         rng.shuffle(slots)
-    facts = {vid: (type_, options, accepted) for vid, type_, options, accepted in QuestionVersion.objects.filter(
-        pk__in=[vid for vid, _p in slots]).values_list("id", "type", "options", "accepted")}
+    versions = QuestionVersion.objects.in_bulk([vid for vid, _p in slots])
+    if read is not None:
+        read.update(versions)
     result = []
     for vid, points in slots:
-        type_, options, accepted = facts[vid]
+        version = versions[vid]
+        type_, options, accepted = version.type, version.options, version.accepted
         order = list(range(len(options or []))) if type_ in CHOICE_TYPES else []
         if paper.shuffle_options and order:
             rng.shuffle(order)

@@ -110,11 +110,16 @@ def person_transfers(*, person: Person) -> QuerySet[PersonTransfer]:
     return person.transfers.select_related("from_organisation", "to_organisation", "actor")
 
 
-def person_for_user(user: Any) -> Person | None:
-    """The logged-in participant's own roster record, or None (an administrator usually has none)."""
+def person_for_user(user: Any, *, lock: bool = False) -> Person | None:
+    """The logged-in participant's own roster record, or None (an administrator usually has none). `lock` holds the
+    row until the caller's transaction ends, against a second request of the same person (FOR NO KEY UPDATE: rows
+    that reference the person can still be written meanwhile)."""
     if not getattr(user, "is_authenticated", False):
         return None
-    return Person.objects.select_related("organisation").filter(user_id=user.pk).first()
+    people = Person.objects.select_related("organisation")
+    if lock:
+        people = people.select_for_update(of=("self",), no_key=True)
+    return people.filter(user_id=user.pk).first()
 
 
 def pii_viewer(user: Any) -> bool:

@@ -69,8 +69,13 @@ def attempt_sheet(attempt: Attempt, now: datetime.datetime | None = None) -> dic
     """The paper as the participant sees it, with their saved answers; with the key and explanations once the
     attempt is finished and results are shown (two queries)."""
     reveal = attempt.state == Attempt.State.FINISHED and results_visible(attempt.quiz, now)
-    versions = QuestionVersion.objects.in_bulk([slot["version"] for slot in attempt.paper])
-    answers = {a.slot: a for a in AttemptAnswer.objects.filter(attempt=attempt)}
+    # A start that has just built the paper hands over what it read (`sheet_versions`, `sheet_answers`).
+    versions = getattr(attempt, "sheet_versions", None)
+    if versions is None:
+        versions = QuestionVersion.objects.in_bulk([slot["version"] for slot in attempt.paper])
+    answers = getattr(attempt, "sheet_answers", None)
+    if answers is None:
+        answers = {a.slot: a for a in AttemptAnswer.objects.filter(attempt=attempt)}
     items = []
     for i, slot in enumerate(attempt.paper):
         version = versions[slot["version"]]

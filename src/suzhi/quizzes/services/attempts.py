@@ -23,7 +23,6 @@ from suzhi.campaigns.models import Phase
 from suzhi.core import oplog
 from suzhi.core.errors import Conflict, NotFound, ValidationFailed
 from suzhi.core.models import User
-from suzhi.people.models import Person
 from suzhi.people.selectors.persons import person_for_user
 from suzhi.quizzes.grading import Key, grade_response
 from suzhi.quizzes.models import Attempt, AttemptAnswer, QuestionVersion
@@ -47,16 +46,15 @@ def _sweep_now_and_then() -> None:
 def attempt_start(*, actor: User, quiz_id: Any, now: datetime.datetime | None = None) -> Attempt:
     """Start a new attempt, or resume the one in progress (a reload or another device gets the same paper)."""
     now = now or timezone.now()
-    person = person_for_user(actor)
+    # One start at a time per person (the row stays locked until the commit): two taps that both read "nothing in
+    # progress" would otherwise make two attempts (the second numbered 2 once the first commits) or refuse one as
+    # over the limit.
+    person = person_for_user(actor, lock=True)
     # Without a roster record no contest is open to the caller: as for one that does not exist.
     quiz = quizzes_open_to(person).filter(pk=quiz_id).first() if person and str(quiz_id).isdigit() else None
     if person is None or quiz is None:
         raise NotFound()
     _sweep_now_and_then()
-    # One start at a time per person: two taps that both read "nothing in progress" would otherwise make two
-    # attempts (the second numbered 2 once the first commits) or refuse one as over the limit.
-    # FOR NO KEY UPDATE: it excludes another start, not the rows of other services that reference the person.
-    list(Person.objects.select_for_update(no_key=True).filter(pk=person.pk).values_list("pk", flat=True))
     # Under that lock the person's attempts cannot change: one read serves the resume, the limits and the number.
     attempts = list(Attempt.objects.filter(quiz=quiz, person=person).order_by("number"))
     current = next((a for a in attempts if a.state == Attempt.State.IN_PROGRESS), None)
@@ -72,7 +70,8 @@ def attempt_start(*, actor: User, quiz_id: Any, now: datetime.datetime | None = 
         raise ValidationFailed(decision.message, code=decision.code)
     rules = quiz_rules(quiz)
     try:
-        paper = paper_build(quiz.bank, rules.paper, random.Random())
+        versions: dict[int, QuestionVersion] = {}
+        paper = paper_build(quiz.bank, rules.paper, random.Random(), read=versions)
     except PaperProblem as exc:
         raise ValidationFailed(str(exc), code="paper") from None
     deadline = now + datetime.timedelta(minutes=rules.time_limit_minutes)
@@ -87,6 +86,8 @@ def attempt_start(*, actor: User, quiz_id: Any, now: datetime.datetime | None = 
                                                      points=Decimal(slot["points"])) for i, slot in enumerate(paper)])
     # The first answer comes seconds later, often while others are still starting: it takes the quick path too.
     _cache_paper_on_commit(attempt, actor.pk, now)
+    # What the sheet shows next is known: the versions just read, and no answers yet.
+    attempt.sheet_versions, attempt.sheet_answers = versions, {}  # type: ignore[attr-defined]
     oplog.record(actor=actor, action="quiz.attempt_start", obj=attempt, organisation=person.organisation,
                  summary=quiz.title)
     return attempt
