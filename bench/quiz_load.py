@@ -6,7 +6,8 @@ PostgreSQL database): an organisation tree, N people with participant logins, a 
 open today, a bank of 40 questions of every type and a published contest drawing a shuffled paper of 20 of them,
 two attempts per person. Each participant gets a logged-in session and a CSRF token as the phone page has them
 (session and CSRF cookies, X-CSRFToken header). gunicorn then serves the app with production settings (DEBUG off)
-on the same database, and with REDIS_URL if set (the cache and the sessions). N client threads run in this process,
+and the README's production worker (suzhi.config.workers.AnswersFirstWorker, 4 threads) on the same database, and
+with REDIS_URL if set (the cache and the sessions). N client threads run in this process,
 each with its own connection, released together:
 
 1. capacity, flat out (no think time): every participant starts attempt 1; pings and answer saves alternate in
@@ -52,6 +53,8 @@ TOWNS, UNITS_PER_TOWN = 4, 5
 # The bank (type: how many) and the paper drawn from it (type: how many, points each).
 BANK = {"single": 15, "multiple": 8, "true_false": 8, "fill_in": 6, "short_answer": 3}
 QUOTAS = [("single", 8, 2), ("multiple", 4, 3), ("true_false", 4, 1), ("fill_in", 3, 2), ("short_answer", 1, 5)]
+# gunicorn worker classes; answers-first is the one the README's production command uses.
+WORKER_CLASSES = {"sync": "sync", "gthread": "gthread", "answers-first": "suzhi.config.workers.AnswersFirstWorker"}
 WORDS = ["安全第一", "预防为主", "综合治理", "以人为本", "三不伤害", "四不放过", "持证上岗", "隐患排查"]
 
 
@@ -207,9 +210,9 @@ def start_server(port: int, workers: int, worker_class: str, threads: int, tmp: 
            "SUZHI_HTTPS": "0", "SUZHI_DATA_DIR": str(tmp), "SUZHI_LOG_LEVEL": "WARNING",
            "PYTHONPATH": str(ROOT / "src")}
     command = [str(Path(sys.executable).parent / "gunicorn"), "suzhi.config.wsgi", "--bind", f"127.0.0.1:{port}",
-               "--workers", str(workers), "--worker-class", worker_class, "--backlog", "2048",
+               "--workers", str(workers), "--worker-class", WORKER_CLASSES[worker_class], "--backlog", "2048",
                "--log-level", "warning", "--timeout", "120"]
-    if worker_class == "gthread":
+    if worker_class != "sync":
         command += ["--threads", str(threads), "--keep-alive", "30"]
     (tmp / "static").mkdir(exist_ok=True)  # WhiteNoise warns about a missing STATIC_ROOT
     server = subprocess.Popen(command, env=env, cwd=tmp, start_new_session=True)
@@ -498,8 +501,9 @@ def main() -> None:
     parser.add_argument("--participants", type=int, default=200)
     parser.add_argument("--think", type=float, default=1.0, help="scales the think time of 0.5-2 s per question")
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
-    parser.add_argument("--worker-class", default="gthread", choices=["sync", "gthread"])
-    parser.add_argument("--threads", type=int, default=8, help="threads per gthread worker")
+    parser.add_argument("--worker-class", default="answers-first", choices=sorted(WORKER_CLASSES),
+                        help="answers-first (production): gthread with threads of its own for answer saves")
+    parser.add_argument("--threads", type=int, default=4, help="threads per threaded worker")
     args = parser.parse_args()
     secret = secrets.token_urlsafe(50)
     with tempfile.TemporaryDirectory() as tmp_dir:
@@ -527,7 +531,7 @@ def main() -> None:
         server = start_server(port, args.workers, args.worker_class, args.threads, tmp, secret, cookies[0])
         try:
             print(f"gunicorn: {args.workers} {args.worker_class} workers"
-                  + (f" x {args.threads} threads" if args.worker_class == "gthread" else "")
+                  + (f" x {args.threads} threads" if args.worker_class != "sync" else "")
                   + f" on 127.0.0.1:{port}"
                   + (" (a connection per request)" if args.worker_class == "sync" else "")
                   + f"; {args.participants} client threads in this process")
