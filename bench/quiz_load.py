@@ -6,7 +6,7 @@ PostgreSQL database): an organisation tree, N people with participant logins, a 
 open today, a bank of 40 questions of every type and a published contest drawing a shuffled paper of 20 of them,
 two attempts per person. Each participant gets a logged-in session and a CSRF token as the phone page has them
 (session and CSRF cookies, X-CSRFToken header). gunicorn then serves the app with production settings (DEBUG off)
-and the README's production worker (suzhi.config.workers.AnswersFirstWorker, 4 threads) on the same database, and
+and the README's production worker (suzhi.config.workers.AnswersFirstWorker, 2 threads) on the same database, and
 with REDIS_URL if set (the cache and the sessions). N client threads run in this process,
 each with its own connection, released together:
 
@@ -503,7 +503,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
     parser.add_argument("--worker-class", default="answers-first", choices=sorted(WORKER_CLASSES),
                         help="answers-first (production): gthread with threads of its own for answer saves")
-    parser.add_argument("--threads", type=int, default=4, help="threads per threaded worker")
+    parser.add_argument("--threads", type=int, default=2, help="threads per threaded worker")
     args = parser.parse_args()
     secret = secrets.token_urlsafe(50)
     with tempfile.TemporaryDirectory() as tmp_dir:

@@ -6,7 +6,7 @@ first served from one pool of threads, so an answer (one UPDATE) waited for ever
 worker gives answer saves a few threads of their own, a bulkhead: the request line is peeked at (not read) when a
 connection has data, and `PUT …/answers/…` goes to the answer threads, everything else to the usual pool.
 
-    gunicorn suzhi.config.wsgi --worker-class suzhi.config.workers.AnswersFirstWorker --threads 4 …
+    gunicorn suzhi.config.wsgi --worker-class suzhi.config.workers.AnswersFirstWorker --threads 2 …
 
 Within a worker the threads share one interpreter lock, which a busy thread hands over only every few
 milliseconds; an answer save takes it again after each round trip to Redis or the database, so with the default
