@@ -129,3 +129,24 @@ def test_another_towns_admin_cannot_manage_or_see_a_town_contest(tree, setup, lo
     quiz.refresh_from_db()
     assert not quiz.is_published
     assert "七里镇竞赛" not in client.get(reverse("quizzes:contest_list")).content.decode()
+
+
+def test_a_contest_with_more_quotas_than_the_default_rows_keeps_them_all_when_edited(tree, login_client):
+    """A plan file may give any number of quotas; the form shows them all and one empty row, and saving it
+    unchanged keeps every one."""
+    campaign = quiz_campaign(tree)
+    bank, _ids = make_bank(tree, [single(f"单选{i}", category=f"类别{i}") for i in range(7)])
+    quotas = [{"type": "single", "count": 1, "points": 1, "categories": [f"类别{i}"]} for i in range(7)]
+    rules = {"paper": {"mode": "random", "quotas": quotas}, "time_limit_minutes": 20}
+    quiz = make_quiz(tree, campaign, bank, rules, publish=False)
+    client = login_client(tree.committee_admin)
+    url = reverse("quizzes:contest_edit", args=[quiz.pk])
+    form = client.get(url).context["form"]
+    assert form.quota_count == 8 and form["quota_6_categories"].value() == "类别6"
+    data = {name: form[name].value() for name in form.fields}
+    data = {name: ("on" if value is True else value) for name, value in data.items()
+            if value not in (None, False)}
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["form"].errors
+    quiz.refresh_from_db()
+    assert [q["categories"] for q in quiz.rules["paper"]["quotas"]] == [[f"类别{i}"] for i in range(7)]

@@ -1,6 +1,7 @@
 """The contest set-up form (竞赛设置): who organises it, which bank, and the rules as plain fields a clerk can fill;
 `to_rules()` turns them into the QuizSettings the service validates, `initial_from()` the other way."""
 
+import re
 from typing import Any
 
 from django import forms
@@ -16,7 +17,9 @@ TYPE_CHOICES = QuestionVersion.Type.choices
 MEASURES = [("participation_rate", gettext_lazy("Participation rate")),
             ("average_score", gettext_lazy("Average score")),
             ("attempts_per_person", gettext_lazy("Attempts per person"))]
-QUOTA_ROWS = 5
+_QUOTA_KEY = re.compile(r"^quota_(\d+)_type$")
+QUOTA_ROWS = 5  # rows shown for a new contest; one more than the quotas a contest has, up to MAX_QUOTA_ROWS
+MAX_QUOTA_ROWS = 40
 
 
 def _split(text: str) -> list[str]:
@@ -65,7 +68,13 @@ class ContestForm(forms.Form):
             orgs = scope.filter_queryset(Organisation.objects.all(), user, MANAGE, org_field="")
             self.fields["organisation"] = OrgChoiceField(orgs, permission=MANAGE, label=gettext_lazy("Organiser"))
             self.order_fields(["organisation", "title"])
-        for i in range(QUOTA_ROWS):
+        # As many rows as the contest has quotas (a plan file may give more than the form shows by default) and
+        # one empty, or as many as the page sent.
+        sent = {int(m.group(1)) for key in (self.data or {}) if (m := _QUOTA_KEY.match(key))}
+        known = {int(m.group(1)) for key, value in (self.initial or {}).items()
+                 if value not in (None, "") and (m := _QUOTA_KEY.match(key))}
+        self.quota_count = min(MAX_QUOTA_ROWS, max(QUOTA_ROWS, max(sent, default=-1) + 1, max(known, default=-1) + 2))
+        for i in range(self.quota_count):
             self.fields[f"quota_{i}_type"] = forms.ChoiceField(label=gettext_lazy("Type"), required=False,
                                                                choices=[("", "—"), *TYPE_CHOICES])
             self.fields[f"quota_{i}_count"] = forms.IntegerField(label=gettext_lazy("Number"), required=False,
@@ -81,7 +90,7 @@ class ContestForm(forms.Form):
 
     def quota_rows(self) -> list[list[Any]]:
         return [[self[f"quota_{i}_{name}"] for name in ("type", "count", "points", "categories", "difficulty")]
-                for i in range(QUOTA_ROWS)]
+                for i in range(self.quota_count)]
 
     @staticmethod
     def initial_from(rules: dict[str, Any], **extra: Any) -> dict[str, Any]:
@@ -97,7 +106,7 @@ class ContestForm(forms.Form):
                        fixed_questions=", ".join(
                            str(q["question"]) if float(q.get("points", 1)) == 1 else
                            f"{q['question']}:{q['points']:g}" for q in paper.get("questions") or []))
-        for i, quota in enumerate((paper.get("quotas") or [])[:QUOTA_ROWS]):
+        for i, quota in enumerate((paper.get("quotas") or [])[:MAX_QUOTA_ROWS]):
             initial.update({f"quota_{i}_type": quota.get("type"), f"quota_{i}_count": quota.get("count"),
                             f"quota_{i}_points": quota.get("points", 1),
                             f"quota_{i}_categories": "、".join(quota.get("categories") or []),
@@ -126,7 +135,7 @@ class ContestForm(forms.Form):
         data = self.cleaned_data
         previous = previous or {}
         quotas = []
-        for i in range(QUOTA_ROWS):
+        for i in range(self.quota_count):
             if not data.get(f"quota_{i}_type"):
                 continue
             try:

@@ -18,7 +18,7 @@ from suzhi.core import navigation, scope
 from suzhi.core.errors import Conflict, NotFound, ValidationFailed
 from suzhi.core.models import Organisation
 from suzhi.core.web import AuthedHttpRequest, paginate, require_perm, show_form_error, xlsx_download
-from suzhi.quizzes.forms_contests import QUOTA_ROWS, ContestForm
+from suzhi.quizzes.forms_contests import ContestForm
 from suzhi.quizzes.models import QuestionVersion, Quiz
 from suzhi.quizzes.rules import describe_attributes, quiz_rules
 from suzhi.quizzes.selectors import results as result_selectors
@@ -67,7 +67,7 @@ def _place_errors(form: ContestForm, exc: ValidationFailed) -> None:
         field = str(item.get("field") or "") if isinstance(item, dict) else ""
         parts = field.split(".")
         if field.startswith("rules.paper.quotas.") and len(parts) > 3 and parts[3].isdigit() \
-                and int(parts[3]) < QUOTA_ROWS:
+                and int(parts[3]) < form.quota_count:
             name = parts[4] if len(parts) > 4 and parts[4] in ("type", "count", "points") else "type"
             aliases[field] = f"quota_{parts[3]}_{name}"
         elif field.startswith("rules.") and len(parts) == 2:
