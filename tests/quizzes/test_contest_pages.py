@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from suzhi.quizzes.models import Quiz
 from suzhi.quizzes.services.attempts import answer_save, attempt_start, attempt_submit
+from suzhi.quizzes.services.questions import question_save
 from suzhi.quizzes.services.results import results_refresh
 from tests.quizzes.factories import fixed_rules, make_bank, make_quiz, quiz_campaign, short_answer, single, true_false
 from tests.training.factories import make_participant
@@ -150,3 +151,22 @@ def test_a_contest_with_more_quotas_than_the_default_rows_keeps_them_all_when_ed
     assert response.status_code == 302, response.context["form"].errors
     quiz.refresh_from_db()
     assert [q["categories"] for q in quiz.rules["paper"]["quotas"]] == [[f"类别{i}"] for i in range(7)]
+
+
+def test_the_regrade_record_lists_each_changed_score(tree, setup, login_client):
+    campaign, bank, ids = setup
+    quiz = make_quiz(tree, campaign, bank, fixed_rules(ids[:1]))
+    _person, user = make_participant(tree, "张一")
+    attempt = attempt_start(actor=user, quiz_id=quiz.pk)
+    answer_save(actor=user, attempt_id=attempt.pk, slot=0, response={"choices": [1]})
+    attempt_submit(actor=user, attempt_id=attempt.pk)
+    question_save(actor=tree.committee_admin, bank_id=bank.pk, question_id=ids[0], question=single("单选一", right=2))
+    client = login_client(tree.committee_admin)
+    client.post(reverse("quizzes:contest_regrade", args=[quiz.pk]))
+    page = client.get(reverse("quizzes:contest_regrades", args=[quiz.pk]))
+    assert page.status_code == 200
+    rows = list(page.context["page_obj"])
+    assert [(r.attempt.person.name, str(r.old_score), str(r.new_score)) for r in rows] == [("张一", "2.00", "0.00")]
+    assert "张一" in page.content.decode()
+    other = login_client(tree.town_b_admin)
+    assert other.get(reverse("quizzes:contest_regrades", args=[quiz.pk])).status_code in (403, 404)

@@ -192,6 +192,10 @@ def test_results_units_live_items_regrade_marking(tree, world, api_client):
     assert regraded.status_code == 200 and regraded.json()["scores_changed"] == 2
     first.refresh_from_db()
     assert first.score == 1.5
+    record = client.get(f"{BASE}/{quiz.pk}/regrades").json()
+    assert record["count"] == 2
+    assert {(r["person"], r["old_score"], r["new_score"], r["actor"]) for r in record["items"]} == {
+        ("张一", "3.50", "1.50", tree.committee_admin.username), ("李二", "0.00", "2.00", tree.committee_admin.username)}
 
 
 def test_scope_of_another_town(tree, world, api_client):
@@ -203,7 +207,7 @@ def test_scope_of_another_town(tree, world, api_client):
     results_refresh(actor=None, quiz_id=committee_quiz.pk)
     client = api_client(tree.town_b_admin)
     # Another town's contest does not exist for town_b.
-    for path in ("", "/results", "/units", "/live", "/items", "/marking"):
+    for path in ("", "/results", "/units", "/live", "/items", "/marking", "/regrades"):
         assert client.get(f"{BASE}/{town_quiz.pk}{path}").status_code == 404, path
     assert client.patch(f"{BASE}/{town_quiz.pk}", {"title": "改"}, content_type=JSON).status_code == 404
     assert client.post(f"{BASE}/{town_quiz.pk}/publish", {"published": False}, content_type=JSON).status_code == 404
@@ -220,6 +224,7 @@ def test_scope_of_another_town(tree, world, api_client):
     assert client.patch(f"{BASE}/{committee_quiz.pk}", {"title": "改"}, content_type=JSON).status_code == 404
     assert client.post(f"{BASE}/{committee_quiz.pk}/regrade").status_code == 404
     assert client.get(f"{BASE}/{committee_quiz.pk}/marking").status_code == 404
+    assert client.get(f"{BASE}/{committee_quiz.pk}/regrades").status_code == 404
     answer = AttemptAnswer.objects.filter(attempt__organisation=tree.unit_a, slot=3).first()
     assert client.post(f"{BASE}/answers/{answer.pk}/mark", {"score": 1}, content_type=JSON).status_code == 404
     assert QuizResult.objects.filter(quiz=committee_quiz).count() == 2

@@ -135,6 +135,22 @@ class ItemOut(Schema):
     discrimination: float
 
 
+class RegradeChangeOut(Schema):
+    attempt_id: int
+    attempt_number: int
+    person: str
+    organisation: str
+    old_score: str | None
+    new_score: str | None
+    actor: str | None
+    at: datetime.datetime
+
+
+class RegradeChangePage(Schema):
+    count: int
+    items: list[RegradeChangeOut]
+
+
 class LiveOut(Schema):
     answering: int
     finished: int
@@ -365,6 +381,22 @@ def items(request: HttpRequest, quiz_id: int):
 @router.post("/{quiz_id}/regrade", response={200: RegradeOut, **ERRORS}, summary="Regrade after a corrected key")
 def regrade(request: HttpRequest, quiz_id: int):
     return result_services.quiz_regrade(actor=current_user(request), quiz_id=quiz_id)
+
+
+@router.get("/{quiz_id}/regrades", response={200: RegradeChangePage, **READ_ERRORS},
+            summary="Scores changed by regrading")
+def regrade_record(request: HttpRequest, quiz_id: int, page: int = 1, page_size: int = 50):
+    """Each score a regrade changed, newest first, for attempts in the caller's scope."""
+    user = current_user(request)
+    rows = result_selectors.regrade_changes(user=user, quiz=quiz_managed(user=user, quiz_id=quiz_id))
+    size = max(1, min(page_size, 200))
+    start = (max(1, page) - 1) * size
+    return {"count": rows.count(), "items": [
+        {"attempt_id": r.attempt_id, "attempt_number": r.attempt.number, "person": r.attempt.person.name,
+         "organisation": r.attempt.organisation.name, "at": r.at,
+         "old_score": None if r.old_score is None else str(r.old_score),
+         "new_score": None if r.new_score is None else str(r.new_score),
+         "actor": r.actor.username if r.actor else None} for r in rows[start:start + size]]}
 
 
 @router.get("/{quiz_id}/marking", response={200: list[ToMarkOut], **READ_ERRORS}, summary="Short answers to mark")

@@ -247,6 +247,14 @@ def contest_items(request: AuthedHttpRequest, quiz_id: int) -> HttpResponse:
 
 
 @require_perm(MANAGE)
+def contest_regrades(request: AuthedHttpRequest, quiz_id: int) -> HttpResponse:
+    quiz = _managed(request.user, quiz_id)
+    context = paginate(request, result_selectors.regrade_changes(user=request.user, quiz=quiz), per_page=50)
+    context["quiz"] = quiz
+    return render(request, "quizzes/contests/regrades.html", context)
+
+
+@require_perm(MANAGE)
 def contest_marking(request: AuthedHttpRequest, quiz_id: int) -> HttpResponse:
     quiz = _managed(request.user, quiz_id)
     if request.method == "POST":
@@ -270,6 +278,7 @@ urlpatterns = [
     path("contests/<int:quiz_id>/publish/", contest_publish, name="contest_publish"),
     path("contests/<int:quiz_id>/refresh/", contest_refresh, name="contest_refresh"),
     path("contests/<int:quiz_id>/regrade/", contest_regrade, name="contest_regrade"),
+    path("contests/<int:quiz_id>/regrades/", contest_regrades, name="contest_regrades"),
     path("contests/<int:quiz_id>/results/", contest_results, name="contest_results"),
     path("contests/<int:quiz_id>/results.xlsx", contest_results_export, name="contest_results_export"),
     path("contests/<int:quiz_id>/units/", contest_units, name="contest_units"),

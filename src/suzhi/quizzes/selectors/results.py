@@ -11,7 +11,7 @@ from django.utils import timezone
 from suzhi.core import scope
 from suzhi.core.errors import NotFound
 from suzhi.core.models import Organisation
-from suzhi.quizzes.models import Attempt, AttemptAnswer, Quiz, QuizOrgResult, QuizResult
+from suzhi.quizzes.models import Attempt, AttemptAnswer, AttemptRegrade, Quiz, QuizOrgResult, QuizResult
 from suzhi.quizzes.selectors.banks import VIEW
 
 
@@ -94,3 +94,9 @@ def answers_to_mark(*, user: Any, quiz: Quiz) -> QuerySet[AttemptAnswer]:
             .filter(_scope_q(user, "attempt__organisation"))
             .select_related("attempt__person", "version").order_by("attempt_id", "slot"))
 
+
+
+def regrade_changes(*, user: Any, quiz: Quiz) -> QuerySet[AttemptRegrade]:
+    """Every score a regrade changed (重新评分记录), newest first, for the attempts in the caller's scope (one query)."""
+    return (AttemptRegrade.objects.filter(attempt__quiz=quiz).filter(_scope_q(user, "attempt__organisation"))
+            .select_related("attempt__person", "attempt__organisation", "actor").order_by("-at", "-id"))
