@@ -194,8 +194,9 @@ def test_results_units_live_items_regrade_marking(tree, world, api_client):
     assert first.score == 1.5
     record = client.get(f"{BASE}/{quiz.pk}/regrades").json()
     assert record["count"] == 2
+    admin = tree.committee_admin.username
     assert {(r["person"], r["old_score"], r["new_score"], r["actor"]) for r in record["items"]} == {
-        ("张一", "3.50", "1.50", tree.committee_admin.username), ("李二", "0.00", "2.00", tree.committee_admin.username)}
+        ("张一", "3.50", "1.50", admin), ("李二", "0.00", "2.00", admin)}
 
 
 def test_scope_of_another_town(tree, world, api_client):
@@ -273,3 +274,25 @@ def test_result_pages_do_not_grow_with_rows(tree, world, api_client, django_asse
         with django_assert_max_num_queries(counts[url]):
             assert client.get(url).status_code == 200
     assert client.get(urls[0]).json()["count"] == 6
+
+
+def test_the_regrade_record_does_not_grow_with_rows(tree, world, django_assert_max_num_queries):
+    from suzhi.quizzes.selectors.results import regrade_changes
+    from suzhi.quizzes.services.results import quiz_regrade
+
+    _campaign, bank, ids, quiz = world
+
+    def read() -> list:
+        return [(r.attempt.person.name, r.attempt.organisation.name, r.actor.username)
+                for r in regrade_changes(user=tree.committee_admin, quiz=quiz)]
+
+    finished(tree, quiz, "第一人", tree.unit_a, 2)
+    question_save(actor=tree.committee_admin, bank_id=bank.pk, question_id=ids[0], question=single("单选一", right=1))
+    quiz_regrade(actor=tree.committee_admin, quiz_id=quiz.pk)
+    for i in range(5):
+        finished(tree, quiz, f"参赛{i}", tree.unit_b if i % 2 else tree.unit_a, 2)
+    question_save(actor=tree.committee_admin, bank_id=bank.pk, question_id=ids[0], question=single("单选一", right=2))
+    quiz_regrade(actor=tree.committee_admin, quiz_id=quiz.pk)
+    with django_assert_max_num_queries(1):
+        rows = read()
+    assert len(rows) == 7
