@@ -324,3 +324,23 @@ def test_open_in_text_round_trips_and_is_strict():
     for bad in ("enroll launch", ": launch", "enroll: a review: b", "enroll: a\nenroll: b"):
         with pytest.raises(forms.ValidationError):
             parse_open_in(bad)
+
+
+def test_a_large_plan_saves_through_the_forms(tree, login_client):
+    """A city plan with many activities and targets: more fields than Django accepts in one POST by default."""
+    from tests.campaigns.factories import plan_data
+
+    activities = [{"key": f"a{i}", "kind": "training", "title": f"第{i}项培训", "settings": {"default_hours": 2},
+                   "open_in": {"enroll": ["launch", "rollout"], "check_in": ["rollout"]}} for i in range(80)]
+    targets = [{"key": f"t{i}", "title": f"目标{i}", "metric": "training.people", "form": "total", "threshold": i + 1,
+                "deadline": "rollout"} for i in range(40)]
+    campaign = plan_load(actor=tree.committee_admin, text=yaml.safe_dump(
+        plan_data(activities=activities, targets=targets), allow_unicode=True))
+    before = plan_of(campaign)
+    client = login_client(tree.committee_admin)
+    data = form_of(client.get(f"/campaigns/{campaign.pk}/edit/"))
+    assert sum(len(values) for values in data.values()) > 1000
+    response = client.post(f"/campaigns/{campaign.pk}/edit/", data)
+    assert response.status_code == 302, _errors(response)
+    campaign.refresh_from_db()
+    assert plan_of(campaign) == before

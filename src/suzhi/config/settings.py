@@ -80,6 +80,11 @@ MIDDLEWARE = [
     "suzhi.core.middleware.DomainErrorMiddleware",
 ]
 
+# The plan editor posts every phase, activity, target and award of a city plan at once: 80 activities and 40
+# targets are about 1,300 fields, over Django's default of 1,000 (a guard against hash-collision floods, which
+# Python's randomised string hashing makes moot; the request-size limit still applies).
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
+
 ROOT_URLCONF = "suzhi.config.urls"
 WSGI_APPLICATION = "suzhi.config.wsgi.application"
 ASGI_APPLICATION = "suzhi.config.asgi.application"
