@@ -70,3 +70,28 @@ def test_an_answer_save_on_a_kept_alive_connection_is_served_by_the_answer_threa
     time.sleep(0.2)
     assert not served_by("POST", "/api/v1/contests/attempts/1/submit").startswith("answers")
     conn.close()
+
+
+def test_a_new_connection_is_sorted_once_its_request_arrives(server):
+    """A proxy opens a connection and writes the request a moment later: the answer still gets its threads."""
+    with socket.create_connection(("127.0.0.1", server), timeout=10) as sock:
+        time.sleep(0.3)  # accepted with nothing to read yet
+        sock.sendall(b"PUT /api/v1/contests/attempts/1/answers/0 HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n"
+                     b"Connection: close\r\n\r\n{}")
+        reply = b""
+        while chunk := sock.recv(4096):
+            reply += chunk
+    assert reply.startswith(b"HTTP/1.1 200") and reply.split(b"\r\n\r\n", 1)[1].startswith(b"answers")
+
+
+def test_a_request_read_ahead_after_a_body_is_still_sorted(server):
+    """Two requests sent in one go (pipelined): the second sits in gunicorn's buffer, not in the socket."""
+    with socket.create_connection(("127.0.0.1", server), timeout=10) as sock:
+        sock.sendall(b"POST /api/v1/contests/attempts/1/submit HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\n{}"
+                     b"PUT /api/v1/contests/attempts/1/answers/0 HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n"
+                     b"Connection: close\r\n\r\n{}")
+        reply = b""
+        while chunk := sock.recv(4096):
+            reply += chunk
+    bodies = [part.split(b"\r\n", 1)[0] for part in reply.split(b"\r\n\r\n")[1:]]
+    assert len(bodies) == 2 and not bodies[0].startswith(b"answers") and bodies[1].startswith(b"answers"), reply

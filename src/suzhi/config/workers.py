@@ -4,7 +4,8 @@ In a contest window everyone starts at the same moment: hundreds of starts (each
 and the answers of the first to start follow seconds later. gunicorn's threaded worker serves requests first come,
 first served from one pool of threads, so an answer (one UPDATE) waited for every start queued before it. This
 worker gives answer saves a few threads of their own, a bulkhead: the request line is peeked at (not read) when a
-connection has data, and `PUT …/answers/…` goes to the answer threads, everything else to the usual pool.
+connection has data (a new connection waits on the poller until it has), and `PUT …/answers/…` goes to the answer
+threads, everything else to the usual pool. It extends gunicorn 27's threaded worker (pyproject pins the series).
 
     gunicorn suzhi.config.wsgi --worker-class suzhi.config.workers.AnswersFirstWorker --threads 2 …
 
@@ -16,9 +17,12 @@ least 2). Each thread holds its own database connection: workers × (threads + a
 """
 
 import os
+import selectors
 import socket
 import sys
+import time
 from concurrent import futures
+from functools import partial
 from typing import Any
 
 from gunicorn.workers.gthread import ThreadWorker
@@ -39,17 +43,32 @@ class AnswersFirstWorker(ThreadWorker):
         self.answer_pool = futures.ThreadPoolExecutor(max_workers=threads, thread_name_prefix="answers")
         super().init_process()
 
-    def _answer_waiting(self, conn: Any) -> bool:
-        if self.cfg.is_ssl or getattr(conn, "is_http2", False):
-            return False  # neither can be peeked at in plain text
+    def _head(self, conn: Any) -> bytes | None:
+        """The start of the connection's next request, without consuming it; None if nothing has arrived."""
+        # What the parser already read ahead (after a request body), then what waits in the socket.
+        unreader = getattr(getattr(conn, "parser", None), "unreader", None)
+        buffered = unreader.buf.getvalue() if unreader is not None else b""
         try:
-            head = conn.sock.recv(_PEEK_BYTES, socket.MSG_PEEK | socket.MSG_DONTWAIT)
+            waiting = conn.sock.recv(_PEEK_BYTES, socket.MSG_PEEK | socket.MSG_DONTWAIT)
         except OSError:
-            return False  # nothing arrived yet: the usual pool waits for it
-        return is_answer_save(head)
+            waiting = b""
+        head = buffered + waiting
+        return head or None
 
     def enqueue_req(self, conn: Any) -> None:
-        if not self._answer_waiting(conn):
+        if self.cfg.is_ssl or getattr(conn, "is_http2", False):
+            super().enqueue_req(conn)  # neither can be read in plain text before the handshake
+            return
+        head = self._head(conn)
+        if head is None and not conn.initialized and not conn.data_ready and self.alive:
+            # A new connection whose request has not arrived yet (a proxy connects, then writes): it waits on the
+            # poller, as gunicorn parks a connection that sent nothing, and is sorted when its request is there.
+            conn.sock.setblocking(False)
+            conn.timeout = time.monotonic() + self.cfg.keepalive
+            self.pending_conns.append(conn)
+            self.poller.register(conn.sock, selectors.EVENT_READ, partial(self.on_pending_socket_readable, conn))
+            return
+        if head is None or not is_answer_save(head):
             super().enqueue_req(conn)
             return
         done = self.answer_pool.submit(self.handle, conn)
