@@ -97,6 +97,7 @@ def answers_to_mark(*, user: Any, quiz: Quiz) -> QuerySet[AttemptAnswer]:
 
 
 def regrade_changes(*, user: Any, quiz: Quiz) -> QuerySet[AttemptRegrade]:
-    """Every score a regrade changed (重新评分记录), newest first, for the attempts in the caller's scope (one query)."""
+    """Every score a regrade changed (重新评分记录), newest first, for the attempts in the caller's scope
+    (one query)."""
     return (AttemptRegrade.objects.filter(attempt__quiz=quiz).filter(_scope_q(user, "attempt__organisation"))
             .select_related("attempt__person", "attempt__organisation", "actor").order_by("-at", "-id"))
