@@ -3,10 +3,10 @@
 Every row is checked before the import counts as written: each row's values (normalised by
 `suzhi.people.validation`), its organisation (code, name path or unique name, inside the importer's
 scope), duplicates inside the file, and the people already on record. New people go in as prepared
-rows (multi-row INSERTs on SQLite; on PostgreSQL a COPY that starts while later rows are still being
-checked, inside a savepoint undone if the file is not to be written) with primary keys reserved
-beforehand, changed ones with `bulk_update`: the number of queries grows with the number of chunks,
-never with the number of rows.
+rows (multi-row INSERTs on SQLite; on PostgreSQL COPYs sent by a second thread while later rows are
+still being checked, inside a savepoint undone if the file is not to be written) with primary keys
+reserved beforehand, changed ones with `bulk_update`: the number of queries grows with the number of
+chunks, never with the number of rows.
 
 `reading` finds the header and the data rows, `cleaning` checks them, `writing` stores them; this module
 is the service and the template.

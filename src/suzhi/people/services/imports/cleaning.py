@@ -37,14 +37,17 @@ CHECK_CHUNK = 2000  # rows checked between two hand-overs of new people to the d
 
 
 class _Dictionaries:
-    """Dictionary items by label or code, loaded once per import."""
+    """Dictionary items by label or code, loaded once per import and locked until it commits."""
 
     def __init__(self) -> None:
         self.by_type: dict[str, dict[str, DictItem]] = defaultdict(dict)
-        items = DictItem.objects.filter(
+        items = list(DictItem.objects.filter(
             dict_type__code__in=[CATEGORY_DICT, EDUCATION_DICT, POLITICAL_DICT], is_active=True
-        ).select_related("dict_type")
+        ).select_related("dict_type"))
+        locked = _lock_dict_items([item.pk for item in items])
         for item in items:
+            if item.pk not in locked:
+                continue  # deleted meanwhile
             lookup = self.by_type[item.dict_type.code]
             for key in (item.code, item.label, item.label_en):
                 if key:
@@ -52,6 +55,26 @@ class _Dictionaries:
 
     def find(self, dict_code: str, text: str) -> DictItem | None:
         return self.by_type[dict_code].get(text.lower())
+
+
+def _lock_dict_items(ids: list[int]) -> set[int]:
+    """Those of these dictionary items that exist, locked until the transaction ends against deletion.
+
+    References to dictionary items have no foreign-key constraint in the database (see suzhi.people.models):
+    this is the lock the constraint's check would have taken at commit, taken before the items are used,
+    so an item the import accepts cannot be deleted before the people referring to it are stored.
+    PostgreSQL's FOR KEY SHARE leaves others free to update the items, only not to delete them. A
+    SQLite transaction here holds the database's one write lock from its start (IMMEDIATE)."""
+    if connection.vendor != "postgresql" or not ids:
+        return set(ids)
+    qn = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {qn('id')} FROM {qn(DictItem._meta.db_table)} WHERE {qn('id')} = ANY(%s) "  # noqa: S608
+            "FOR KEY SHARE",
+            [ids],
+        )
+        return {pk for (pk,) in cursor.fetchall()}
 
 
 _UNSET = object()
@@ -445,7 +468,8 @@ def _gather(*, actor: Any, rows: list[_Row], columns: dict[str, int], cleaners: 
     no_id_type = cleaners.id_type(None) if i_id_type < 0 else None
     m_id_type, m_org = cleaners.id_type.memo, cleaners.organisation.memo
     clean_id_number, invalid = v.clean_id_number, v.InvalidValue
-    groups: dict[tuple[str, str], list[_Row]] = defaultdict(list)
+    first: dict[tuple[str, str], _Row] = {}  # the row of each number; a list only for the few repeated
+    repeated: dict[tuple[str, str], list[_Row]] = {}
     for row in rows:
         raw = row.source
         id_type = (no_id_type or m_id_type.get(value := raw[i_id_type]) or cleaners.id_type(value))[0]
@@ -453,24 +477,27 @@ def _gather(*, actor: Any, rows: list[_Row], columns: dict[str, int], cleaners: 
             number = clean_id_number(raw[i_number])
         except invalid:
             number = ""
-        if number:
-            groups[(id_type, number)].append(row)
+        if number and (other := first.setdefault(key := (id_type, number), row)) is not row:
+            if key in repeated:
+                repeated[key].append(row)
+            else:
+                repeated[key] = [other, row]
         if i_org >= 0:
             text = m_org.get(value := raw[i_org])
             row.org_text = cleaners.organisation(value) if text is None else text
 
     numbers: dict[str, list[str]] = defaultdict(list)
-    for id_type, number in groups:
+    for id_type, number in first:
         numbers[id_type].append(number)
     existing = _load_existing(numbers)
     in_scope = {p.pk for p in existing.values() if organisation_in_scope(actor, IMPORT, p.organisation)}
     return _FileFacts(
-        repeated={key: same for key, same in groups.items() if len(same) > 1},
+        repeated=repeated,
         orgs=_Organisations(actor, {r.org_text for r in rows} - {""}),
         existing=existing,
         in_scope=in_scope,
         categories=_existing_categories(sorted(in_scope)),
-        possibly_new=len(rows) - sum(len(groups.get(key, ())) for key in existing),
+        possibly_new=len(rows) - sum(len(repeated[key]) if key in repeated else 1 for key in existing),
     )
 
 
