@@ -2,7 +2,6 @@
 services writing records that reference the campaign meanwhile."""
 
 import datetime
-import threading
 
 import pytest
 import yaml
@@ -14,6 +13,7 @@ from suzhi.campaigns.services import targets
 from suzhi.campaigns.services.plans import plan_load
 from tests.campaigns.factories import plan_data
 from tests.people.factories import make_person
+from tests.threads import finishes_alone, paused_inside
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -28,46 +28,15 @@ def test_records_are_written_while_the_targets_are_computed(tree, monkeypatch):
     campaign = plan_load(actor=tree.committee_admin, text=yaml.safe_dump(plan_data(), allow_unicode=True))
     lectures = campaign.activities.get(key="lectures")
     person = make_person("甲", tree.unit_a)
-    inside, release = threading.Event(), threading.Event()
-    real = targets.compute_target
 
-    def slow(*args, **kwargs):
-        inside.set()
-        assert release.wait(timeout=30)
-        return real(*args, **kwargs)
+    def put():
+        with transaction.atomic():
+            return targets.metric_record_put(activity=lectures, metric="training.participations", person=person,
+                                             source="s1", occurred_on=datetime.date(2024, 4, 15)).source
 
-    monkeypatch.setattr(targets, "compute_target", slow)
-
-    def refresh():
-        try:
-            targets.targets_refresh(actor=None, campaign_id=campaign.pk)
-        finally:
-            connection.close()
-
-    refreshing = threading.Thread(target=refresh)
-    refreshing.start()
-    try:
-        assert inside.wait(timeout=30)
+    with paused_inside(monkeypatch, targets, "compute_target",
+                       lambda: targets.targets_refresh(actor=None, campaign_id=campaign.pk)):
         # A refresh asked for meanwhile folds into the next one (the tests' task backend would run it at once).
         cache.set(targets._DIRTY.format(campaign.pk), 1)
-        done = []
-
-        def put():
-            try:
-                with transaction.atomic():
-                    targets.metric_record_put(activity=lectures, metric="training.participations", person=person,
-                                              source="s1", occurred_on=datetime.date(2024, 4, 15))
-                done.append(True)
-            except Exception as exc:  # noqa: BLE001 - shown by the assertion below
-                done.append(exc)
-            finally:
-                connection.close()
-
-        writer = threading.Thread(target=put)
-        writer.start()
-        writer.join(timeout=10)
-        assert done == [True], "the record waited for the refresh"
-    finally:
-        release.set()
-        refreshing.join(timeout=30)
+        assert finishes_alone(put) == ["s1"], "the record waited for the refresh"
     assert MetricRecord.objects.filter(source="s1").exists()

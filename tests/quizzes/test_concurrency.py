@@ -11,6 +11,7 @@ from suzhi.core.models import OperationLog
 from suzhi.quizzes.models import Attempt, AttemptAnswer, QuizResult
 from suzhi.quizzes.services.attempts import answer_save, attempt_start, attempt_submit
 from tests.quizzes.factories import fixed_rules, make_bank, make_quiz, quiz_campaign, single, true_false
+from tests.threads import finishes_alone, paused_inside
 from tests.training.factories import make_participant
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -90,44 +91,14 @@ def test_starts_and_submissions_go_on_while_the_ranks_are_stored(contest, tree, 
 
     quiz, _person, user = contest
     _other, other_user = make_participant(tree, name="赵六")
-    inside, release = threading.Event(), threading.Event()
-    real = results._store_person_ranks
 
-    def slow(quiz_id):
-        inside.set()
-        assert release.wait(timeout=30)
-        return real(quiz_id)
+    def participate():
+        attempt = attempt_start(actor=other_user, quiz_id=quiz.pk)
+        return attempt_submit(actor=other_user, attempt_id=attempt.pk).state
 
-    monkeypatch.setattr(results, "_store_person_ranks", slow)
-
-    def refresh():
-        try:
-            results.results_refresh(actor=None, quiz_id=quiz.pk)
-        finally:
-            connection.close()
-
-    refreshing = threading.Thread(target=refresh)
-    refreshing.start()
-    try:
-        assert inside.wait(timeout=30)
+    with paused_inside(monkeypatch, results, "_store_person_ranks",
+                       lambda: results.results_refresh(actor=None, quiz_id=quiz.pk)):
         # A refresh queued while one runs folds into the next (the tests' task backend would run it right away,
         # in the participant's thread, where it would rightly wait for this one).
         cache.set(results._DIRTY.format(quiz.pk), 1)
-        done = []
-
-        def participate():
-            try:
-                attempt = attempt_start(actor=other_user, quiz_id=quiz.pk)
-                done.append(attempt_submit(actor=other_user, attempt_id=attempt.pk).state)
-            except Exception as exc:  # noqa: BLE001 - shown by the assertion below
-                done.append(exc)
-            finally:
-                connection.close()
-
-        participant = threading.Thread(target=participate)
-        participant.start()
-        participant.join(timeout=10)
-        assert done == [Attempt.State.FINISHED], "the participant waited for the refresh"
-    finally:
-        release.set()
-        refreshing.join(timeout=30)
+        assert finishes_alone(participate) == [Attempt.State.FINISHED], "the participant waited for the refresh"
