@@ -102,3 +102,25 @@ def test_starts_and_submissions_go_on_while_the_ranks_are_stored(contest, tree, 
         # in the participant's thread, where it would rightly wait for this one).
         cache.set(results._DIRTY.format(quiz.pk), 1)
         assert finishes_alone(participate) == [Attempt.State.FINISHED], "the participant waited for the refresh"
+
+
+def test_a_start_after_the_time_ran_out_does_not_finish_an_attempt_being_submitted(contest, monkeypatch):
+    """Another device submits the overdue attempt while this one starts the next: one submission, not two."""
+    import datetime
+
+    from suzhi.quizzes.services import attempts
+
+    quiz, _person, user = contest
+    first = attempt_start(actor=user, quiz_id=quiz.pk)
+    late = first.deadline + datetime.timedelta(minutes=1)
+    outcome = []
+    with paused_inside(monkeypatch, attempts, "_grade",
+                       lambda: attempt_submit(actor=user, attempt_id=first.pk, now=late)):
+        # The submission holds the attempt; the start waits for it, then must find it finished.
+        starting = threading.Thread(target=lambda: outcome.extend(
+            finishes_alone(lambda: attempt_start(actor=user, quiz_id=quiz.pk, now=late).number, timeout=30)))
+        starting.start()
+        starting.join(timeout=1)
+    starting.join(timeout=30)
+    assert outcome == [2]
+    assert OperationLog.objects.filter(action="quiz.attempt_submit", object_id=str(first.pk)).count() == 1

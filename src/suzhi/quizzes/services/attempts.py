@@ -62,7 +62,12 @@ def attempt_start(*, actor: User, quiz_id: Any, now: datetime.datetime | None = 
         if now <= current.deadline + GRACE:
             _cache_paper_on_commit(current, actor.pk, now)
             return current
-        _finish(current, now=now, by=Attempt.FinishedBy.TIMER, actor=None)
+        # Its time ran out: finish it with what was saved, unless a submission from another device holds it or
+        # has just finished it (the person's lock does not exclude a submission).
+        expired = (Attempt.objects.select_for_update(of=("self",))
+                   .select_related("quiz__activity", "person", "organisation").get(pk=current.pk))
+        if expired.state == Attempt.State.IN_PROGRESS:
+            _finish(expired, now=now, by=Attempt.FinishedBy.TIMER, actor=None)
     phases = list(Phase.objects.filter(campaign_id=quiz.activity.campaign_id))
     decision = start_decision(quiz=quiz, person=person, now=now, phases=phases,
                               starts=[a.started_at for a in attempts])
