@@ -12,7 +12,7 @@ from ninja import Router, Schema
 from ninja.responses import Status
 from pydantic import ValidationError as PydanticValidationError
 
-from suzhi.core.api.base import ErrorOut, current_user
+from suzhi.core.api.base import ErrorOut, current_user, page_slice
 from suzhi.core.errors import NotFound, ValidationFailed
 from suzhi.core.web import ensure_perm
 from suzhi.quizzes.formats.base import ParsedOption, ParsedQuestion, QuestionType
@@ -177,9 +177,8 @@ def bank_list(request: HttpRequest, page: int = 1, page_size: int = 20):
     user = current_user(request)
     ensure_perm(user, VIEW)
     banks = banks_visible(user=user).order_by("organisation__path", "name", "id")
-    size = max(1, min(page_size, 200))
-    start = (max(1, page) - 1) * size
-    return {"items": list(banks[start : start + size]), "count": banks.count()}
+    rows_on_page = page_slice(page, page_size)
+    return {"items": list(banks[rows_on_page]), "count": banks.count()}
 
 
 @router.post("/banks", response={201: BankOut, **ERRORS}, summary="Create a question bank")
@@ -207,9 +206,8 @@ def question_list(request: HttpRequest, bank_id: int, type: QuestionType | None 
     bank = bank_get(user=user, bank_id=bank_id)
     versions = questions_of(bank=bank, type=str(type or ""), category_id=category_id, q=q,
                             include_retired=include_retired)
-    size = max(1, min(page_size, 200))
-    start = (max(1, page) - 1) * size
-    return {"items": [_question_out(v, v.question) for v in versions[start : start + size]],
+    rows_on_page = page_slice(page, page_size)
+    return {"items": [_question_out(v, v.question) for v in versions[rows_on_page]],
             "count": versions.count()}
 
 

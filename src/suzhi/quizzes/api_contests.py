@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.responses import Status
 
-from suzhi.core.api.base import ErrorOut, current_user
+from suzhi.core.api.base import ErrorOut, current_user, page_slice
 from suzhi.core.errors import NotFound
 from suzhi.core.web import ensure_perm
 from suzhi.people.selectors.persons import person_for_user
@@ -285,9 +285,8 @@ def quiz_list(request: HttpRequest, activity_id: int | None = None, page: int = 
     user = current_user(request)
     ensure_perm(user, VIEW)
     quizzes = quizzes_visible(user=user, activity_id=activity_id)
-    size = max(1, min(page_size, 200))
-    start = (max(1, page) - 1) * size
-    return {"items": list(quizzes[start : start + size]), "count": quizzes.count()}
+    rows_on_page = page_slice(page, page_size)
+    return {"items": list(quizzes[rows_on_page]), "count": quizzes.count()}
 
 
 @router.post("/", response={201: QuizOut, **ERRORS}, summary="Set up a contest")
@@ -334,12 +333,11 @@ def person_results(request: HttpRequest, quiz_id: int, org_id: int | None = None
     quiz = quiz_get(user=user, quiz_id=quiz_id)
     organisation = result_selectors.org_in_quiz(user=user, quiz=quiz, organisation_id=org_id) if org_id else None
     rows = result_selectors.person_ranking(user=user, quiz=quiz, organisation=organisation, q=q)
-    size = max(1, min(page_size, 200))
-    start = (max(1, page) - 1) * size
+    rows_on_page = page_slice(page, page_size)
     items = [{"rank": r.rank, "person_id": r.person_id, "name": r.person.name,
               "organisation": {"id": r.organisation_id, "name": r.organisation.name}, "score": float(r.score),
               "seconds_used": r.seconds_used, "finished_at": r.finished_at, "attempts": r.attempts}
-             for r in rows[start : start + size]]
+             for r in rows[rows_on_page]]
     return {"items": items, "count": rows.count(), "computed_at": quiz.results_computed_at}
 
 
@@ -389,14 +387,13 @@ def regrade_record(request: HttpRequest, quiz_id: int, page: int = 1, page_size:
     """Each score a regrade changed, newest first, for attempts in the caller's scope."""
     user = current_user(request)
     rows = result_selectors.regrade_changes(user=user, quiz=quiz_managed(user=user, quiz_id=quiz_id))
-    size = max(1, min(page_size, 200))
-    start = (max(1, page) - 1) * size
+    rows_on_page = page_slice(page, page_size)
     return {"count": rows.count(), "items": [
         {"attempt_id": r.attempt_id, "attempt_number": r.attempt.number, "person": r.attempt.person.name,
          "organisation": r.attempt.organisation.name, "at": r.at,
          "old_score": None if r.old_score is None else str(r.old_score),
          "new_score": None if r.new_score is None else str(r.new_score),
-         "actor": r.actor.username if r.actor else None} for r in rows[start:start + size]]}
+         "actor": r.actor.username if r.actor else None} for r in rows[rows_on_page]]}
 
 
 @router.get("/{quiz_id}/marking", response={200: list[ToMarkOut], **READ_ERRORS}, summary="Short answers to mark")

@@ -10,7 +10,7 @@ from ninja import Router, Schema
 from ninja.responses import Status
 
 from suzhi.core import scope
-from suzhi.core.api.base import ErrorOut, current_user
+from suzhi.core.api.base import ErrorOut, current_user, page_slice
 from suzhi.core.errors import NotFound
 from suzhi.core.models import Organisation
 from suzhi.core.scope import self_and_ancestor_paths
@@ -195,9 +195,8 @@ def session_list(request: HttpRequest, activity_id: int | None = None, upcoming:
         organisation = scope.get_in_scope(Organisation.objects.only("id", "path"), user, VIEW, pk=org_id,
                                           org_field="")
         sessions = sessions.filter(organiser__path__startswith=organisation.path)
-    size = max(1, min(page_size, 200))
-    start = (max(1, page) - 1) * size
-    return {"items": list(sessions[start : start + size]), "count": sessions.count()}
+    rows_on_page = page_slice(page, page_size)
+    return {"items": list(sessions[rows_on_page]), "count": sessions.count()}
 
 
 @router.post("/", response={201: SessionOut, **ERRORS}, summary="Open a session")

@@ -64,6 +64,16 @@ class SessionAuth(APIKeyCookie):
         return None
 
 
+MAX_PAGE_SIZE = 200
+
+
+def page_slice(page: int, page_size: int) -> slice:
+    """The rows of page `page` (from 1) of `page_size` rows, at most MAX_PAGE_SIZE: what every paged list answers."""
+    size = max(1, min(page_size, MAX_PAGE_SIZE))
+    start = (max(1, page) - 1) * size
+    return slice(start, start + size)
+
+
 class Pagination(PageNumberPagination):
     """`?page=N&page_size=M` (at most 200); answers {"items", "count"}."""
 
@@ -72,10 +82,8 @@ class Pagination(PageNumberPagination):
         page_size: int = 20
 
     def paginate_queryset(self, queryset: Any, pagination: Any, request: HttpRequest, **params: Any) -> Any:
-        page_size = max(1, min(pagination.page_size, 200))
-        page = max(1, pagination.page)
-        offset = (page - 1) * page_size
-        return {"items": queryset[offset : offset + page_size], "count": self._items_count(queryset)}
+        rows = page_slice(pagination.page, pagination.page_size)
+        return {"items": queryset[rows], "count": self._items_count(queryset)}
 
 
 def _error(api: NinjaAPI, request: HttpRequest, status: int, code: str, message: str, detail: Any = None):

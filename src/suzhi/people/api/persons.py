@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.responses import Status
 
-from suzhi.core.api.base import ErrorOut, current_user
+from suzhi.core.api.base import ErrorOut, current_user, page_slice
 from suzhi.core.web import ensure_perm
 from suzhi.people.models import Person
 from suzhi.people.selectors.persons import (
@@ -169,9 +169,8 @@ def person_list(
     user = current_user(request)
     ensure_perm(user, VIEW)
     people = persons_list(user=user, org_id=org_id, category=category, active=active, q=q)
-    size = max(1, min(page_size, 200))
-    start = (max(1, page) - 1) * size
-    items = list(people[start : start + size])
+    rows_on_page = page_slice(page, page_size)
+    items = list(people[rows_on_page])
     if full:
         revealed = services.persons_pii_reveal(actor=user, persons=items)
         for person in items:
