@@ -270,7 +270,8 @@ def main() -> None:
 
         from suzhi.campaigns.models import MetricRecord, TargetValue
         from suzhi.campaigns.services.plans import plan_load
-        from suzhi.campaigns.services.targets import metric_tallies_rebuild, targets_refresh
+        from suzhi.campaigns.services.records import metric_tallies_rebuild
+        from suzhi.campaigns.services.targets import targets_refresh
         from suzhi.core.models import Organisation, User
         from suzhi.people.models import Person
 

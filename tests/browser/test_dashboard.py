@@ -8,7 +8,8 @@ import yaml
 from django.db import transaction
 
 from suzhi.campaigns.services.plans import plan_load
-from suzhi.campaigns.services.targets import metric_record_put, targets_refresh
+from suzhi.campaigns.services.records import metric_record_put
+from suzhi.campaigns.services.targets import targets_refresh
 from tests.campaigns.factories import plan_data
 from tests.campaigns.test_targets import TARGETS
 from tests.people.factories import make_person

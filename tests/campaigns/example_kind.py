@@ -37,7 +37,7 @@ READING = KindManifest(
 
 def reading_report(*, activity, person, day: datetime.date, pages: int, number: int) -> None:
     """What the kind's own service would do after its checks: one record per report."""
-    from suzhi.campaigns.services.targets import metric_record_put
+    from suzhi.campaigns.services.records import metric_record_put
 
     with transaction.atomic():
         for metric, quantity in (("reading.readers", 1), ("reading.reports", 1), ("reading.pages", pages)):

@@ -9,7 +9,7 @@ from django.db import transaction
 
 from suzhi.campaigns.models import Campaign
 from suzhi.campaigns.services.plans import plan_load
-from suzhi.campaigns.services.targets import metric_record_put
+from suzhi.campaigns.services.records import metric_record_put
 from tests.campaigns.factories import plan_data, plan_yaml
 from tests.campaigns.test_targets import TARGETS
 from tests.people.factories import make_person

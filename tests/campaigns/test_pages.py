@@ -11,7 +11,8 @@ from django.test.utils import CaptureQueriesContext
 
 from suzhi.campaigns.models import Campaign, Phase
 from suzhi.campaigns.services.plans import plan_load
-from suzhi.campaigns.services.targets import metric_record_put, targets_refresh
+from suzhi.campaigns.services.records import metric_record_put
+from suzhi.campaigns.services.targets import targets_refresh
 from suzhi.core.excel import read_rows
 from tests.campaigns.factories import plan_data, plan_yaml
 from tests.campaigns.test_targets import TARGETS

@@ -11,7 +11,8 @@ from django.test.utils import CaptureQueriesContext
 from suzhi.campaigns.metrics import compute_target, org_nodes
 from suzhi.campaigns.models import MetricRecord, TargetValue
 from suzhi.campaigns.services.plans import plan_load
-from suzhi.campaigns.services.targets import metric_record_put, metric_record_remove, targets_refresh
+from suzhi.campaigns.services.records import metric_record_put, metric_record_remove
+from suzhi.campaigns.services.targets import targets_refresh
 from suzhi.core.errors import ValidationFailed
 from tests.campaigns.factories import plan_data
 from tests.core.factories import make_org

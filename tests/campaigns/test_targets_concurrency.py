@@ -9,7 +9,7 @@ from django.core.cache import cache
 from django.db import connection, transaction
 
 from suzhi.campaigns.models import MetricRecord
-from suzhi.campaigns.services import targets
+from suzhi.campaigns.services import records, targets
 from suzhi.campaigns.services.plans import plan_load
 from tests.campaigns.factories import plan_data
 from tests.people.factories import make_person
@@ -31,7 +31,7 @@ def test_records_are_written_while_the_targets_are_computed(tree, monkeypatch):
 
     def put():
         with transaction.atomic():
-            return targets.metric_record_put(activity=lectures, metric="training.participations", person=person,
+            return records.metric_record_put(activity=lectures, metric="training.participations", person=person,
                                              source="s1", occurred_on=datetime.date(2024, 4, 15)).source
 
     with paused_inside(monkeypatch, targets, "compute_target",

@@ -10,7 +10,8 @@ from django.db import transaction
 from suzhi.campaigns.metrics import OrgValue, ancestry, compute_target, org_nodes
 from suzhi.campaigns.models import TargetValue
 from suzhi.campaigns.services.plans import plan_load
-from suzhi.campaigns.services.targets import metric_record_put, targets_refresh
+from suzhi.campaigns.services.records import metric_record_put
+from suzhi.campaigns.services.targets import targets_refresh
 from tests.campaigns.factories import plan_data
 from tests.core.factories import make_org
 from tests.people.factories import make_person

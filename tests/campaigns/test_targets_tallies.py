@@ -12,7 +12,7 @@ from django.db.models import Count
 from suzhi.campaigns.metrics import compute_target, org_nodes
 from suzhi.campaigns.models import MetricOrgTally, MetricRecord, MetricTally
 from suzhi.campaigns.services.plans import plan_load
-from suzhi.campaigns.services.targets import metric_record_put, metric_record_remove, metric_tallies_rebuild
+from suzhi.campaigns.services.records import metric_record_put, metric_record_remove, metric_tallies_rebuild
 from suzhi.people.models import Person
 from tests.campaigns.factories import plan_data
 from tests.people.factories import make_person
@@ -160,7 +160,7 @@ def test_a_put_racing_another_of_the_same_source_replaces_it(tree, campaign, mon
 
 def test_several_facts_at_once_keep_the_tallies_and_take_a_fixed_number_of_statements(
         tree, campaign, django_assert_max_num_queries):
-    from suzhi.campaigns.services.targets import MetricFact, metric_records_put
+    from suzhi.campaigns.services.records import MetricFact, metric_records_put
 
     lectures = campaign.activities.get(key="lectures")
     a, b = make_person("甲", tree.unit_a), make_person("乙", tree.unit_b)
@@ -183,7 +183,7 @@ def test_several_facts_at_once_keep_the_tallies_and_take_a_fixed_number_of_state
 
 
 def test_the_same_fact_twice_in_one_call_is_refused(tree, campaign):
-    from suzhi.campaigns.services.targets import MetricFact, metric_records_put
+    from suzhi.campaigns.services.records import MetricFact, metric_records_put
 
     lectures = campaign.activities.get(key="lectures")
     fact = MetricFact(metric="training.participations", source="s", occurred_on=DAY)

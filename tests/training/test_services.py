@@ -224,7 +224,7 @@ def test_hours_per_person(tree, campaign):
     assert values[tree.committee.pk].value("total") == round(7 / 3, 2)  # not the mean of 2.5 and 2
     # Kinds write the source metric only, and a per-person metric is no coverage.
     with pytest.raises(ValidationFailed), transaction.atomic():
-        from suzhi.campaigns.services.targets import metric_record_put
+        from suzhi.campaigns.services.records import metric_record_put
 
         metric_record_put(activity=session_a.activity, metric="training.hours_per_person", person=a1,
                           occurred_on=timezone.localdate(), source="x")

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from suzhi.campaigns.metrics import person_q
-from suzhi.campaigns.services.targets import MetricFact, metric_records_put
+from suzhi.campaigns.services.records import MetricFact, metric_records_put
 from suzhi.core import oplog
 from suzhi.core.errors import NotFound, ValidationFailed
 from suzhi.core.models import Organisation, User

@@ -11,7 +11,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from suzhi.campaigns.gating import window
-from suzhi.campaigns.services.targets import metric_record_put, metric_record_remove
+from suzhi.campaigns.services.records import metric_record_put, metric_record_remove
 from suzhi.core import oplog
 from suzhi.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from suzhi.core.models import User
