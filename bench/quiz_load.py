@@ -91,7 +91,9 @@ def build_world(participants: int) -> tuple[Any, Any, list[Any]]:
     from django.utils import timezone
 
     from suzhi.core.models import DictItem, Organisation, Role, RoleAssignment, User
+    from suzhi.people.category_keys import category_key
     from suzhi.people.models import Person, PersonCategory
+    from suzhi.people.services.counts import person_counts_rebuild
 
     def kind(code: str) -> DictItem:
         return DictItem.objects.get(dict_type__code="org_type", code=code)
@@ -118,12 +120,15 @@ def build_world(participants: int) -> tuple[Any, Any, list[Any]]:
     RoleAssignment.objects.bulk_create([RoleAssignment(user=u, role=role, organisation_id=u.organisation_id)
                                         for u in users])
     now = timezone.now()
+    in_post = DictItem.objects.get(dict_type__code="person_category", code="in_post")
     people = Person.objects.bulk_create([
         Person(name=rng.choice(SURNAMES) + rng.choice(GIVEN), id_number=(number := resident_id(i)),
-               id_last4=number[-4:], organisation_id=u.organisation_id, user=u, created_at=now, updated_at=now)
+               id_last4=number[-4:], organisation_id=u.organisation_id, user=u, created_at=now, updated_at=now,
+               category_key=category_key([in_post.pk]))
         for i, u in enumerate(users)])
-    in_post = DictItem.objects.get(dict_type__code="person_category", code="in_post")
     PersonCategory.objects.bulk_create([PersonCategory(person=p, dictitem=in_post) for p in people])
+    # Loaded around the services: the counts of active people per organisation and category key, recounted.
+    person_counts_rebuild(actor=None)
     quiz = build_contest(admin)
     return admin, quiz, users
 

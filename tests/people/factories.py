@@ -6,7 +6,9 @@ import random
 from stdnum.cn import ric
 
 from suzhi.core.models import DictItem
+from suzhi.people.category_keys import category_key
 from suzhi.people.models import Person
+from suzhi.people.services.counts import _person_counted, _person_counts_follow
 from suzhi.people.validation import dunhuang_region
 
 _rng = random.Random(20240410)
@@ -31,6 +33,7 @@ def make_person(name: str, organisation, *, categories=("in_post",), phone: str 
     from pypinyin import Style, lazy_pinyin
 
     number = fields.pop("id_number", None) or resident_id()
+    items = [category(code) for code in categories]
     person = Person.objects.create(
         name=name,
         name_initials="".join(lazy_pinyin(name, style=Style.FIRST_LETTER)).lower(),
@@ -38,7 +41,11 @@ def make_person(name: str, organisation, *, categories=("in_post",), phone: str 
         id_last4=number[-4:],
         phone=phone,
         organisation=organisation,
+        # As the services keep it: the targets count people by this copy of their categories.
+        category_key=category_key(item.pk for item in items),
         **fields,
     )
-    person.categories.set([category(code) for code in categories])
+    person.categories.set(items)
+    # And the counts of active people per organisation and category key, as the services keep them.
+    _person_counts_follow(None, _person_counted(person))
     return person

@@ -35,6 +35,7 @@ class PeopleConfig(AppConfig):
             ("person.reactivate", _("Reactivate person")),
             ("person.login_create", _("Create participant login")),
             ("person.import", _("Import people")),
+            ("person.counts_rebuild", _("Recount people per organisation")),
             ("person.export", _("Export people")),
             ("person.pii_view", _("View full ID numbers and phones")),
         ):

@@ -64,6 +64,12 @@ class Person(models.Model):
         DictItem, blank=True, related_name="+", verbose_name=_("categories"), through="PersonCategory",
         limit_choices_to={"dict_type__code": CATEGORY_DICT},
     )
+    # The categories again, denormalised: "" or the sorted ids of the category items between commas (",3,17,",
+    # see suzhi.people.category_keys), so that targets count people per organisation and set of categories
+    # without joining a million people to their links, and "holds category 3" is LIKE '%,3,%'. Every writer
+    # of the links writes it in the same transaction (person_create, person_update, the roster import). No
+    # index: it is read with the person row, narrowed by organisation first.
+    category_key = models.CharField(max_length=255, default="", blank=True, editable=False)
     post = models.CharField(_("post or job title"), max_length=100, blank=True)
     # Education and political status without indexes: filters on them (target conditions) join the
     # dictionary by code and narrow by organisation first; an index per column would only slow imports.
@@ -179,3 +185,26 @@ class PersonAttribute(models.Model):
 
     def __str__(self) -> str:
         return self.label
+
+
+class PersonCount(models.Model):
+    """How many active people an organisation has on its roster per category key (在册人数 by category set,
+    `Person.category_key`): targets read a few thousand of these rows instead of scanning a million people.
+
+    Kept exact in the same transaction by every writer of people (suzhi.people.services: person_create,
+    person_update, person_transfer, person_deactivate, person_reactivate, the roster import) and recounted by
+    `person_counts_rebuild` after bulk loads that bypass them. A row may stay at zero."""
+
+    # An organisation can only be deleted without people, so all its rows are zeros by then. No index of its own:
+    # the unique constraint's index starts with the organisation.
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+", db_index=False)
+    category_key = models.CharField(max_length=255, default="", blank=True)
+    # Not PositiveIntegerField: its CHECK would refuse the upsert of a negative change before finding the row it
+    # changes (see `services.counts._person_counts_add`).
+    people = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["organisation", "category_key"], name="person_count_group")]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id} [{self.category_key}]: {self.people}"

@@ -4,6 +4,7 @@ binary COPYs from a second thread while later rows are checked), the people on r
 import contextlib
 import queue
 import threading
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import chain
 from typing import Any
@@ -15,7 +16,10 @@ from psycopg.adapt import PyFormat, Transformer
 from pypinyin import Style, lazy_pinyin
 
 from suzhi.core.errors import Conflict
+from suzhi.people.category_keys import category_key
+from suzhi.people.followers import people_changed
 from suzhi.people.models import Person, PersonCategory, PersonTransfer
+from suzhi.people.services.counts import Counted, _person_counted, _person_counts_add, _person_counts_move
 from suzhi.people.services.imports.cleaning import _FileFacts
 from suzhi.people.services.imports.common import CHUNK, _chunks, _max_params, _Row
 
@@ -71,8 +75,17 @@ def _initials(name: str, cache: dict[str, str]) -> str:
 
 def _write(actor: Any, rows: list[_Row], new_rows: list[_Row], *, now: Any, initials: dict[str, str]) -> None:
     """The changes to the people on record, their categories, and those of `new_rows`: new people
-    written already (`_NewPeople.write`), whose categories are not (unlike those streamed)."""
+    written already (`_NewPeople.write`), whose categories are not (unlike those streamed). The people on
+    record whose organisation or categories changed are then handed to `people_changed`, all at once, and the
+    counts of active people (`PersonCount`) change once for the whole file."""
     links = [(row.pk, item_id) for row in new_rows for item_id in row.categories or ()]
+
+    # Who counts where before the file changes them (see `_lock_counted`), for the counts of active people.
+    moving = [r.existing for r in rows if r.existing is not None and (r.categories_change
+                                                                       or "organisation_id" in r.changes)]
+    if moving:
+        _lock_counted([r.existing for r in rows if r.existing is not None and (r.changes or r.categories_change)])
+    counted_before: list[Counted] = [_person_counted(person) for person in moving]
 
     changed = [r for r in rows if r.existing is not None and r.changes]
     fields: set[str] = set()
@@ -92,6 +105,11 @@ def _write(actor: Any, rows: list[_Row], new_rows: list[_Row], *, now: Any, init
         if "name" in row.changes:
             person.name_initials = _initials(person.name, initials)
             fields.add("name_initials")
+    recategorised = [r for r in rows if r.existing is not None and r.categories_change]
+    for row in recategorised:
+        assert row.existing is not None
+        row.existing.category_key = category_key(row.categories or ())
+        fields.add("category_key")
     touched = [r.existing for r in rows if r.existing is not None and (r.changes or r.categories_change)]
     for person in touched:
         person.updated_at = now
@@ -105,11 +123,53 @@ def _write(actor: Any, rows: list[_Row], new_rows: list[_Row], *, now: Any, init
                              "import it again."), code="person_removed")
     PersonTransfer.objects.bulk_create(transfers, batch_size=CHUNK)
 
-    recategorised = [r for r in rows if r.existing is not None and r.categories_change]
     for chunk in _chunks([r.existing.pk for r in recategorised if r.existing]):
         PersonCategory.objects.filter(person_id__in=chunk).delete()
     links += [(r.existing.pk, item_id) for r in recategorised if r.existing for item_id in r.categories or []]
     _insert_rows(PersonCategory._meta.db_table, ["person_id", "dictitem_id"], links)
+    # The import never changes whether someone is active; new people need no call (nobody copies them yet).
+    # The person rows are written and locked by the UPDATE above: see suzhi.people.followers.
+    people_changed(person_ids=sorted(
+        r.existing.pk for r in rows
+        if r.existing is not None and (r.categories_change or "organisation_id" in r.changes)
+    ))
+    _person_counts_add(_count_changes(rows, moving, counted_before))
+
+
+def _count_changes(rows: list[_Row], moving: list[Any], counted_before: list[Counted]) -> Counter[tuple[int, str]]:
+    """The change of the counts of active people that the whole file makes: its new people (`rows` are those
+    finally written, whether streamed or not; all active), and the people on record whose organisation or
+    categories it changed (`moving`, now changed, who counted as `counted_before`)."""
+    new: Counter[tuple[int, tuple[int, ...]]] = Counter(
+        (row.cleaned["organisation"], tuple(row.categories) if row.categories else ())
+        for row in rows if row.existing is None
+    )
+    changes: Counter[tuple[int, str]] = Counter()
+    for (org, ids), n in new.items():  # a key per group, not per person
+        changes[(org, category_key(ids))] += n
+    for person, before in zip(moving, counted_before, strict=True):
+        _person_counts_move(changes, before, _person_counted(person))
+    return changes
+
+
+def _lock_counted(people: list[Person]) -> None:
+    """PostgreSQL: lock the people on record that the file changes, in order of id, and take their organisation,
+    category key and status as they are now. They were read without a lock before the file was checked, and
+    someone may have transferred, recategorised or deactivated one meanwhile: their counts must move from where
+    they are now, and the UPDATE, which writes the organisation and key of all of them when it writes them for
+    any, must not put back an old value. One statement whatever their number. On SQLite the import's transaction
+    has held the write lock since it began, so what it read is current."""
+    if connection.vendor != "postgresql" or not people:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT id, organisation_id, category_key, is_active FROM {Person._meta.db_table} "  # noqa: S608
+            "WHERE id = ANY(%s) ORDER BY id FOR UPDATE", [sorted(person.pk for person in people)])
+        now = {pk: (org, key, active) for pk, org, key, active in cursor.fetchall()}
+    for person in people:
+        found = now.get(person.pk)  # one deleted meanwhile: the UPDATE finds it gone and the import stops
+        if found is not None:
+            person.organisation_id, person.category_key, person.is_active = found
 
 
 @contextlib.contextmanager
@@ -256,7 +316,8 @@ def _copy_constants(table: str, values: dict[str, Any]) -> dict[str, Any]:
 
 
 _NEW_PERSON_FIELDS = ("name", "name_initials", "gender", "id_type", "id_number", "id_last4", "birth_date", "phone",
-                      "organisation_id", "post", "education_id", "political_status_id", "union_member", "hire_date")
+                      "organisation_id", "post", "education_id", "political_status_id", "union_member", "hire_date",
+                      "category_key")
 
 
 class _NewPeople:
@@ -288,9 +349,14 @@ class _NewPeople:
         i_number, i_last4, i_birth, i_phone = at["id_number"], at["id_last4"], at["birth_date"], at["phone"]
         i_org, i_post, i_education, i_political = (at["organisation_id"], at["post"], at["education_id"],
                                                    at["political_status_id"])
-        i_member, i_hire = at["union_member"], at["hire_date"]
+        i_member, i_hire, i_key = at["union_member"], at["hire_date"], at["category_key"]
         adapt_datefield_value = connection.ops.adapt_datefield_value
         dates: dict[Any, Any] = {}  # a roster's people were born and hired on a few thousand days
+        keys: dict[tuple[int, ...], str] = {(): ""}  # and hold a few sets of categories
+
+        def key_of(ids: tuple[int, ...]) -> str:
+            found = keys[ids] = category_key(ids)
+            return found
 
         def adapt_date(value: Any) -> Any:
             adapted = dates[value] = adapt_datefield_value(value)
@@ -318,6 +384,9 @@ class _NewPeople:
             values[i_political] = get("political_status")
             values[i_member] = get("union_member", False)
             values[i_hire] = dates.get(value := get("hire_date")) or adapt_date(value)
+            ids = tuple(row.categories) if row.categories else ()
+            found_key = keys.get(ids)
+            values[i_key] = found_key if found_key is not None else key_of(ids)
             return values
 
         return record
