@@ -127,15 +127,23 @@ def test_filters_on_org_type_and_attributes(tree, campaign, people):
 
 
 def test_refresh_queries_do_not_grow_with_organisations(tree, campaign, people):
+    lectures = campaign.activities.get(key="lectures")
+
+    def grow(count: int, prefix: str) -> None:
+        for i in range(count):
+            unit = make_org(f"{prefix}{i}", parent=tree.town_a)
+            if i % 3 == 0:
+                _participate(lectures, make_person(f"{prefix}新人{i}", unit), 0)
+
+    # A refresh writes only what changed: after the first, each of these inserts the new organisations' values and
+    # updates their ancestors', the same statements for one new organisation as for thirty.
+    targets_refresh(actor=None, campaign_id=campaign.pk)
+    grow(1, "新增企业甲")
     with CaptureQueriesContext(connection) as few:
         targets_refresh(actor=None, campaign_id=campaign.pk)
-    town = tree.town_a
-    for i in range(30):
-        unit = make_org(f"新增企业{i}", parent=town)
-        if i % 3 == 0:
-            _participate(campaign.activities.get(key="lectures"), make_person(f"新人{i}", unit), 0)
+    grow(30, "新增企业乙")
     with CaptureQueriesContext(connection) as many:
         targets_refresh(actor=None, campaign_id=campaign.pk)
     assert len(many.captured_queries) == len(few.captured_queries)
     values = _values(campaign)
-    assert values[("per-unit", tree.committee.pk)].measured == 32
+    assert values[("per-unit", tree.committee.pk)].measured == 33

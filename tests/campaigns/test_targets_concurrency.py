@@ -2,15 +2,17 @@
 services writing records that reference the campaign meanwhile."""
 
 import datetime
+import threading
 
 import pytest
 import yaml
 from django.core.cache import cache
 from django.db import connection, transaction
 
-from suzhi.campaigns.models import MetricRecord
+from suzhi.campaigns.models import MetricOrgCount, MetricRecord, MetricTally
 from suzhi.campaigns.services import records, targets
 from suzhi.campaigns.services.plans import plan_load
+from suzhi.people.services.persons import person_update
 from tests.campaigns.factories import plan_data
 from tests.people.factories import make_person
 from tests.threads import finishes_alone, paused_inside
@@ -40,3 +42,92 @@ def test_records_are_written_while_the_targets_are_computed(tree, monkeypatch):
         cache.set(targets._DIRTY.format(campaign.pk), 1)
         assert finishes_alone(put) == ["s1"], "the record waited for the refresh"
     assert MetricRecord.objects.filter(source="s1").exists()
+
+
+def _in_thread(work):
+    """Start `work()` on another thread with its own session; returns (thread, [its result or exception])."""
+    done: list = []
+
+    def run():
+        try:
+            done.append(work())
+        except Exception as exc:  # noqa: BLE001 - handed to the test's assertion
+            done.append(exc)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread, done
+
+
+@pytest.fixture
+def followed(tree):
+    campaign = plan_load(actor=tree.committee_admin, text=yaml.safe_dump(plan_data(), allow_unicode=True))
+    lectures = campaign.activities.get(key="lectures")
+    person = make_person("甲", tree.unit_a)
+
+    def put(source):
+        with transaction.atomic():
+            return records.metric_record_put(activity=lectures, metric="training.participations", person=person,
+                                             source=source, occurred_on=datetime.date(2024, 4, 15)).source
+
+    def recategorise():
+        return person_update(actor=tree.committee_admin, person_id=person.pk, categories=["laid_off"]).category_key
+
+    put("s1")
+    return lectures, person, put, recategorise
+
+
+def _assert_counted_under_the_new_categories(lectures, person):
+    person.refresh_from_db()
+    tally = MetricTally.objects.get(person=person, metric="training.participations")
+    assert (tally.records, tally.categories) == (2, person.category_key)
+    counts = {(c.activity_key, c.categories): (c.people, c.records)
+              for c in MetricOrgCount.objects.filter(metric="training.participations") if c.people or c.records}
+    assert counts == {(lectures.pk, person.category_key): (1, 2), (0, person.category_key): (1, 2)}
+
+
+def test_a_record_written_while_its_person_changes_categories_waits_and_counts_under_the_new(followed, monkeypatch):
+    lectures, person, put, recategorise = followed
+    # The roster change holds the person's row, its new categories not yet followed: the record waits for it
+    # (before taking the person's turn, which the follower is about to take), then counts under the new ones.
+    with paused_inside(monkeypatch, records, "_follow", recategorise):
+        thread, done = _in_thread(lambda: put("s2"))
+        thread.join(timeout=1)
+        assert thread.is_alive(), "the record did not wait for the roster change"
+    thread.join(timeout=30)
+    assert done == ["s2"]
+    _assert_counted_under_the_new_categories(lectures, person)
+
+
+def test_a_roster_change_while_a_record_is_written_waits_and_moves_it(followed, monkeypatch):
+    lectures, person, put, recategorise = followed
+    with paused_inside(monkeypatch, records, "_counts", lambda: put("s2")):
+        thread, done = _in_thread(recategorise)
+        thread.join(timeout=1)
+        assert thread.is_alive(), "the roster change did not wait for the record"
+    thread.join(timeout=30)
+    assert len(done) == 1 and done[0] != ""
+    _assert_counted_under_the_new_categories(lectures, person)
+
+
+def test_a_record_does_not_wait_for_a_contest_start_holding_the_person(followed):
+    from suzhi.people.models import Person
+
+    _lectures, person, put, _recategorise = followed
+    holding, release = threading.Event(), threading.Event()
+
+    def start():  # what attempt_start does first: the person read and locked FOR NO KEY UPDATE
+        with transaction.atomic():
+            Person.objects.select_for_update(no_key=True).get(pk=person.pk)
+            holding.set()
+            assert release.wait(timeout=30)
+
+    thread, _done = _in_thread(start)
+    try:
+        assert holding.wait(timeout=30)
+        assert finishes_alone(lambda: put("s2")) == ["s2"], "the record waited for the start"
+    finally:
+        release.set()
+        thread.join(timeout=30)

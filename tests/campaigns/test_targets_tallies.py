@@ -1,19 +1,20 @@
-"""The per-person tallies `metric_record_put` and `metric_record_remove` keep: always the recount of the records,
-through replacements, moves between people and organisations and removals, and the targets read from them agree
-with the records."""
+"""The tallies `services.records` keeps (`MetricTally` per person, `MetricOrgCount` per organisation and category
+key): always the recount of the records and the people as they are now, through replacements, moves between people
+and organisations, removals and changes of the people, and the targets read from them agree with the records."""
 
 import datetime
 
 import pytest
 import yaml
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count
 
 from suzhi.campaigns.metrics import compute_target, org_nodes
-from suzhi.campaigns.models import MetricOrgTally, MetricRecord, MetricTally
+from suzhi.campaigns.models import MetricOrgCount, MetricReachCount, MetricRecord, MetricTally
 from suzhi.campaigns.services.plans import plan_load
 from suzhi.campaigns.services.records import metric_record_put, metric_record_remove, metric_tallies_rebuild
 from suzhi.people.models import Person
+from suzhi.people.services.persons import person_deactivate, person_transfer, person_update
 from tests.campaigns.factories import plan_data
 from tests.people.factories import make_person
 
@@ -29,6 +30,10 @@ TARGETS = [
      "threshold": 50, "deadline": "rollout"},
     {"key": "once", "title": "至少培训1次", "metric": "training.participations", "form": "coverage", "at_least": 1,
      "threshold": 50, "deadline": "rollout"},
+    {"key": "laid-off", "title": "下岗职工培训人数", "metric": "training.people", "form": "total", "threshold": 1,
+     "filter": {"person_categories": ["laid_off"]}, "deadline": "rollout"},
+    {"key": "laid-off-once", "title": "下岗职工至少培训1次", "metric": "training.participations", "form": "coverage",
+     "at_least": 1, "threshold": 50, "filter": {"person_categories": ["laid_off"]}, "deadline": "rollout"},
 ]
 
 
@@ -37,20 +42,41 @@ def campaign(tree):
     return plan_load(actor=tree.committee_admin, text=yaml.safe_dump(plan_data(targets=TARGETS), allow_unicode=True))
 
 
-def _recount(campaign) -> tuple[dict, dict]:
+def _recount(campaign) -> tuple[dict, dict, dict]:
+    """What the tallies should hold, counted from the records and the people."""
     records = MetricRecord.objects.filter(campaign=campaign).order_by()
-    by_person = {(row["metric"], row["person_id"]): row["n"]
-                 for row in records.values("metric", "person_id").annotate(n=Count("id"))}
-    by_org = {(row["metric"], row["organisation_id"], row["person_id"]): row["n"]
-              for row in records.values("metric", "organisation_id", "person_id").annotate(n=Count("id"))}
-    return by_person, by_org
+    people = {p.pk: p for p in Person.objects.all()}
+    by_person = {
+        (row["metric"], row["person_id"]): (row["n"], people[row["person_id"]].organisation_id,
+                                            people[row["person_id"]].category_key, people[row["person_id"]].is_active)
+        for row in records.values("metric", "person_id").annotate(n=Count("id"))}
+    groups: dict[tuple, list[set | int]] = {}
+    for record in records:
+        key = people[record.person_id].category_key
+        for activity_key in (record.activity_id, MetricOrgCount.EVERY_ACTIVITY):
+            group = groups.setdefault((record.metric, activity_key, record.organisation_id, key), [set(), 0])
+            group[0].add(record.person_id)  # type: ignore[union-attr]
+            group[1] += 1  # type: ignore[operator]
+    reach: dict[tuple, int] = {}
+    for (metric, person_id), (n, org_id, key, active) in by_person.items():
+        for level in range(1, min(n, MetricReachCount.LEVELS) + 1):
+            if active:
+                reach[(metric, level, org_id, key)] = reach.get((metric, level, org_id, key), 0) + 1
+    return by_person, {group: (len(found), n) for group, (found, n) in groups.items()}, reach  # type: ignore[arg-type]
 
 
-def _tallies(campaign) -> tuple[dict, dict]:
-    by_person = {(t.metric, t.person_id): t.records for t in MetricTally.objects.filter(campaign=campaign)}
-    by_org = {(t.metric, t.organisation_id, t.person_id): t.records
-              for t in MetricOrgTally.objects.filter(campaign=campaign)}
-    return by_person, by_org
+def _tallies(campaign) -> tuple[dict, dict, dict]:
+    by_person = {(t.metric, t.person_id): (t.records, t.organisation_id, t.categories, t.active)
+                 for t in MetricTally.objects.filter(campaign=campaign)}
+    by_group = {(c.metric, c.activity_key, c.organisation_id, c.categories): (c.people, c.records)
+                for c in MetricOrgCount.objects.filter(campaign=campaign) if c.people or c.records}
+    reach = {(c.metric, c.at_least, c.organisation_id, c.categories): c.people
+             for c in MetricReachCount.objects.filter(campaign=campaign) if c.people}
+    return by_person, by_group, reach
+
+
+def _per_person(campaign) -> dict:
+    return {key: value[0] for key, value in _tallies(campaign)[0].items()}
 
 
 def _put(activity, person, source: str, metric: str = "training.participations") -> None:
@@ -81,25 +107,27 @@ def test_tallies_follow_every_write(tree, campaign):
         step()
         recount = _recount(campaign)
         assert _tallies(campaign) == recount
-        seen.append(recount)
-    assert seen[2][0] == {("training.participations", a.pk): 2}
-    assert seen[3][0] == {("training.participations", a.pk): 1, ("training.participations", b.pk): 1}
-    assert seen[-1][0] == {("training.people", a.pk): 1}  # nothing left at zero
+        seen.append({key: value[0] for key, value in recount[0].items()})
+    assert seen[2] == {("training.participations", a.pk): 2}
+    assert seen[3] == {("training.participations", a.pk): 1, ("training.participations", b.pk): 1}
+    assert seen[-1] == {("training.people", a.pk): 1}  # nothing left at zero
 
 
-def test_a_move_between_organisations_keeps_both_and_the_targets_agree(tree, campaign):
+def test_a_transfer_keeps_the_records_where_they_were_and_moves_the_coverage(tree, campaign):
     lectures = campaign.activities.get(key="lectures")
     a = make_person("甲", tree.unit_a)
     _put(lectures, a, "p", metric="training.people")
     _put(lectures, a, "s1")
-    Person.objects.filter(pk=a.pk).update(organisation=tree.unit_b)  # transferred: later facts count in unit_b
+    person_transfer(actor=tree.committee_admin, person_id=a.pk, to_organisation_id=tree.unit_b.pk)
     a.refresh_from_db()
     _put(lectures, a, "s2")
     _put(lectures, a, "q", metric="training.people")
     assert _tallies(campaign) == _recount(campaign)
-    assert _tallies(campaign)[1] == {
-        ("training.people", tree.unit_a.pk, a.pk): 1, ("training.people", tree.unit_b.pk, a.pk): 1,
-        ("training.participations", tree.unit_a.pk, a.pk): 1, ("training.participations", tree.unit_b.pk, a.pk): 1,
+    every = MetricOrgCount.EVERY_ACTIVITY
+    assert {(metric, org): n for (metric, activity, org, _key), (_p, n) in _tallies(campaign)[1].items()
+            if activity == every} == {
+        ("training.people", tree.unit_a.pk): 1, ("training.people", tree.unit_b.pk): 1,
+        ("training.participations", tree.unit_a.pk): 1, ("training.participations", tree.unit_b.pk): 1,
     }
     nodes = org_nodes(campaign)
     targets = {t.key: t for t in campaign.targets.select_related("deadline")}
@@ -107,22 +135,49 @@ def test_a_move_between_organisations_keeps_both_and_the_targets_agree(tree, cam
     def value(key, org):
         return compute_target(targets[key], nodes, tree.committee.path)[org.pk]
 
-    # Counted where the records are, as the records count: once in each unit, twice above them.
+    # Counted where the records are, as the records count: once in each unit, once above them (one person).
     assert (value("people", tree.unit_a).numerator, value("people", tree.unit_b).numerator) == (1, 1)
-    assert value("people", tree.committee).numerator == 2
     assert value("times", tree.committee).numerator == 2
     # Coverage is the person's, in their organisation now: two participations in all.
     assert (value("twice", tree.unit_b).numerator, value("twice", tree.unit_b).population) == (1, 1)
+    assert value("twice", tree.unit_a).numerator == 0
     assert value("twice", tree.committee).numerator == 1
-    assert value("once", tree.committee).numerator == 1
     _remove(lectures, "s2")
     assert value("twice", tree.committee).numerator == 0
     assert value("once", tree.committee).numerator == 1
 
 
+def test_a_change_of_categories_moves_the_person_s_counts(tree, campaign):
+    lectures = campaign.activities.get(key="lectures")
+    a, b = make_person("甲", tree.unit_a), make_person("乙", tree.unit_a, categories=["laid_off"])
+    for person in (a, b):
+        _put(lectures, person, f"p-{person.pk}", metric="training.people")
+        _put(lectures, person, f"s-{person.pk}")
+    nodes = org_nodes(campaign)
+    targets = {t.key: t for t in campaign.targets.select_related("deadline")}
+
+    def value(key):
+        return compute_target(targets[key], nodes, tree.committee.path)[tree.unit_a.pk]
+
+    assert value("laid-off").numerator == 1
+    assert (value("laid-off-once").numerator, value("laid-off-once").population) == (1, 1)
+    person_update(actor=tree.committee_admin, person_id=a.pk, categories=["laid_off", "migrant"])
+    assert _tallies(campaign) == _recount(campaign)
+    assert value("laid-off").numerator == 2
+    assert (value("laid-off-once").numerator, value("laid-off-once").population) == (2, 2)
+    person_update(actor=tree.committee_admin, person_id=b.pk, categories=[])
+    assert _tallies(campaign) == _recount(campaign)
+    assert value("laid-off").numerator == 1
+    person_deactivate(actor=tree.committee_admin, person_id=a.pk, reason="retired")
+    assert _tallies(campaign) == _recount(campaign)
+    # Left: no longer in the population nor among those reached; the records still count where they were made.
+    assert (value("laid-off-once").numerator, value("laid-off-once").population) == (0, 0)
+    assert value("laid-off").numerator == 1
+
+
 def test_rebuild_recounts_records_written_in_bulk(tree, campaign):
     lectures = campaign.activities.get(key="lectures")
-    a, b = make_person("甲", tree.unit_a), make_person("乙", tree.unit_b)
+    a, b = make_person("甲", tree.unit_a), make_person("乙", tree.unit_b, categories=["laid_off"])
     _put(lectures, a, "s0")
     # Loaded straight into the table, as the benchmark and bulk imports do, bypassing metric_record_put.
     MetricRecord.objects.bulk_create([
@@ -133,7 +188,7 @@ def test_rebuild_recounts_records_written_in_bulk(tree, campaign):
     assert _tallies(campaign) != _recount(campaign)
     assert metric_tallies_rebuild(actor=tree.committee_admin, campaign_id=campaign.pk) == 2
     assert _tallies(campaign) == _recount(campaign)
-    assert _tallies(campaign)[0] == {("training.participations", a.pk): 4, ("training.participations", b.pk): 3}
+    assert _per_person(campaign) == {("training.participations", a.pk): 4, ("training.participations", b.pk): 3}
 
 
 def test_a_put_racing_another_of_the_same_source_replaces_it(tree, campaign, monkeypatch):
@@ -155,11 +210,11 @@ def test_a_put_racing_another_of_the_same_source_replaces_it(tree, campaign, mon
     _put(lectures, b, "s1")
     assert missed and MetricRecord.objects.get(source="s1").person_id == b.pk
     assert _tallies(campaign) == _recount(campaign)
-    assert _tallies(campaign)[0] == {("training.participations", b.pk): 1}
+    assert _per_person(campaign) == {("training.participations", b.pk): 1}
 
 
 def test_several_facts_at_once_keep_the_tallies_and_take_a_fixed_number_of_statements(
-        tree, campaign, django_assert_max_num_queries):
+        tree, campaign, django_assert_num_queries):
     from suzhi.campaigns.services.records import MetricFact, metric_records_put
 
     lectures = campaign.activities.get(key="lectures")
@@ -168,18 +223,45 @@ def test_several_facts_at_once_keep_the_tallies_and_take_a_fixed_number_of_state
     facts = [MetricFact(metric="training.participations", source=f"s{n}", occurred_on=DAY) for n in range(5)]
     facts.append(MetricFact(metric="training.participations", source="old", occurred_on=DAY, quantity=2))
     facts.append(MetricFact(metric="training.people", source="s0", occurred_on=DAY))
-    # Read, insert in a savepoint, replace, one upsert per tally table, whatever the number of facts; and two
-    # statements per tally table to count "old" out of 甲's tallies.
-    with django_assert_max_num_queries(13), transaction.atomic():
+    # Both people read in their turn (on PostgreSQL each turn is one more statement), the records read, the counts
+    # read, an insert in a savepoint, the replacement, one upsert each of the counts per organisation (甲 loses, 乙
+    # gains), the reach counts and the person tallies, and the delete of 甲's emptied tally, whatever the number of
+    # facts; and the savepoint of the atomic block here.
+    turns = 2 if connection.vendor == "postgresql" else 0
+    with django_assert_num_queries(14 + turns), transaction.atomic():
         records = metric_records_put(activity=lectures, person=b, facts=facts)
     assert len(records) == 7 and all(r.pk for r in records)
     assert MetricRecord.objects.get(source="old").quantity == 2
     assert _tallies(campaign) == _recount(campaign)
-    assert _tallies(campaign)[0] == {("training.participations", b.pk): 6, ("training.people", b.pk): 1}
+    assert _per_person(campaign) == {("training.participations", b.pk): 6, ("training.people", b.pk): 1}
     # Again, unchanged: every record is replaced by itself and the tallies stay.
     with transaction.atomic():
         metric_records_put(activity=lectures, person=b, facts=facts)
     assert _tallies(campaign) == _recount(campaign)
+
+
+def test_following_many_people_takes_a_fixed_number_of_statements(tree, campaign, django_assert_num_queries):
+    from suzhi.campaigns.services.records import tallies_follow_people
+
+    lectures = campaign.activities.get(key="lectures")
+    people = [make_person(f"人{n}", tree.unit_a) for n in range(6)]
+    for person in people:
+        _put(lectures, person, f"s-{person.pk}")
+    laid_off = Person.categories.field.related_model.objects.get(code="laid_off")
+    for person in people:
+        person.categories.set([laid_off])
+    Person.objects.filter(pk__in=[p.pk for p in people]).update(category_key=f",{laid_off.pk},",
+                                                                organisation=tree.unit_b)
+    assert _tallies(campaign) != _recount(campaign)
+    # The people read in their turn (one more statement on PostgreSQL), the tallies read, the counts read, one
+    # upsert each of the counts per organisation and of the reach counts (the old key and organisation lose, the new
+    # ones gain), one update of the copies, whatever the number of people; and the savepoint of the atomic block.
+    turn = 1 if connection.vendor == "postgresql" else 0
+    with django_assert_num_queries(8 + turn), transaction.atomic():
+        tallies_follow_people([p.pk for p in people])
+    assert _tallies(campaign) == _recount(campaign)
+    with django_assert_num_queries(4 + turn), transaction.atomic():
+        tallies_follow_people([p.pk for p in people])  # nothing to change
 
 
 def test_the_same_fact_twice_in_one_call_is_refused(tree, campaign):

@@ -4,6 +4,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from suzhi.core.errors import Conflict, NotFound, ValidationFailed
@@ -132,5 +133,9 @@ def test_start_and_submit_take_a_fixed_number_of_statements(contest, tree, djang
     # The paper was cached when the start committed: the first answer is already the one-statement save.
     with django_assert_max_num_queries(1):
         answer_save(actor=user, attempt_id=attempt.pk, slot=0, response={"choices": [2]})
-    with django_assert_max_num_queries(16):
+    # Of which nine write the metric records and their tallies: the person read in their turn (one more statement
+    # on PostgreSQL, the turn itself), the facts already recorded, the person's counts, the insert in its savepoint,
+    # and one upsert each for the counts per organisation, the reach counts and the person's tallies.
+    turn = 1 if connection.vendor == "postgresql" else 0
+    with django_assert_max_num_queries(19 + turn):
         attempt_submit(actor=user, attempt_id=attempt.pk)

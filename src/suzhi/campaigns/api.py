@@ -68,6 +68,7 @@ class TargetOut(Schema):
     per_org_types: list[str]
     filter: dict[str, Any]
     deadline: str
+    computed_at: datetime.datetime | None  # when the target's values were last computed
 
     @staticmethod
     def resolve_deadline(obj: Any) -> str:

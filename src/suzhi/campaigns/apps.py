@@ -10,8 +10,10 @@ class CampaignsConfig(AppConfig):
     def ready(self) -> None:
         from suzhi.campaigns.demo import load_campaigns_demo
         from suzhi.campaigns.models import Campaign
+        from suzhi.campaigns.services.records import tallies_follow_people
         from suzhi.core import demo, navigation, oplog_actions, org_usage, permissions
         from suzhi.core.navigation import NavItem
+        from suzhi.people import followers
 
         group = _("Campaigns")
         permissions.register("campaign.view", _("View campaigns and their dashboards"), group)
@@ -21,6 +23,8 @@ class CampaignsConfig(AppConfig):
             "campaigns", _("campaigns"), lambda org_id: Campaign.objects.filter(organiser_id=org_id).count()
         )
         demo.register_loader(load_campaigns_demo)
+        # The metric tallies copy people's organisation, categories and status (see MetricTally).
+        followers.register_follower(tallies_follow_people)
         navigation.register(NavItem("campaigns", _("Campaigns"), "campaigns:campaign_list", "campaign.view", 20))
         for code, label in (
             ("campaign.create", _("Create campaign")),

@@ -2,26 +2,29 @@
 organisations, then a roll-up through the tree in memory (a person and a record belong to exactly one
 organisation, so subtree values are sums).
 
-Counts of people or records read the tallies the records API keeps (`MetricOrgTally`: one row per organisation
-and person; `MetricTally`: one per person, for coverage) rather than every record; sums, per-person metrics and
-targets on one activity read the records.
+Targets counting people or records, filtered by person categories and organisation types only, read the tallies
+`services.records` keeps: `MetricOrgCount` (per organisation and category key: tens of thousands of rows) and, for
+coverage, `MetricTally` (one row per person who has records) with the active people counted by organisation and
+category key. Sums, per-person metrics, coverage on one activity and filters on person attributes read the
+records. A person's categories are matched through `Person.category_key` (",3,17,": the ids of the categories).
 
 Pure reads: `services.targets` stores what this computes.
 """
 
 import dataclasses
 import datetime
+import math
 from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Count, FilteredRelation, Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 
 from suzhi.campaigns import kinds
 from suzhi.campaigns.kinds import Aggregate
-from suzhi.campaigns.models import Campaign, MetricOrgTally, MetricRecord, Target
+from suzhi.campaigns.models import Campaign, MetricOrgCount, MetricReachCount, MetricRecord, MetricTally, Target
 from suzhi.core.models import DictItem, Organisation
-from suzhi.people.models import CATEGORY_DICT, Person
+from suzhi.people.models import CATEGORY_DICT, Person, PersonCount
 
 STEP = Organisation.steplen
 _OPS = {"eq": "", "lt": "__lt", "le": "__lte", "gt": "__gt", "ge": "__gte", "in": "__in"}
@@ -88,18 +91,30 @@ def _attribute_q(rule: dict[str, Any], prefix: str, reference: datetime.date) ->
     return Q(**{f"{lookup}{_OPS[op]}": value})
 
 
+def category_ids(codes: Iterable[str]) -> list[int]:
+    """The ids of the person categories with these codes (one query; none without codes)."""
+    codes = list(codes)
+    if not codes:
+        return []
+    return list(DictItem.objects.filter(dict_type__code=CATEGORY_DICT, code__in=codes).values_list("pk", flat=True))
+
+
+def category_key_q(ids: Iterable[int], field: str) -> Q:
+    """Holding any of these categories, by a category key (`Person.category_key` or a tally's copy of it)."""
+    q = Q()
+    for pk in ids:
+        q |= Q(**{f"{field}__contains": f",{pk},"})
+    return q
+
+
 def person_q(filter_: dict[str, Any], prefix: str, reference: datetime.date) -> Q:
     """The people a target's filter keeps; `prefix` reaches the person ("" or "person__")."""
     q = Q()
-    person_ref = "person_id" if prefix else "pk"
     categories = filter_.get("person_categories") or []
     if categories:
-        # Category ids rather than a join to the dictionary: with the ids in the query the planner knows how many
-        # people hold them and picks a hash join instead of a probe per record.
-        ids = list(DictItem.objects.filter(dict_type__code=CATEGORY_DICT, code__in=categories).values_list(
-            "pk", flat=True))
-        holders = Person.categories.through.objects.filter(dictitem_id__in=ids).values("person_id")
-        q &= Q(**{f"{person_ref}__in": holders})
+        # The key on the person row rather than a join to the category links: no second table of a million rows.
+        # No category known by those codes keeps nobody.
+        q &= category_key_q(category_ids(categories), f"{prefix}category_key") or Q(pk__in=[])
     for rule in filter_.get("attributes") or []:
         q &= _attribute_q(rule, prefix, reference)
     return q
@@ -123,17 +138,6 @@ def records_for(target: Target) -> QuerySet[MetricRecord]:
     return _target_records(target).filter(person_q(target.filter or {}, "person__", reference))
 
 
-def tallies_for(target: Target) -> QuerySet[MetricOrgTally]:
-    """What `records_for` selects, one row per organisation and person (whatever the activity)."""
-    definition = kinds.metric(target.metric)
-    tallies = MetricOrgTally.objects.filter(campaign_id=target.campaign_id,
-                                            metric=definition.records_metric if definition else target.metric)
-    org_types = (target.filter or {}).get("org_types") or []
-    if org_types:
-        tallies = tallies.filter(organisation__org_type__code__in=org_types)
-    return tallies.filter(person_q(target.filter or {}, "person__", target.deadline.effective_end))
-
-
 def population_for(target: Target, organiser_path: str) -> QuerySet[Person]:
     reference = target.deadline.effective_end
     people = Person.objects.filter(is_active=True, organisation__path__startswith=organiser_path)
@@ -155,10 +159,12 @@ def own_values(target: Target, organiser_path: str) -> dict[int, OrgValue]:
     """Each organisation's own (not rolled-up) numbers for the target: one or two grouped queries."""
     metric = kinds.metric(target.metric)
     aggregate = metric.aggregate if metric else Aggregate.COUNT
+    if not (target.filter or {}).get("attributes") and aggregate in (Aggregate.PEOPLE, Aggregate.COUNT):
+        if target.form != "coverage":
+            return _counted(target, aggregate, organiser_path)
+        if not target.activity_id:
+            return _tallied_coverage(target, organiser_path)
     values: dict[int, OrgValue] = defaultdict(OrgValue)
-    if target.form == "coverage" and aggregate != Aggregate.SUM and not target.activity_id \
-            and not (target.filter or {}).get("org_types"):
-        return _tallied_coverage(target, organiser_path)
     if target.form == "coverage":
         # The population applies the conditions on the person, so the records need only the target's own.
         records = _target_records(target)
@@ -178,36 +184,81 @@ def own_values(target: Target, organiser_path: str) -> dict[int, OrgValue]:
         for org_id, total, people in grouped.values_list("organisation_id", "total", "people"):
             values[org_id] = OrgValue(numerator=float(total or 0), population=int(people), per_person=True)
         return values
-    elif aggregate in (Aggregate.PEOPLE, Aggregate.COUNT) and not target.activity_id:
-        # One tally row per organisation and person rather than one per record: the people are the rows, the
-        # records their counts.
-        counted: Count | Sum = Count("id") if aggregate == Aggregate.PEOPLE else Sum("records")
-        rows = tallies_for(target).values("organisation_id").annotate(n=counted).values_list("organisation_id", "n")
     else:
         rows = records_for(target).values("organisation_id").annotate(n=_aggregate(aggregate)).values_list(
             "organisation_id", "n")
     for org_id, n in rows:
         values[org_id].numerator = float(n or 0)
     if target.form in ("coverage", "percentage"):
-        in_scope = population_for(target, organiser_path).values("organisation_id").annotate(n=Count("id"))
-        for org_id, n in in_scope.values_list("organisation_id", "n"):
-            values[org_id].population = int(n)
+        _add_population(values, target, organiser_path)
+    return values
+
+
+def _org_types_q(target: Target, field: str) -> Q:
+    org_types = (target.filter or {}).get("org_types") or []
+    return Q(**{f"{field}__org_type__code__in": org_types}) if org_types else Q()
+
+
+def _categories_q(target: Target, field: str) -> Q:
+    codes = (target.filter or {}).get("person_categories") or []
+    if not codes:
+        return Q()
+    return category_key_q(category_ids(codes), field) or Q(pk__in=[])
+
+
+def _add_population(values: dict[int, OrgValue], target: Target, organiser_path: str) -> None:
+    """The people in scope per organisation: from the roster's counts per category key (`PersonCount`) unless the
+    target has conditions on the people's attributes. Organisations outside the campaign's tree are dropped by
+    the roll-up."""
+    rows: QuerySet[Any]
+    if (target.filter or {}).get("attributes"):
+        rows = population_for(target, organiser_path).values("organisation_id").annotate(n=Count("id"))
+    else:
+        rows = PersonCount.objects.filter(_categories_q(target, "category_key"), _org_types_q(
+            target, "organisation")).values("organisation_id").annotate(n=Sum("people"))
+    for org_id, n in rows.values_list("organisation_id", "n"):
+        values[org_id].population = int(n)
+
+
+def _counted(target: Target, aggregate: Aggregate, organiser_path: str) -> dict[int, OrgValue]:
+    """People or records counted per organisation and category key (`MetricOrgCount`): summed per organisation
+    over the keys holding any of the target's categories."""
+    definition = kinds.metric(target.metric)
+    counts = MetricOrgCount.objects.filter(
+        campaign_id=target.campaign_id, metric=definition.records_metric if definition else target.metric,
+        activity_key=target.activity_id or MetricOrgCount.EVERY_ACTIVITY,
+    ).filter(_categories_q(target, "categories"), _org_types_q(target, "organisation"))
+    field = "people" if aggregate == Aggregate.PEOPLE else "records"
+    values: dict[int, OrgValue] = defaultdict(OrgValue)
+    for org_id, n in counts.values("organisation_id").annotate(n=Sum(field)).values_list("organisation_id", "n"):
+        values[org_id].numerator = float(n or 0)
+    if target.form == "percentage":
+        _add_population(values, target, organiser_path)
     return values
 
 
 def _tallied_coverage(target: Target, organiser_path: str) -> dict[int, OrgValue]:
-    """A coverage counting records: each person's count is kept in a tally (one row per person, not one per
-    record), so the people in scope and those who reached at_least come from one query. Sums stay on the records:
-    adding and removing quantities one by one would not give exactly the sum the records add up to."""
+    """A coverage counting records: the people who reached at_least from the counts kept per organisation and
+    category key (`MetricReachCount`) or, above its levels, from the per-person tallies (which copy the person's
+    organisation, category key and status); the people in scope from the roster's counts. Sums stay on the
+    records: adding and removing quantities one by one would not give exactly the sum the records add up to."""
     definition = kinds.metric(target.metric)
-    tally = FilteredRelation("metric_tallies", condition=Q(
-        metric_tallies__campaign_id=target.campaign_id,
-        metric_tallies__metric=definition.records_metric if definition else target.metric,
-        metric_tallies__records__gte=target.at_least))
-    counted = population_for(target, organiser_path).annotate(tally=tally).values("organisation_id").annotate(
-        n=Count("id"), reached=Count("tally__id"))
-    return {org_id: OrgValue(numerator=float(reached), population=int(n))
-            for org_id, n, reached in counted.values_list("organisation_id", "n", "reached")}
+    metric = definition.records_metric if definition else target.metric
+    level = math.ceil(target.at_least)
+    counted: QuerySet[Any]
+    n: Sum | Count
+    if level <= MetricReachCount.LEVELS:
+        counted, n = MetricReachCount.objects.filter(campaign_id=target.campaign_id, metric=metric,
+                                                     at_least=max(level, 1)), Sum("people")
+    else:
+        counted, n = MetricTally.objects.filter(campaign_id=target.campaign_id, metric=metric, active=True,
+                                                records__gte=level), Count("id")
+    counted = counted.filter(_categories_q(target, "categories"), _org_types_q(target, "organisation"))
+    values: dict[int, OrgValue] = defaultdict(OrgValue)
+    for org_id, reached in counted.values("organisation_id").annotate(n=n).values_list("organisation_id", "n"):
+        values[org_id].numerator = float(reached)
+    _add_population(values, target, organiser_path)
+    return values
 
 
 def ancestry(nodes: list[OrgNode]) -> dict[int, tuple[int, ...]]:

@@ -95,6 +95,9 @@ class Target(models.Model):
     filter = models.JSONField(_("filter"), default=dict, blank=True)
     deadline = models.ForeignKey(Phase, on_delete=models.PROTECT, related_name="+", verbose_name=_("deadline"))
     position = models.PositiveSmallIntegerField(default=0)
+    # Set by every refresh, also when no value changed (a refresh rewrites only the values that did): the time of
+    # the stored values, kept here once rather than on each of them.
+    computed_at = models.DateTimeField(_("computed at"), null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["campaign", "position"]
@@ -130,15 +133,24 @@ class MetricRecord(models.Model):
 
 
 class MetricTally(models.Model):
-    """How many records a person has for a metric of a campaign, kept exact by `metric_record_put` and
-    `metric_record_remove` (a row exists while the count is positive). A coverage target reads one row per
-    person here instead of grouping all their records."""
+    """How many records a person has for a metric of a campaign (a row exists while the count is positive), with a
+    copy of the person's organisation, category key and active status as they are now. Coverage targets (the
+    share of people with at least n records) group these rows by organisation and category key instead of joining
+    every person to their records.
+
+    Kept exact by `services.records` (the counts: every writer of a person's records locks the person first) and
+    by `tallies_follow_people` (the copies: people services call it, holding the changed people's rows locked).
+    `categories` is also the key under which the person's records are counted in `MetricOrgCount`."""
 
     # No index of its own for the campaign: the unique constraint starts with it.
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+", db_index=False)
     metric = models.CharField(max_length=100)
     person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="metric_tallies")
     records = models.PositiveIntegerField()
+    # Copies of the person's (not the records'): where and how the person is counted in a coverage target.
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+", db_index=False)
+    categories = models.CharField(max_length=255, default="", blank=True)
+    active = models.BooleanField(default=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["campaign", "metric", "person"], name="metric_tally_person")]
@@ -147,33 +159,68 @@ class MetricTally(models.Model):
         return f"{self.metric} {self.person_id}: {self.records}"
 
 
-class MetricOrgTally(models.Model):
-    """How many records a person has for a metric of a campaign in one organisation (the records' own, which may
-    differ from the person's current one), kept like `MetricTally`. Targets counting people or records read one row
-    per organisation and person here instead of every record."""
+class MetricOrgCount(models.Model):
+    """Per organisation (the records' own, which may differ from a person's current one) and category key (the
+    people's current, `Person.category_key`): how many records a metric of a campaign has and how many distinct
+    people they belong to, for one activity (`activity_key` = its id) or every activity (`activity_key` = 0). A
+    target counting people or records reads tens of thousands of these rows instead of a million people.
 
-    # No index of its own for the campaign: the unique constraint starts with it.
+    Kept exact by `services.records` and `tallies_follow_people`, like `MetricTally`; a row may stay at zero."""
+
+    EVERY_ACTIVITY = 0
+
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+", db_index=False)
     metric = models.CharField(max_length=100)
+    # Not a foreign key: 0 stands for every activity; the records keep their activity from being deleted.
+    activity_key = models.PositiveBigIntegerField()
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
-    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="+")
-    records = models.PositiveIntegerField()
+    categories = models.CharField(max_length=255, default="", blank=True)
+    # Not PositiveIntegerField: its CHECK would refuse the upsert of a negative change before finding the row it
+    # changes (see `services.records._counts_add`).
+    people = models.IntegerField(default=0)
+    records = models.IntegerField(default=0)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["campaign", "metric", "organisation", "person"],
-                                               name="metric_org_tally_person")]
+        constraints = [models.UniqueConstraint(fields=["campaign", "metric", "activity_key", "organisation",
+                                                       "categories"], name="metric_org_count_group")]
 
     def __str__(self) -> str:
-        return f"{self.metric} {self.organisation_id}/{self.person_id}: {self.records}"
+        return f"{self.metric}/{self.activity_key} {self.organisation_id} [{self.categories}]: {self.people}, " \
+               f"{self.records}"
+
+
+class MetricReachCount(models.Model):
+    """How many active people of an organisation (theirs now) and category key have at least `at_least` records of
+    a metric of a campaign, for at_least 1 to `LEVELS`: a coverage target reads these rows instead of a row per
+    person. Kept with `MetricTally`, from which it is counted."""
+
+    # Coverage targets ask for one or two records in practice (每名职工接受1—2次培训); higher ones read the tallies.
+    LEVELS = 3
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+", db_index=False)
+    metric = models.CharField(max_length=100)
+    at_least = models.PositiveSmallIntegerField()
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    categories = models.CharField(max_length=255, default="", blank=True)
+    people = models.IntegerField(default=0)  # as MetricOrgCount's
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["campaign", "metric", "at_least", "organisation", "categories"],
+                                               name="metric_reach_count_group")]
+
+    def __str__(self) -> str:
+        return f"{self.metric} >= {self.at_least} {self.organisation_id} [{self.categories}]: {self.people}"
 
 
 class TargetValue(models.Model):
     """A target's computed value for one organisation and everything below it (rolled up).
 
-    A cache that every refresh deletes and rewrites whole (tens of thousands of rows), so it carries no more than
-    it must write: its foreign keys are not declared in the database (checking two keys per written row cost more
-    than computing the values; deletes still cascade, through Django), and its one index beside the primary key is
-    the unique constraint, which serves the lookups by target and then organisation."""
+    A cache of tens of thousands of rows that every refresh compares with what it computed, writing only the
+    difference; the first refresh of a campaign writes them all. So it carries no more than it must write: its
+    foreign keys are not declared in the database (checking two keys per written row cost more than computing the
+    values; deletes still cascade, through Django), its one index beside the primary key is the unique constraint,
+    which serves the lookups by target and then organisation, and the time of computation is the target's
+    (`Target.computed_at`), so that an unchanged value is not rewritten only to renew its time."""
 
     target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="values", db_constraint=False,
                                db_index=False)
@@ -184,7 +231,6 @@ class TargetValue(models.Model):
     population = models.IntegerField(default=0)  # the people in scope, for coverage and percentage
     measured = models.IntegerField(default=0)  # per_org: organisations measured at or below this one
     met = models.IntegerField(default=0)  # per_org: of which reaching the threshold
-    computed_at = models.DateTimeField()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["target", "organisation"], name="target_value_unique")]

@@ -1,6 +1,6 @@
 """The campaign dashboard (进度看板): each target at one organisation, its children for drill-down, the
 lagging units and the progress over time. A fixed number of queries whatever the size of the tree; the
-values are the stored ones (`TargetValue`), each with the time it was computed."""
+values are the stored ones (`TargetValue`), with the time their target was computed (`Target.computed_at`)."""
 
 import dataclasses
 import datetime
@@ -23,7 +23,8 @@ LAGGING_LIMIT = 50
 
 @dataclasses.dataclass
 class Cell:
-    """A target at one organisation."""
+    """A target at one organisation; `computed_at` is the target's (an organisation without a stored value has
+    nothing to show as of that time)."""
 
     value: float = 0
     numerator: float = 0
@@ -33,10 +34,10 @@ class Cell:
     computed_at: datetime.datetime | None = None
 
     @classmethod
-    def of(cls, row: TargetValue | None) -> "Cell":
+    def of(cls, row: TargetValue | None, target: Target) -> "Cell":
         if row is None:
-            return cls()
-        return cls(row.value, row.numerator, row.population, row.measured, row.met, row.computed_at)
+            return cls(computed_at=target.computed_at)
+        return cls(row.value, row.numerator, row.population, row.measured, row.met, target.computed_at)
 
 
 @dataclasses.dataclass
@@ -102,8 +103,8 @@ def dashboard_get(*, user: Any, campaign: Campaign, org_id: Any = None) -> Dashb
         (row.target_id, row.organisation_id): row
         for row in TargetValue.objects.filter(target__campaign=campaign, organisation_id__in=wanted)
     }
-    rows = [TargetRow(t, Cell.of(stored.get((t.pk, focus.pk))), _unit(t)) for t in targets]
-    child_rows = [(child, [Cell.of(stored.get((t.pk, child.pk))) for t in targets]) for child in children]
+    rows = [TargetRow(t, Cell.of(stored.get((t.pk, focus.pk)), t), _unit(t)) for t in targets]
+    child_rows = [(child, [Cell.of(stored.get((t.pk, child.pk)), t) for t in targets]) for child in children]
     for index, row in enumerate(rows):
         if row.target.form in ("coverage", "percentage"):
             counted = [cells[index] for _child, cells in child_rows if cells[index].population]
@@ -113,7 +114,9 @@ def dashboard_get(*, user: Any, campaign: Campaign, org_id: Any = None) -> Dashb
     ancestors = [focus.path[:end] for end in range(Organisation.steplen, len(focus.path) + 1, Organisation.steplen)]
     visible = scope.filter_queryset(top.filter(path__in=ancestors), user, VIEW, org_field="")
     breadcrumbs = list(visible.order_by("depth"))
-    computed = [row.computed_at for row in stored.values()]
+    # The targets already read carry the time (no join to them from the values); a target added to the plan since
+    # the last refresh has none yet.
+    computed = [t.computed_at for t in targets if t.computed_at is not None]
     return Dashboard(
         campaign=campaign, focus=focus, breadcrumbs=breadcrumbs, rows=rows, children=child_rows,
         lagging=_lagging(campaign, focus, targets), computed_at=max(computed) if computed else None,
@@ -142,12 +145,12 @@ def _lagging(campaign: Campaign, focus: Organisation, targets: list[Target]) -> 
                 continue
             row = values.get((target.pk, org.pk))
             if row is None or row.value < target.threshold:
-                result.append((target, org, Cell.of(row)))
+                result.append((target, org, Cell.of(row, target)))
     for target in shares:
         for (target_id, _org_id), row in values.items():
             if target_id == target.pk and row.population and row.organisation.numchild == 0 \
                     and row.value < target.threshold:
-                result.append((target, row.organisation, Cell.of(row)))
+                result.append((target, row.organisation, Cell.of(row, target)))
     result.sort(key=lambda item: (item[0].position, item[2].value, item[1].name))
     return result[:LAGGING_LIMIT]
 

@@ -2,23 +2,37 @@
 
 Kinds call `metric_record_put` / `metric_records_put` / `metric_record_remove` inside their own service's
 transaction; each schedules a recomputation of the campaign's targets after the commit.
+
+The tallies (`MetricTally` per person, `MetricOrgCount` per organisation and category key) are kept exact by
+taking a turn per person (`_lock_people`) before anything else, so that the writers of one person's records, and
+the people services changing the person (`tallies_follow_people`), change that person's tallies one at a time.
+Each writer reads the person's record counts once, in its turn, and derives every tally change from them.
 """
 
 import dataclasses
 import datetime
-from collections import Counter
-from collections.abc import Sequence
+from collections import Counter, defaultdict
+from collections.abc import Collection, Iterable, Sequence
 from typing import Any
 
-from django.db import IntegrityError, connection, transaction
-from django.db.models import Count, F, Q
+from django.db import IntegrityError, connection, models, transaction
+from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
 from suzhi.campaigns import kinds
-from suzhi.campaigns.models import Activity, Campaign, MetricOrgTally, MetricRecord, MetricTally
+from suzhi.campaigns.models import Activity, Campaign, MetricOrgCount, MetricReachCount, MetricRecord, MetricTally
 from suzhi.campaigns.services.targets import schedule_targets_refresh
 from suzhi.core import oplog
+from suzhi.core.counts import counts_add
 from suzhi.core.errors import ValidationFailed
+from suzhi.people.models import Person
+
+EVERY = MetricOrgCount.EVERY_ACTIVITY
+CHUNK = 2000  # people per statement when following many people at once (an import)
+_LOCK_SPACE = 0x5A17_0000_0000_0000  # advisory lock keys for people's tallies: this plus the person's id
+
+# A record's place in the counts: (campaign, metric, activity, organisation, person).
+Place = tuple[int, str, int, int, int]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -31,6 +45,13 @@ class MetricFact:
     quantity: float = 1
 
 
+@dataclasses.dataclass(frozen=True)
+class _PersonNow:
+    organisation_id: int
+    category_key: str
+    is_active: bool
+
+
 def metric_record_put(*, activity: Activity, metric: str, person: Any, source: str, occurred_on: datetime.date,
                       quantity: float = 1) -> MetricRecord:
     """Record (or replace) one fact for a metric of the activity's kind, credited to the person's organisation.
@@ -41,10 +62,9 @@ def metric_record_put(*, activity: Activity, metric: str, person: Any, source: s
 
 def metric_records_put(*, activity: Activity, person: Any, facts: Sequence[MetricFact]) -> list[MetricRecord]:
     """Record (or replace) several facts about one person at once, as `metric_record_put` does each: a submitted
-    attempt reports three. One locking read of those already recorded, one insert of the new ones and one upsert
-    per tally table, whatever the number of facts."""
-    if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("metric records are written inside the kind's service transaction")
+    attempt reports three. A fixed number of statements whatever the number of facts: the person locked, the
+    records already there read, the person's counts read, one insert, one upsert per tally table."""
+    _require_transaction()
     for fact in facts:
         definition = kinds.metric(fact.metric)
         if definition is None or definition.source or not fact.metric.startswith(f"{activity.kind}."):
@@ -54,17 +74,23 @@ def metric_records_put(*, activity: Activity, person: Any, facts: Sequence[Metri
         raise ValueError("the same fact twice in one call")
     if not facts:
         return []
+    people = _lock_people([person.pk])
     shared = {"campaign_id": activity.campaign_id, "activity_id": activity.pk, "person_id": person.pk,
               "organisation_id": person.organisation_id}
-    # Replace or create by hand rather than update_or_create: the tallies need each replaced record's campaign,
-    # organisation and person, read under the row's lock, also when a concurrent put of the same source created
-    # it between our read and our insert (then the second round finds and replaces it).
+    metrics = {fact.metric for fact in facts}
+    # Replace or create by hand rather than update_or_create: the tallies need each replaced record's place, read
+    # under the row's lock, also when a concurrent put of the same source for another person created it between
+    # our read and our insert (then the second round finds and replaces it).
     for attempt in range(2):
         keys = Q()
         for fact in facts:
             keys |= Q(metric=fact.metric, source=fact.source)
         found = {(r.metric, r.source): r for r in MetricRecord.objects.select_for_update().filter(keys)}
-        before = {key: (r.campaign_id, r.organisation_id, r.person_id) for key, r in found.items()}
+        moved_from = {r.person_id for r in found.values()} - set(people)
+        if moved_from:  # a fact re-reported for someone else: their counts change too
+            people.update(_lock_people(moved_from))
+        left = [_place(r) for r in found.values()]
+        before = _counts(people, metrics)
         records, created = [], []
         for fact in facts:
             record = found.get((fact.metric, fact.source))
@@ -81,90 +107,245 @@ def metric_records_put(*, activity: Activity, person: Any, facts: Sequence[Metri
         except IntegrityError:
             if attempt:
                 raise
-    replaced = [record for record in records if record.pk and (record.metric, record.source) in found]
+    replaced = [record for record in records if (record.metric, record.source) in found]
     if replaced:
         MetricRecord.objects.bulk_update(replaced, [*shared, "quantity", "occurred_on"])
-    added: Counter[tuple[str, int, int, int]] = Counter()
-    for record in records:
-        after = (record.campaign_id, record.organisation_id, record.person_id)
-        old = before.get((record.metric, record.source))
-        if old != after:
-            if old is not None:
-                _tally_remove(record.metric, *old)
-            added[(record.metric, *after)] += 1
-    _tallies_add(added)
+    after = before.copy()
+    after.subtract(left)
+    after.update(_place(record) for record in records)
+    _tallies_write(people, before, after)
     schedule_targets_refresh(campaign_id=activity.campaign_id)
     return records
 
 
 def metric_record_remove(*, activity: Activity, metric: str, source: str) -> int:
-    if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("metric records are written inside the kind's service transaction")
-    records = MetricRecord.objects.select_for_update().filter(activity=activity, metric=metric, source=source)
-    removed = list(records.values_list("campaign_id", "organisation_id", "person_id"))
-    deleted, _counts = records.delete()
-    for campaign_id, organisation_id, person_id in removed:
-        _tally_remove(metric, campaign_id, organisation_id, person_id)
+    _require_transaction()
+    records = MetricRecord.objects.filter(activity=activity, metric=metric, source=source)
+    owners = set(records.values_list("person_id", flat=True))
+    if not owners:
+        return 0
+    people = _lock_people(owners)
+    # Read again under the lock: the record may have moved or gone while we waited.
+    gone = [_place(r) for r in records.select_for_update()]
+    people.update(_lock_people({place[-1] for place in gone} - set(people)))
+    before = _counts(people, {metric})
+    deleted, _counts_by_model = records.delete()
+    after = before.copy()
+    after.subtract(gone)
+    _tallies_write(people, before, after)
     if deleted:
         schedule_targets_refresh(campaign_id=activity.campaign_id)
     return deleted
 
 
-def _tallies_add(added: Counter[tuple[str, int, int, int]]) -> None:
-    """Count records in: {(metric, campaign, organisation, person): records}. One statement per table, so that
-    concurrent puts for the same person add up instead of racing to create the row."""
-    if not added:
+def tallies_follow_people(person_ids: Collection[int]) -> None:
+    """Bring the tallies' copies of these people's organisation, category key and active status up to date, and
+    move their records' counts to their new category key. The people services call it (through
+    `people.followers`) inside their transaction, after writing the person rows, which they hold locked."""
+    ids = sorted(set(person_ids))
+    for start in range(0, len(ids), CHUNK):
+        _follow(ids[start:start + CHUNK])
+
+
+def _follow(ids: list[int]) -> None:
+    # Our turn after any record writer of these people (so we see the tallies it wrote); those that come later
+    # read the people as we leave them.
+    now = _lock_people(ids)
+    tallies = list(MetricTally.objects.filter(person_id__in=ids))
+    if not tallies:
         return
-    person, org = MetricTally._meta.db_table, MetricOrgTally._meta.db_table
-    per_person: Counter[tuple[int, str, int]] = Counter()
-    for (metric, campaign_id, _organisation_id, person_id), n in added.items():
-        per_person[(campaign_id, metric, person_id)] += n
-    by_org = [(campaign_id, metric, organisation_id, person_id, n)
-              for (metric, campaign_id, organisation_id, person_id), n in added.items()]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {person} (campaign_id, metric, person_id, records) VALUES "  # noqa: S608 - model table
-            f"{', '.join(['(%s, %s, %s, %s)'] * len(per_person))} ON CONFLICT (campaign_id, metric, person_id) "
-            f"DO UPDATE SET records = {person}.records + excluded.records",
-            [value for key, n in per_person.items() for value in (*key, n)])
-        cursor.execute(
-            f"INSERT INTO {org} (campaign_id, metric, organisation_id, person_id, records) VALUES "  # noqa: S608
-            f"{', '.join(['(%s, %s, %s, %s, %s)'] * len(by_org))} "
-            f"ON CONFLICT (campaign_id, metric, organisation_id, person_id) "
-            f"DO UPDATE SET records = {org}.records + excluded.records",
-            [value for row in by_org for value in row])
+    stale = [t for t in tallies if t.person_id in now and (t.organisation_id, t.categories, t.active) != (
+        now[t.person_id].organisation_id, now[t.person_id].category_key, now[t.person_id].is_active)]
+    if not stale:
+        return
+    rekeyed = {(t.campaign_id, t.metric, t.person_id): t.categories for t in stale
+               if t.categories != now[t.person_id].category_key}
+    if rekeyed:
+        counts = _counts(sorted({person_id for _c, _m, person_id in rekeyed}),
+                         {metric for _c, metric, _p in rekeyed})
+        groups: Counter[tuple[Any, ...]] = Counter()
+        for (campaign_id, metric, activity_id, org_id, person_id), n in _with_every_activity(counts).items():
+            old = rekeyed.get((campaign_id, metric, person_id))
+            if old is None or n <= 0:
+                continue
+            for key, sign in ((old, -1), (now[person_id].category_key, 1)):
+                groups[(campaign_id, metric, activity_id, org_id, key, 0)] += sign
+                groups[(campaign_id, metric, activity_id, org_id, key, 1)] += sign * n
+        _counts_add(MetricOrgCount, groups)
+    reach: Counter[tuple[Any, ...]] = Counter()
+    for tally in stale:  # the person's reach moves with them, and goes when they leave the roster
+        person = now[tally.person_id]
+        for org_id, key, active, sign in ((tally.organisation_id, tally.categories, tally.active, -1),
+                                          (person.organisation_id, person.category_key, person.is_active, 1)):
+            if active:
+                for level in range(1, min(tally.records, MetricReachCount.LEVELS) + 1):
+                    reach[(tally.campaign_id, tally.metric, level, org_id, key, 0)] += sign
+    _counts_add(MetricReachCount, reach)
+    for tally in stale:
+        person = now[tally.person_id]
+        tally.organisation_id, tally.categories, tally.active = (person.organisation_id, person.category_key,
+                                                                 person.is_active)
+    MetricTally.objects.bulk_update(stale, ["organisation", "categories", "active"])
 
 
-def _tally_remove(metric: str, campaign_id: int, organisation_id: int, person_id: int) -> None:
-    for tally in (MetricTally.objects.filter(campaign_id=campaign_id, metric=metric, person_id=person_id),
-                  MetricOrgTally.objects.filter(campaign_id=campaign_id, metric=metric, organisation_id=organisation_id,
-                                                person_id=person_id)):
-        # The last record's row goes, before the others' count down (which would bring them to one).
-        tally.filter(records__lte=1).delete()
-        tally.filter(records__gt=1).update(records=F("records") - 1)
+def _require_transaction() -> None:
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("metric records are written inside the kind's service transaction")
+
+
+def _lock_people(ids: Iterable[int]) -> dict[int, _PersonNow]:
+    """Take the turn to change these people's tallies (in id order, so that two writers cannot wait for each
+    other), then read what the tallies copy of them.
+
+    On PostgreSQL the turn is a transaction-level advisory lock per person, taken after the lock the records'
+    foreign key takes anyway (FOR KEY SHARE) rather than a lock of the person's row: a people service holding the
+    row (FOR UPDATE) is waited for before the turn, never while holding it, since its follower takes the same turn;
+    and a kind's service that holds the row FOR NO KEY UPDATE while waiting for a row we hold (a contest start
+    locks the person, then the attempt a submission holds) does not hold us up. The read after the turn sees any
+    people service's change that committed; one still running has not yet taken its turn
+    (`tallies_follow_people` takes the same) and will move what we write. SQLite runs one writer at a time."""
+    ordered = sorted(set(ids))
+    if ordered and connection.vendor == "postgresql":
+        table = Person._meta.db_table
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT pg_advisory_xact_lock(%s + p.id) FROM (SELECT id FROM {table} "  # noqa: S608 - model table
+                f"WHERE id = ANY(%s::bigint[]) ORDER BY id FOR KEY SHARE) p", [_LOCK_SPACE, ordered])
+    return _people_now(ordered)
+
+
+def _people_now(ids: Iterable[int]) -> dict[int, _PersonNow]:
+    rows = Person.objects.filter(pk__in=list(ids)).values_list("pk", "organisation_id", "category_key", "is_active")
+    return {pk: _PersonNow(org_id, key, active) for pk, org_id, key, active in rows}
+
+
+def _place(record: MetricRecord) -> Place:
+    return (record.campaign_id, record.metric, record.activity_id, record.organisation_id, record.person_id)
+
+
+def _counts(people: Iterable[int], metrics: Collection[str]) -> Counter[Place]:
+    """The people's records of these metrics, counted per place: one grouped read."""
+    rows = MetricRecord.objects.filter(person_id__in=list(people), metric__in=list(metrics)).order_by().values_list(
+        "campaign_id", "metric", "activity_id", "organisation_id", "person_id").annotate(n=Count("id"))
+    return Counter({tuple(row[:-1]): row[-1] for row in rows})  # type: ignore[misc]
+
+
+def _with_every_activity(counts: Counter[Place]) -> Counter[Place]:
+    """The counts per activity and, under activity EVERY, per organisation over all activities."""
+    result = Counter(counts)
+    for (campaign_id, metric, _activity_id, org_id, person_id), n in counts.items():
+        result[(campaign_id, metric, EVERY, org_id, person_id)] += n
+    return result
+
+
+def _tallies_write(people: dict[int, _PersonNow], before: Counter[Place], after: Counter[Place]) -> None:
+    """Write what changed between two countings of the same people's records (the people are in their turn)."""
+    old, new = _with_every_activity(before), _with_every_activity(after)
+    groups: Counter[tuple[Any, ...]] = Counter()
+    for place in set(old) | set(new):
+        n_old, n_new = max(old.get(place, 0), 0), max(new.get(place, 0), 0)
+        if n_old == n_new:
+            continue
+        campaign_id, metric, activity_id, org_id, person_id = place
+        group = (campaign_id, metric, activity_id, org_id, people[person_id].category_key)
+        groups[(*group, 0)] += int(n_new > 0) - int(n_old > 0)
+        groups[(*group, 1)] += n_new - n_old
+    _counts_add(MetricOrgCount, groups)
+    totals_old: Counter[tuple[int, str, int]] = Counter()
+    totals_new: Counter[tuple[int, str, int]] = Counter()
+    for totals, counts in ((totals_old, before), (totals_new, after)):
+        for (campaign_id, metric, _activity_id, _org_id, person_id), n in counts.items():
+            if n > 0:
+                totals[(campaign_id, metric, person_id)] += n
+    changed = {key: (totals_old.get(key, 0), n) for key in set(totals_old) | set(totals_new)
+               if (n := totals_new.get(key, 0)) != totals_old.get(key, 0)}
+    reach: Counter[tuple[Any, ...]] = Counter()
+    for (campaign_id, metric, person_id), (n_old, n_new) in changed.items():
+        person = people[person_id]
+        if person.is_active:
+            for level in range(1, MetricReachCount.LEVELS + 1):
+                reach[(campaign_id, metric, level, person.organisation_id, person.category_key, 0)] += (
+                    int(n_new >= level) - int(n_old >= level))
+    _counts_add(MetricReachCount, reach)
+    _person_tallies_set(people, {key: n for key, (_n_old, n) in changed.items()})
+
+
+def _person_tallies_set(people: dict[int, _PersonNow], totals: dict[tuple[int, str, int], int]) -> None:
+    """Set each (campaign, metric, person) tally to its new total: a row while positive, none at zero."""
+    if not totals:
+        return
+    table = MetricTally._meta.db_table
+    kept = sorted((key, n) for key, n in totals.items() if n > 0)
+    if kept:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {table} (campaign_id, metric, person_id, records, organisation_id, categories, active) "  # noqa: S608
+                f"VALUES {', '.join(['(%s, %s, %s, %s, %s, %s, %s)'] * len(kept))} "
+                f"ON CONFLICT (campaign_id, metric, person_id) DO UPDATE SET records = excluded.records, "
+                f"organisation_id = excluded.organisation_id, categories = excluded.categories, "
+                f"active = excluded.active",
+                [value for (campaign_id, metric, person_id), n in kept for value in (
+                    campaign_id, metric, person_id, n, people[person_id].organisation_id,
+                    people[person_id].category_key, people[person_id].is_active)])
+    dropped = Q()
+    for (campaign_id, metric, person_id), n in totals.items():
+        if n <= 0:
+            dropped |= Q(campaign_id=campaign_id, metric=metric, person_id=person_id)
+    if dropped:
+        MetricTally.objects.filter(dropped).delete()
+
+
+# The grouping columns and the counted columns of each table of counts.
+_COUNTS: dict[type[models.Model], tuple[tuple[str, ...], tuple[str, ...]]] = {
+    MetricOrgCount: (("campaign_id", "metric", "activity_key", "organisation_id", "categories"), ("people", "records")),
+    MetricReachCount: (("campaign_id", "metric", "at_least", "organisation_id", "categories"), ("people",)),
+}
+
+
+def _counts_add(model: type[models.Model], changes: Counter[tuple[Any, ...]]) -> None:
+    """Add {(*group, index of the counted column): change} to a table of counts (`core.counts.counts_add`: one
+    upsert, rows in a fixed order)."""
+    keys, fields = _COUNTS[model]
+    groups: dict[tuple[Any, ...], list[int]] = defaultdict(lambda: [0] * len(fields))
+    for (*group, index), n in changes.items():
+        if n:
+            groups[tuple(group)][index] += n
+    counts_add(model, keys=keys, fields=fields, changes=groups)
 
 
 @transaction.atomic
 def metric_tallies_rebuild(*, actor: Any, campaign_id: int) -> int:
-    """Recount the campaign's tallies from its records: after records were loaded in bulk, bypassing
-    `metric_record_put`. Returns the number of per-person tallies."""
+    """Recount the campaign's tallies from its records and its people's current organisation, categories and
+    status: after records were loaded in bulk, bypassing `metric_record_put`. On the server, with one
+    statement per table: a bulk-loaded campaign has a tally per person and metric, up to millions. Returns the number of
+    per-person tallies."""
+    # FOR UPDATE: records inserted meanwhile (their key to the campaign takes FOR KEY SHARE) wait for the recount.
     campaign = Campaign.objects.select_for_update().get(pk=campaign_id)
-    records = MetricRecord.objects.filter(campaign=campaign)
-    models: tuple[tuple[type[MetricTally | MetricOrgTally], list[str]], ...] = (
-        (MetricTally, ["metric", "person_id"]), (MetricOrgTally, ["metric", "organisation_id", "person_id"]))
-    for model, key in models:
-        model.objects.filter(campaign=campaign).delete()
-        counts = records.values(*key).annotate(n=Count("id")).order_by().values_list(*key, "n")
-        if connection.vendor == "postgresql":
-            # On the server: a bulk-loaded campaign has a tally per person and metric, up to millions.
-            query, params = counts.query.sql_with_params()
-            with connection.cursor() as cursor:
-                cursor.execute(f"INSERT INTO {model._meta.db_table} ({', '.join(key)}, records, campaign_id) "  # noqa: S608
-                               f"SELECT *, %s FROM ({query}) AS counts", [*params, campaign.pk])
-        else:
-            rows = [model(campaign=campaign, records=row[-1], **dict(zip(key, row, strict=False)))
-                    for row in counts.iterator()]
-            model.objects.bulk_create(rows, batch_size=5000)  # type: ignore[arg-type]
+    MetricTally.objects.filter(campaign=campaign).delete()
+    MetricOrgCount.objects.filter(campaign=campaign).delete()
+    MetricReachCount.objects.filter(campaign=campaign).delete()
+    record, person = MetricRecord._meta.db_table, Person._meta.db_table
+    tally, counts = MetricTally._meta.db_table, MetricOrgCount._meta.db_table
+    reach = MetricReachCount._meta.db_table
+    joined = f"FROM {record} r JOIN {person} p ON p.id = r.person_id WHERE r.campaign_id = %s"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {tally} (campaign_id, metric, person_id, records, organisation_id, categories, active) "  # noqa: S608
+            f"SELECT r.campaign_id, r.metric, r.person_id, COUNT(*), p.organisation_id, p.category_key, p.is_active "
+            f"{joined} GROUP BY r.campaign_id, r.metric, r.person_id, p.organisation_id, p.category_key, p.is_active",
+            [campaign.pk])
+        for activity, by_activity in (("r.activity_id", "r.activity_id, "), (str(EVERY), "")):
+            cursor.execute(
+                f"INSERT INTO {counts} (campaign_id, metric, activity_key, organisation_id, categories, people, "  # noqa: S608
+                f"records) SELECT r.campaign_id, r.metric, {activity}, r.organisation_id, p.category_key, "
+                f"COUNT(DISTINCT r.person_id), COUNT(*) {joined} "
+                f"GROUP BY r.campaign_id, r.metric, {by_activity}r.organisation_id, p.category_key", [campaign.pk])
+        levels = " UNION ALL ".join(f"SELECT {k} AS k" for k in range(1, MetricReachCount.LEVELS + 1))
+        cursor.execute(
+            f"INSERT INTO {reach} (campaign_id, metric, at_least, organisation_id, categories, people) "  # noqa: S608
+            f"SELECT t.campaign_id, t.metric, levels.k, t.organisation_id, t.categories, COUNT(*) FROM {tally} t "
+            f"JOIN ({levels}) levels ON t.records >= levels.k AND t.active WHERE t.campaign_id = %s "
+            f"GROUP BY t.campaign_id, t.metric, levels.k, t.organisation_id, t.categories", [campaign.pk])
     total = MetricTally.objects.filter(campaign=campaign).count()
     if actor is not None:
         oplog.record(actor=actor, action="campaign.tallies_rebuild", obj=campaign, organisation=campaign.organiser,
