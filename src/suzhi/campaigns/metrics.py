@@ -18,12 +18,14 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
+from django.db import connection, models
 from django.db.models import Count, Q, QuerySet, Sum
 
 from suzhi.campaigns import kinds
 from suzhi.campaigns.kinds import Aggregate
 from suzhi.campaigns.models import Campaign, MetricOrgCount, MetricReachCount, MetricRecord, MetricTally, Target
 from suzhi.core.models import DictItem, Organisation
+from suzhi.people.category_keys import category_ids as category_ids_of
 from suzhi.people.models import CATEGORY_DICT, Person, PersonCount
 
 STEP = Organisation.steplen
@@ -206,6 +208,26 @@ def _categories_q(target: Target, field: str) -> Q:
     return category_key_q(category_ids(codes), field) or Q(pk__in=[])
 
 
+def _held_keys_q(target: Target, model: type[models.Model], field: str, **prefix: Any) -> Q:
+    """The target's categories as the category keys holding any of them among those of a table of counts, rows
+    narrowed by `prefix`: an equality the table's unique index (the prefix's columns, then the key) serves by
+    ranges, instead of a pattern matched against every row of the prefix. The table's distinct keys are found by
+    skipping through that index, one probe per key (a handful), not by reading its rows."""
+    codes = (target.filter or {}).get("person_categories") or []
+    if not codes:
+        return Q()
+    wanted = set(category_ids(codes))
+    table = model._meta.db_table
+    where = " AND ".join([*(f"{column} = %s" for column in prefix), "1 = 1"])
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH RECURSIVE found(k) AS (SELECT MIN({field}) FROM {table} WHERE {where} "  # noqa: S608 - model table
+            f"UNION ALL SELECT (SELECT MIN({field}) FROM {table} WHERE {where} AND {field} > found.k) FROM found "
+            f"WHERE found.k IS NOT NULL) SELECT k FROM found WHERE k IS NOT NULL", [*prefix.values()] * 2)
+        keys = [key for (key,) in cursor.fetchall() if category_ids_of(key) & wanted]
+    return Q(**{f"{field}__in": keys})
+
+
 def _add_population(values: dict[int, OrgValue], target: Target, organiser_path: str) -> None:
     """The people in scope per organisation: from the roster's counts per category key (`PersonCount`) unless the
     target has conditions on the people's attributes. Organisations outside the campaign's tree are dropped by
@@ -214,7 +236,7 @@ def _add_population(values: dict[int, OrgValue], target: Target, organiser_path:
     if (target.filter or {}).get("attributes"):
         rows = population_for(target, organiser_path).values("organisation_id").annotate(n=Count("id"))
     else:
-        rows = PersonCount.objects.filter(_categories_q(target, "category_key"), _org_types_q(
+        rows = PersonCount.objects.filter(_held_keys_q(target, PersonCount, "category_key"), _org_types_q(
             target, "organisation")).values("organisation_id").annotate(n=Sum("people"))
     for org_id, n in rows.values_list("organisation_id", "n"):
         values[org_id].population = int(n)
@@ -224,10 +246,10 @@ def _counted(target: Target, aggregate: Aggregate, organiser_path: str) -> dict[
     """People or records counted per organisation and category key (`MetricOrgCount`): summed per organisation
     over the keys holding any of the target's categories."""
     definition = kinds.metric(target.metric)
-    counts = MetricOrgCount.objects.filter(
-        campaign_id=target.campaign_id, metric=definition.records_metric if definition else target.metric,
-        activity_key=target.activity_id or MetricOrgCount.EVERY_ACTIVITY,
-    ).filter(_categories_q(target, "categories"), _org_types_q(target, "organisation"))
+    group = {"campaign_id": target.campaign_id, "metric": definition.records_metric if definition else target.metric,
+             "activity_key": target.activity_id or MetricOrgCount.EVERY_ACTIVITY}
+    counts = MetricOrgCount.objects.filter(**group).filter(
+        _held_keys_q(target, MetricOrgCount, "categories", **group), _org_types_q(target, "organisation"))
     field = "people" if aggregate == Aggregate.PEOPLE else "records"
     values: dict[int, OrgValue] = defaultdict(OrgValue)
     for org_id, n in counts.values("organisation_id").annotate(n=Sum(field)).values_list("organisation_id", "n"):
@@ -248,12 +270,14 @@ def _tallied_coverage(target: Target, organiser_path: str) -> dict[int, OrgValue
     counted: QuerySet[Any]
     n: Sum | Count
     if level <= MetricReachCount.LEVELS:
-        counted, n = MetricReachCount.objects.filter(campaign_id=target.campaign_id, metric=metric,
-                                                     at_least=max(level, 1)), Sum("people")
+        group = {"campaign_id": target.campaign_id, "metric": metric, "at_least": max(level, 1)}
+        counted, n = MetricReachCount.objects.filter(**group).filter(
+            _held_keys_q(target, MetricReachCount, "categories", **group)), Sum("people")
     else:
-        counted, n = MetricTally.objects.filter(campaign_id=target.campaign_id, metric=metric, active=True,
-                                                records__gte=level), Count("id")
-    counted = counted.filter(_categories_q(target, "categories"), _org_types_q(target, "organisation"))
+        counted, n = MetricTally.objects.filter(
+            _categories_q(target, "categories"), campaign_id=target.campaign_id, metric=metric, active=True,
+            records__gte=level), Count("id")
+    counted = counted.filter(_org_types_q(target, "organisation"))
     values: dict[int, OrgValue] = defaultdict(OrgValue)
     for org_id, reached in counted.values("organisation_id").annotate(n=n).values_list("organisation_id", "n"):
         values[org_id].numerator = float(reached)

@@ -181,8 +181,9 @@ class MetricOrgCount(models.Model):
     records = models.IntegerField(default=0)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["campaign", "metric", "activity_key", "organisation",
-                                                       "categories"], name="metric_org_count_group")]
+        # The key before the organisation: targets read the rows of a few keys (see metrics._held_keys_q).
+        constraints = [models.UniqueConstraint(fields=["campaign", "metric", "activity_key", "categories",
+                                                       "organisation"], name="metric_org_count_key")]
 
     def __str__(self) -> str:
         return f"{self.metric}/{self.activity_key} {self.organisation_id} [{self.categories}]: {self.people}, " \
@@ -205,8 +206,8 @@ class MetricReachCount(models.Model):
     people = models.IntegerField(default=0)  # as MetricOrgCount's
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["campaign", "metric", "at_least", "organisation", "categories"],
-                                               name="metric_reach_count_group")]
+        constraints = [models.UniqueConstraint(fields=["campaign", "metric", "at_least", "categories", "organisation"],
+                                               name="metric_reach_count_key")]  # as MetricOrgCount's
 
     def __str__(self) -> str:
         return f"{self.metric} >= {self.at_least} {self.organisation_id} [{self.categories}]: {self.people}"

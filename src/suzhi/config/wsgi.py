@@ -1,3 +1,4 @@
+import gc
 import os
 
 from django.core.wsgi import get_wsgi_application
@@ -10,3 +11,9 @@ application = get_wsgi_application()
 from django.urls import get_resolver  # noqa: E402 - after the app is set up
 
 get_resolver().url_patterns  # noqa: B018 - the import is the point
+
+# What the worker has loaded lives as long as it does: moved out of the garbage collector's generations, it is not
+# walked again by every collection of the oldest one (a targets refresh allocating a few hundred thousand objects
+# set off such collections, each walking the whole app: 50 ms of a 0.3 s refresh).
+gc.collect()
+gc.freeze()
