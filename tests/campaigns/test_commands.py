@@ -67,3 +67,29 @@ def test_the_dunhuang_plan_renders_to_docx_and_pdf_with_chinese(db, tmp_path, ca
 
     text = "".join(page.extract_text() for page in PdfReader(str(tmp_path / "dunhuang.pdf")).pages)
     assert "时间安排" in text and "敦煌市技术标兵" in text
+
+
+def test_recount_puts_the_counts_right_after_a_load_around_the_services(tree, capsys):
+    import datetime
+
+    from suzhi.campaigns.models import MetricOrgCount, MetricRecord, MetricTally
+    from suzhi.campaigns.services.plans import plan_load
+    from suzhi.core.models import User
+    from suzhi.people.models import PersonCount
+    from tests.people.factories import make_person
+
+    User.objects.create_superuser(username="root", password="x")  # noqa: S106
+    campaign = plan_load(actor=tree.committee_admin, text=plan_yaml())
+    lectures = campaign.activities.get(key="lectures")
+    person = make_person("甲", tree.unit_a)
+    # Restored around the services: a record with no tallies, a roster count that is off.
+    MetricRecord.objects.create(campaign=campaign, activity=lectures, metric="training.participations",
+                                person=person, organisation=tree.unit_a, occurred_on=datetime.date(2024, 4, 15),
+                                source="restored")
+    PersonCount.objects.filter(organisation=tree.unit_a).update(people=5)
+    call_command("recount")
+    out = capsys.readouterr().out
+    assert "people: 1 groups" in out and f"{campaign.code}: 1 person tallies" in out
+    assert PersonCount.objects.get(organisation=tree.unit_a).people == 1
+    assert MetricTally.objects.get(person=person).records == 1
+    assert MetricOrgCount.objects.filter(organisation=tree.unit_a, people=1, records=1).count() == 2

@@ -34,6 +34,8 @@ TARGETS = [
      "filter": {"person_categories": ["in_post"]}},
     {"key": "twice", "title": "在岗、下岗职工至少培训2次", "metric": "training.participations", "form": "coverage",
      "at_least": 2, "threshold": 50, "filter": {"person_categories": ["in_post", "laid_off"]}},
+    {"key": "four", "title": "在岗职工至少培训4次", "metric": "training.participations", "form": "coverage",
+     "at_least": 4, "threshold": 50, "filter": {"person_categories": ["in_post"]}},  # above the reach counts' levels
     {"key": "teachers", "title": "教师培训比例", "metric": "training.people", "form": "percentage", "threshold": 8,
      "filter": {"person_categories": ["teacher"]}},
     {"key": "men", "title": "男性下岗职工培训人数", "metric": "training.people", "form": "total", "threshold": 1,
