@@ -8,7 +8,7 @@ from stdnum.cn import ric
 from suzhi.core.models import DictItem
 from suzhi.people.category_keys import category_key
 from suzhi.people.models import Person
-from suzhi.people.services.counts import _person_counted, _person_counts_follow
+from suzhi.people.services.counts import person_counted_as, person_counts_follow
 from suzhi.people.validation import dunhuang_region
 
 _rng = random.Random(20240410)
@@ -47,5 +47,5 @@ def make_person(name: str, organisation, *, categories=("in_post",), phone: str 
     )
     person.categories.set(items)
     # And the counts of active people per organisation and category key, as the services keep them.
-    _person_counts_follow(None, _person_counted(person))
+    person_counts_follow(None, person_counted_as(person))
     return person

@@ -15,7 +15,7 @@ from suzhi.core.errors import Conflict, DomainError
 from suzhi.core.models import OperationLog
 from suzhi.people.category_keys import category_key
 from suzhi.people.models import Person, PersonCount
-from suzhi.people.services.counts import _person_counts_add, person_counts_rebuild
+from suzhi.people.services.counts import person_counts_add, person_counts_rebuild
 from suzhi.people.services.persons import (
     person_create,
     person_deactivate,
@@ -215,12 +215,12 @@ def test_counts_add_takes_one_statement_for_thousands_of_groups(tree):
     orgs = [tree.unit_a.pk, tree.unit_b.pk, tree.town_a.pk]
     grow = Counter({(org, f",{i},"): 2 for org in orgs for i in range(6000)})
     with CaptureQueriesContext(connection) as captured:
-        _person_counts_add(grow)
+        person_counts_add(grow)
     assert len(count_statements(captured)) == 1
     change = Counter({(org, f",{i},"): (1 if i % 2 else -2) for org in orgs for i in range(6000)})
     change[(tree.unit_a.pk, "")] = 0  # nothing to write
     with CaptureQueriesContext(connection) as captured:
-        _person_counts_add(change)
+        person_counts_add(change)
     assert len(count_statements(captured)) == 1
     kept = dict(PersonCount.objects.filter(organisation_id=tree.unit_a.pk, category_key__in=[",1,", ",2,"])
                 .values_list("category_key", "people"))
@@ -232,8 +232,8 @@ def test_a_shrinking_group_never_goes_below_zero(tree):
     from django.db import IntegrityError
 
     with pytest.raises(IntegrityError), transaction.atomic():
-        _person_counts_add(Counter({(tree.unit_a.pk, ""): 1}))
-        _person_counts_add(Counter({(tree.unit_a.pk, ""): -2}))
+        person_counts_add(Counter({(tree.unit_a.pk, ""): 1}))
+        person_counts_add(Counter({(tree.unit_a.pk, ""): -2}))
 
 
 # ---- recounting -----------------------------------------------------------------------------------------------

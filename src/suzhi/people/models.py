@@ -200,7 +200,7 @@ class PersonCount(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+", db_index=False)
     category_key = models.CharField(max_length=255, default="", blank=True)
     # Not PositiveIntegerField: its CHECK would refuse the upsert of a negative change before finding the row it
-    # changes (see `services.counts._person_counts_add`).
+    # changes (see `services.counts.person_counts_add`).
     people = models.IntegerField(default=0)
 
     class Meta:

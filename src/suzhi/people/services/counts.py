@@ -15,14 +15,14 @@ from suzhi.people.models import Person, PersonCount
 Counted = tuple[int, str, bool]
 
 
-def _person_counts_add(changes: Counter[tuple[int, str]]) -> None:
+def person_counts_add(changes: Counter[tuple[int, str]]) -> None:
     """Add {(organisation_id, category_key): +n or -n} to the counts: one upsert whatever the number of groups
     (`core.counts.counts_add`)."""
     counts_add(PersonCount, keys=("organisation_id", "category_key"), fields=("people",),
                changes={group: (n,) for group, n in changes.items()})
 
 
-def _person_counts_move(changes: Counter[tuple[int, str]], before: Counted | None, after: Counted | None) -> None:
+def person_counts_move(changes: Counter[tuple[int, str]], before: Counted | None, after: Counted | None) -> None:
     """Add to `changes` one person going from `before` to `after` (None: not on record)."""
     if before == after:
         return
@@ -32,16 +32,16 @@ def _person_counts_move(changes: Counter[tuple[int, str]], before: Counted | Non
         changes[(after[0], after[1])] += 1
 
 
-def _person_counted(person: Person) -> Counted:
+def person_counted_as(person: Person) -> Counted:
     return (person.organisation_id, person.category_key, person.is_active)
 
 
-def _person_counts_follow(before: Counted | None, after: Counted | None) -> None:
+def person_counts_follow(before: Counted | None, after: Counted | None) -> None:
     """One person's change, applied (nothing when they count as before)."""
     changes: Counter[tuple[int, str]] = Counter()
-    _person_counts_move(changes, before, after)
+    person_counts_move(changes, before, after)
     if any(changes.values()):
-        _person_counts_add(changes)
+        person_counts_add(changes)
 
 
 @transaction.atomic

@@ -19,7 +19,7 @@ from suzhi.people.category_keys import category_key
 from suzhi.people.followers import people_changed
 from suzhi.people.models import CATEGORY_DICT, EDUCATION_DICT, POLITICAL_DICT, Person, PersonAttribute, PersonTransfer
 from suzhi.people.selectors.persons import MANAGE, VIEW, access_person_for_update, can_see_pii, person_get
-from suzhi.people.services.counts import _person_counted, _person_counts_follow
+from suzhi.people.services.counts import person_counted_as, person_counts_follow
 
 # No birth date: with the masked ID number (region and last four) it would give the whole number.
 LOGGED_FIELDS = (
@@ -300,7 +300,7 @@ def person_create(
     person.category_key = category_key(item.pk for item in chosen)
     person.save()
     person.categories.set(chosen)
-    _person_counts_follow(None, _person_counted(person))
+    person_counts_follow(None, person_counted_as(person))
     oplog.record(
         actor=actor, action="person.create", obj=person, after=_logged(person, chosen),
         summary=_("Added %(name)s to the roster of %(org)s") % {"name": person.name, "org": person.organisation.name},
@@ -323,7 +323,7 @@ def person_update(*, actor: User, person_id: Any, **changes: Any) -> Person:
     if unknown:
         raise TypeError(f"person_update() got unexpected fields: {', '.join(unknown)}")
     person = access_person_for_update(user=actor, person_id=person_id)
-    counted = _person_counted(person)
+    counted = person_counted_as(person)
     old_categories = list(person.categories.all())
     before = _logged(person, old_categories)
     old_org = person.organisation
@@ -348,7 +348,7 @@ def person_update(*, actor: User, person_id: Any, **changes: Any) -> Person:
         # After the person row is written (and locked since access_person_for_update): see suzhi.people.followers.
         people_changed(person_ids=[person.pk])
     # Compared as written rather than by `moved or recategorised`: no statement when they count where they did.
-    _person_counts_follow(counted, _person_counted(person))
+    person_counts_follow(counted, person_counted_as(person))
     oplog.record(actor=actor, action="person.update", obj=person, before=old, after=new)
     return person
 
@@ -408,11 +408,11 @@ def person_transfer(*, actor: User, person_id: Any, to_organisation_id: Any, rea
     transfer = PersonTransfer.objects.create(
         person=person, from_organisation=source, to_organisation=target, actor=actor, reason=reason,
     )
-    counted = _person_counted(person)
+    counted = person_counted_as(person)
     person.organisation = target
     person.save(update_fields=["organisation", "updated_at"])
     people_changed(person_ids=[person.pk])
-    _person_counts_follow(counted, _person_counted(person))
+    person_counts_follow(counted, person_counted_as(person))
     _login_follows_transfer(actor, person, source, target)
     oplog.record(
         actor=actor, action="person.transfer", obj=person,
@@ -438,12 +438,12 @@ def person_deactivate(*, actor: User, person_id: Any, reason: str, left_on: Any 
     if not person.is_active:
         raise Conflict(_("%(name)s is already deactivated.") % {"name": person.name}, code="already_inactive")
     before = oplog.snapshot(person, ("is_active", "left_on", "leave_reason"))
-    counted = _person_counted(person)
+    counted = person_counted_as(person)
     person.is_active, person.leave_reason = False, reason
     person.left_on = left or datetime.date.today()
     person.save(update_fields=["is_active", "left_on", "leave_reason", "updated_at"])
     people_changed(person_ids=[person.pk])
-    _person_counts_follow(counted, _person_counted(person))
+    person_counts_follow(counted, person_counted_as(person))
     _login_set_active(actor, person, active=False)
     oplog.record(
         actor=actor, action="person.deactivate", obj=person, before=before,
@@ -460,11 +460,11 @@ def person_reactivate(*, actor: User, person_id: Any) -> Person:
     if person.is_active:
         raise Conflict(_("%(name)s is already active.") % {"name": person.name}, code="already_active")
     before = oplog.snapshot(person, ("is_active", "left_on", "leave_reason"))
-    counted = _person_counted(person)
+    counted = person_counted_as(person)
     person.is_active, person.left_on, person.leave_reason = True, None, ""
     person.save(update_fields=["is_active", "left_on", "leave_reason", "updated_at"])
     people_changed(person_ids=[person.pk])
-    _person_counts_follow(counted, _person_counted(person))
+    person_counts_follow(counted, person_counted_as(person))
     _login_set_active(actor, person, active=True)
     oplog.record(actor=actor, action="person.reactivate", obj=person, before=before,
                  after=oplog.snapshot(person, ("is_active", "left_on", "leave_reason")))

@@ -19,7 +19,7 @@ from suzhi.core.errors import Conflict
 from suzhi.people.category_keys import category_key
 from suzhi.people.followers import people_changed
 from suzhi.people.models import Person, PersonCategory, PersonTransfer
-from suzhi.people.services.counts import Counted, _person_counted, _person_counts_add, _person_counts_move
+from suzhi.people.services.counts import Counted, person_counted_as, person_counts_add, person_counts_move
 from suzhi.people.services.imports.cleaning import _FileFacts
 from suzhi.people.services.imports.common import CHUNK, _chunks, _max_params, _Row
 
@@ -85,7 +85,7 @@ def _write(actor: Any, rows: list[_Row], new_rows: list[_Row], *, now: Any, init
                                                                        or "organisation_id" in r.changes)]
     if moving:
         _lock_counted([r.existing for r in rows if r.existing is not None and (r.changes or r.categories_change)])
-    counted_before: list[Counted] = [_person_counted(person) for person in moving]
+    counted_before: list[Counted] = [person_counted_as(person) for person in moving]
 
     changed = [r for r in rows if r.existing is not None and r.changes]
     fields: set[str] = set()
@@ -133,7 +133,7 @@ def _write(actor: Any, rows: list[_Row], new_rows: list[_Row], *, now: Any, init
         r.existing.pk for r in rows
         if r.existing is not None and (r.categories_change or "organisation_id" in r.changes)
     ))
-    _person_counts_add(_count_changes(rows, moving, counted_before))
+    person_counts_add(_count_changes(rows, moving, counted_before))
 
 
 def _count_changes(rows: list[_Row], moving: list[Any], counted_before: list[Counted]) -> Counter[tuple[int, str]]:
@@ -148,7 +148,7 @@ def _count_changes(rows: list[_Row], moving: list[Any], counted_before: list[Cou
     for (org, ids), n in new.items():  # a key per group, not per person
         changes[(org, category_key(ids))] += n
     for person, before in zip(moving, counted_before, strict=True):
-        _person_counts_move(changes, before, _person_counted(person))
+        person_counts_move(changes, before, person_counted_as(person))
     return changes
 
 
