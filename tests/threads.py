@@ -38,9 +38,9 @@ def paused_inside(monkeypatch: Any, module: Any, name: str, work: Callable[[], A
         thread.join(timeout=30)
 
 
-def finishes_alone(work: Callable[[], Any], timeout: float = 10) -> list[Any]:
-    """`work()` on another thread with its own database session: [its result], or [the exception it raised],
-    or [] if it did not finish within `timeout` seconds (it is waiting for a lock)."""
+def started(work: Callable[[], Any]) -> tuple[threading.Thread, list[Any]]:
+    """`work()` started on another thread with its own database session: the thread, and a list that will hold
+    [its result] or [the exception it raised] once it is done."""
     done: list[Any] = []
 
     def run() -> None:
@@ -53,5 +53,12 @@ def finishes_alone(work: Callable[[], Any], timeout: float = 10) -> list[Any]:
 
     thread = threading.Thread(target=run)
     thread.start()
+    return thread, done
+
+
+def finishes_alone(work: Callable[[], Any], timeout: float = 10) -> list[Any]:
+    """`work()` on another thread with its own database session: [its result], or [the exception it raised],
+    or [] if it did not finish within `timeout` seconds (it is waiting for a lock)."""
+    thread, done = started(work)
     thread.join(timeout=timeout)
     return done

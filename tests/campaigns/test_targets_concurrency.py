@@ -15,7 +15,7 @@ from suzhi.campaigns.services.plans import plan_load
 from suzhi.people.services.persons import person_update
 from tests.campaigns.factories import plan_data
 from tests.people.factories import make_person
-from tests.threads import finishes_alone, paused_inside
+from tests.threads import finishes_alone, paused_inside, started
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -42,23 +42,6 @@ def test_records_are_written_while_the_targets_are_computed(tree, monkeypatch):
         cache.set(targets._DIRTY.format(campaign.pk), 1)
         assert finishes_alone(put) == ["s1"], "the record waited for the refresh"
     assert MetricRecord.objects.filter(source="s1").exists()
-
-
-def _in_thread(work):
-    """Start `work()` on another thread with its own session; returns (thread, [its result or exception])."""
-    done: list = []
-
-    def run():
-        try:
-            done.append(work())
-        except Exception as exc:  # noqa: BLE001 - handed to the test's assertion
-            done.append(exc)
-        finally:
-            connection.close()
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    return thread, done
 
 
 @pytest.fixture
@@ -93,7 +76,7 @@ def test_a_record_written_while_its_person_changes_categories_waits_and_counts_u
     # The roster change holds the person's row, its new categories not yet followed: the record waits for it
     # (before taking the person's turn, which the follower is about to take), then counts under the new ones.
     with paused_inside(monkeypatch, records, "_follow", recategorise):
-        thread, done = _in_thread(lambda: put("s2"))
+        thread, done = started(lambda: put("s2"))
         thread.join(timeout=1)
         assert thread.is_alive(), "the record did not wait for the roster change"
     thread.join(timeout=30)
@@ -104,7 +87,7 @@ def test_a_record_written_while_its_person_changes_categories_waits_and_counts_u
 def test_a_roster_change_while_a_record_is_written_waits_and_moves_it(followed, monkeypatch):
     lectures, person, put, recategorise = followed
     with paused_inside(monkeypatch, records, "_counts", lambda: put("s2")):
-        thread, done = _in_thread(recategorise)
+        thread, done = started(recategorise)
         thread.join(timeout=1)
         assert thread.is_alive(), "the roster change did not wait for the record"
     thread.join(timeout=30)
@@ -124,7 +107,7 @@ def test_a_record_does_not_wait_for_a_contest_start_holding_the_person(followed)
             holding.set()
             assert release.wait(timeout=30)
 
-    thread, _done = _in_thread(start)
+    thread, _done = started(start)
     try:
         assert holding.wait(timeout=30)
         assert finishes_alone(lambda: put("s2")) == ["s2"], "the record waited for the start"
