@@ -62,8 +62,8 @@ def metric_record_put(*, activity: Activity, metric: str, person: Any, source: s
 
 def metric_records_put(*, activity: Activity, person: Any, facts: Sequence[MetricFact]) -> list[MetricRecord]:
     """Record (or replace) several facts about one person at once, as `metric_record_put` does each: a submitted
-    attempt reports three. A fixed number of statements whatever the number of facts: the person locked, the
-    records already there read, the person's counts read, one insert, one upsert per tally table."""
+    attempt reports three. A fixed number of statements whatever the number of facts: the person's turn taken,
+    the records already there read, the person's counts read, one insert, one upsert per table of counts."""
     _require_transaction()
     for fact in facts:
         definition = kinds.metric(fact.metric)
