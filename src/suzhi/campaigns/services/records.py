@@ -317,8 +317,12 @@ def _counts_add(model: type[models.Model], changes: Counter[tuple[Any, ...]]) ->
 def metric_tallies_rebuild(*, actor: Any, campaign_id: int) -> int:
     """Recount the campaign's tallies from its records and its people's current organisation, categories and
     status: after records were loaded in bulk, bypassing `metric_record_put`. On the server, with one
-    statement per table: a bulk-loaded campaign has a tally per person and metric, up to millions. Returns the number of
-    per-person tallies."""
+    statement per table: a bulk-loaded campaign has a tally per person and metric, up to millions. Returns the
+    number of per-person tallies.
+
+    A step for after a load, when nobody changes the roster: records written meanwhile wait for it (the campaign's
+    lock), but a roster change it runs alongside is not ordered with it, and its copy of the people may be missed
+    (running it again puts that right)."""
     # FOR UPDATE: records inserted meanwhile (their key to the campaign takes FOR KEY SHARE) wait for the recount.
     campaign = Campaign.objects.select_for_update().get(pk=campaign_id)
     MetricTally.objects.filter(campaign=campaign).delete()
