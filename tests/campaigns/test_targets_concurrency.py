@@ -15,7 +15,7 @@ from suzhi.campaigns.services.plans import plan_load
 from suzhi.people.services.persons import person_update
 from tests.campaigns.factories import plan_data
 from tests.people.factories import make_person
-from tests.threads import finishes_alone, paused_inside, started
+from tests.threads import finishes_alone, paused_inside, started, waits_for_a_lock
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -76,22 +76,18 @@ def test_a_record_written_while_its_person_changes_categories_waits_and_counts_u
     # The roster change holds the person's row, its new categories not yet followed: the record waits for it
     # (before taking the person's turn, which the follower is about to take), then counts under the new ones.
     with paused_inside(monkeypatch, records, "_follow", recategorise):
-        thread, done = started(lambda: put("s2"))
-        thread.join(timeout=1)
-        assert thread.is_alive(), "the record did not wait for the roster change"
-    thread.join(timeout=30)
-    assert done == ["s2"]
+        waiting = waits_for_a_lock(lambda: put("s2"))  # fails if the record did not wait for the roster change
+    waiting.join()
+    assert waiting.done == ["s2"]
     _assert_counted_under_the_new_categories(lectures, person)
 
 
 def test_a_roster_change_while_a_record_is_written_waits_and_moves_it(followed, monkeypatch):
     lectures, person, put, recategorise = followed
     with paused_inside(monkeypatch, records, "_counts", lambda: put("s2")):
-        thread, done = started(recategorise)
-        thread.join(timeout=1)
-        assert thread.is_alive(), "the roster change did not wait for the record"
-    thread.join(timeout=30)
-    assert len(done) == 1 and done[0] != ""
+        waiting = waits_for_a_lock(recategorise)  # fails if the roster change did not wait for the record
+    waiting.join()
+    assert len(waiting.done) == 1 and waiting.done[0] != ""
     _assert_counted_under_the_new_categories(lectures, person)
 
 
@@ -105,12 +101,12 @@ def test_a_record_does_not_wait_for_a_contest_start_holding_the_person(followed)
         with transaction.atomic():
             Person.objects.select_for_update(no_key=True).get(pk=person.pk)
             holding.set()
-            assert release.wait(timeout=30)
+            assert release.wait(timeout=120)
 
-    thread, _done = started(start)
+    holder = started(start)
     try:
-        assert holding.wait(timeout=30)
+        assert holding.wait(timeout=120)
         assert finishes_alone(lambda: put("s2")) == ["s2"], "the record waited for the start"
     finally:
         release.set()
-        thread.join(timeout=30)
+        holder.join()

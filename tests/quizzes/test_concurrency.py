@@ -11,7 +11,7 @@ from suzhi.core.models import OperationLog
 from suzhi.quizzes.models import Attempt, AttemptAnswer, QuizResult
 from suzhi.quizzes.services.attempts import answer_save, attempt_start, attempt_submit
 from tests.quizzes.factories import fixed_rules, make_bank, make_quiz, quiz_campaign, single, true_false
-from tests.threads import finishes_alone, paused_inside
+from tests.threads import PATIENCE, finishes_alone, paused_inside, waits_for_a_lock
 from tests.training.factories import make_participant
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -40,7 +40,7 @@ def run_together(work):
 
     def one():
         try:
-            barrier.wait(timeout=30)
+            barrier.wait(timeout=PATIENCE)
             results.append(work())
         except Exception as exc:  # noqa: BLE001 - the test reports every thread's failure
             errors.append(exc)
@@ -51,7 +51,7 @@ def run_together(work):
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join(timeout=60)
+        thread.join(timeout=PATIENCE)
     assert not any(thread.is_alive() for thread in threads)
     return results, errors
 
@@ -113,14 +113,10 @@ def test_a_start_after_the_time_ran_out_does_not_finish_an_attempt_being_submitt
     quiz, _person, user = contest
     first = attempt_start(actor=user, quiz_id=quiz.pk)
     late = first.deadline + datetime.timedelta(minutes=1)
-    outcome = []
     with paused_inside(monkeypatch, attempts, "_grade",
                        lambda: attempt_submit(actor=user, attempt_id=first.pk, now=late)):
         # The submission holds the attempt; the start waits for it, then must find it finished.
-        starting = threading.Thread(target=lambda: outcome.extend(
-            finishes_alone(lambda: attempt_start(actor=user, quiz_id=quiz.pk, now=late).number, timeout=30)))
-        starting.start()
-        starting.join(timeout=1)
-    starting.join(timeout=30)
-    assert outcome == [2]
+        starting = waits_for_a_lock(lambda: attempt_start(actor=user, quiz_id=quiz.pk, now=late).number)
+    starting.join()
+    assert starting.done == [2]
     assert OperationLog.objects.filter(action="quiz.attempt_submit", object_id=str(first.pk)).count() == 1
