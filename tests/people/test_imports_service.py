@@ -459,3 +459,33 @@ def test_new_people_and_their_categories_get_their_own_keys(tree):
     assert [p.name for p in people] == ["新0", "新1", "新2"] and people[0].pk > old_pk
     assert all(sorted(p.categories.values_list("code", flat=True)) == ["migrant", "teacher"] for p in people)
     assert make_person("后来", tree.unit_a).pk > people[-1].pk
+
+
+def test_region_codes_of_older_workers_and_unknown_codes_are_per_row_errors(tree):
+    """Issue 14: a number keeps the region code in force when it was issued (622103 for someone born
+    in Dunhuang in 1975); a code abolished before the birth, one that never existed and one stdnum
+    knows only the province of (629999, on which stdnum itself raises KeyError) are errors of their
+    row, in Chinese, and the import goes on to report every row."""
+    from django.utils import translation
+
+    def number(body17):
+        return body17 + ric.calc_check_digit(body17 + "0")
+
+    rows = [
+        ["姓名", "身份证号"],
+        ["老张", number("62210319750614003")],   # 2 born 1975, issued 1990 under 敦煌市 (1987-2002): accepted
+        ["小王", number("62212219900101002")],   # 3 敦煌县 was abolished in 1987, before the birth
+        ["小李", number("99999919800101002")],   # 4 never a region
+        ["小赵", number("62999919800101002")],   # 5 under 甘肃省 but no county: stdnum's KeyError
+        ["老刘", number("62212219700101001")],   # 6 the birth year's own code: accepted
+    ]
+    with translation.override("zh-hans"):
+        result = run(tree.town_a_admin, rows, default_org_id=tree.unit_a.pk, skip_invalid=True)
+    assert columns_of(result) == {3: ["身份证号"], 4: ["身份证号"], 5: ["身份证号"]}
+    messages = {e["row"]: e["message"] for e in result.errors}
+    assert "622122" in messages[3] and "1987 年撤销" in messages[3]
+    assert "999999" in messages[4] and "不是任何行政区划" in messages[4]
+    assert "629999" in messages[5] and "不是任何行政区划" in messages[5]
+    assert result.created == 2
+    old = Person.objects.get(name="老张")
+    assert (old.birth_date, old.gender) == (datetime.date(1975, 6, 14), "M")

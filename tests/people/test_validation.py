@@ -132,20 +132,105 @@ def test_clean_gender_error():
         v.clean_gender("未知")
 
 
+def _loc_dat_periods() -> dict[str, list[tuple[int | None, int | None]]]:
+    """The years each region code was in force, read straight from the text of python-stdnum's
+    cn/loc.dat (a province line "62 province=…", then indented "  2103 county=\"[1987-2002]敦煌市\""
+    lines, a code renamed in place carrying several comma-separated names), not through stdnum."""
+    import re
+    from pathlib import Path
+
+    import stdnum.cn
+
+    periods: dict[str, list[tuple[int | None, int | None]]] = {}
+    province = ""
+    for line in (Path(stdnum.cn.__file__).parent / "loc.dat").read_text(encoding="utf-8").splitlines():
+        if re.match(r"^\d\d province=", line):
+            province = line[:2]
+        elif match := re.match(r'^\s+(\d{4}) county="(.*)"$', line):
+            spans = []
+            for name in match.group(2).split(","):
+                dated = re.match(r"^\[(\d*)-(\d*)\]", name)
+                spans.append((int(dated.group(1)) if dated and dated.group(1) else None,
+                              int(dated.group(2)) if dated and dated.group(2) else None))
+            periods[province + match.group(1)] = spans
+    return periods
+
+
+LOC_DAT = _loc_dat_periods()
+
+
+def _accepted_by_the_rule(region: str, birth_year: int, this_year: int) -> bool:
+    """Issue 14's rule: a code in force at some time from the birth year until this year."""
+    return any(max(birth_year, start or birth_year) <= min(this_year, end or this_year)
+               for start, end in LOC_DAT.get(region, []))
+
+
+@given(
+    st.dates(min_value=datetime.date(1940, 1, 1), max_value=datetime.date(2020, 12, 31)),
+    st.integers(0, 12),
+    st.sampled_from(sorted(LOC_DAT)) | st.from_regex(r"\A\d{6}\Z"),
+    st.integers(0, 999),
+    st.none() | st.sampled_from(list("0123456789X")),  # None: the right check digit
+)
+def test_check_resident_id_is_the_rule_on_loc_dat(birth, years_later, region, sequence, last):
+    number = f"{region}{birth:%Y%m%d}{sequence:03d}"
+    number += ric.calc_check_digit(number + "0") if last is None else last
+    today = datetime.date(birth.year + years_later, 12, 31)
+    try:
+        check_resident_id(number, today=today)
+        ours = True
+    except InvalidValue:
+        ours = False
+    expected = number[-1] == ric.calc_check_digit(number) and _accepted_by_the_rule(region, birth.year, today.year)
+    assert ours == expected
+
+
 @given(
     st.dates(min_value=datetime.date(1940, 1, 1), max_value=datetime.date(2015, 12, 31)),
     st.sampled_from(["110105", "620982", "622103", "622122", "440300", "999999"]),
     st.integers(0, 999),
     st.sampled_from(list("0123456789X")),
 )
-def test_fast_check_agrees_with_stdnum(birth, region, sequence, last):
+def test_every_number_stdnum_accepts_is_accepted(birth, region, sequence, last):
+    """stdnum wants the code in force in the birth year; that is one of the years the rule accepts."""
     number = f"{region}{birth:%Y%m%d}{sequence:03d}{last}"
-    try:
+    if ric.is_valid(number):
+        assert check_resident_id(number).birth_date == birth
+
+
+def test_a_number_issued_years_after_the_birth_keeps_the_code_of_its_issue():
+    """Born in Dunhuang in 1975, number issued in 1990: 622103 (敦煌市, in force 1987-2002)."""
+    assert LOC_DAT["622103"] == [(1987, 2002)]
+    number = valid_id("62210319750614003")
+    assert not ric.is_valid(number)  # stdnum checks the code against the birth year only
+    resident = check_resident_id(number, today=datetime.date(2024, 1, 1))
+    assert (resident.birth_date, resident.gender) == (datetime.date(1975, 6, 14), "M")
+    # and a code still in force today is accepted for an old number, as is the birth year's own code
+    check_resident_id(valid_id("62098219750614003"), today=datetime.date(2024, 1, 1))
+    check_resident_id(valid_id("62212219750614003"), today=datetime.date(2024, 1, 1))
+
+
+def test_a_code_abolished_before_the_birth_is_refused():
+    assert LOC_DAT["622122"] == [(None, 1987)]  # 敦煌县, which became 敦煌市 in 1987
+    check_resident_id(valid_id("62212219870101002"))
+    with pytest.raises(InvalidValue, match="abolished in 1987, before the birth year 1990"):
+        check_resident_id(valid_id("62212219900101002"))
+
+
+@pytest.mark.parametrize("region", ["999999", "110199", "629999"])
+def test_a_code_that_never_existed_is_refused(region):
+    assert region not in LOC_DAT
+    with pytest.raises(InvalidValue, match=f"{region} at the start of the ID number is not a region code"):
+        check_resident_id(valid_id(f"{region}19800101002"))
+
+
+def test_a_code_under_a_known_province_but_no_county_is_an_error_not_a_keyerror():
+    """stdnum finds the province 62 of 629999 but no county, and fails on the missing key."""
+    number = valid_id("62999919800101002")
+    with pytest.raises(KeyError):
+        ric.get_birth_place(number)
+    with pytest.raises(InvalidValue, match="not a region code"):
         check_resident_id(number)
-        ours = True
-    except InvalidValue:
-        ours = False
-    assert ours == ric.is_valid(number)
 
 
 def _clean_text_by_the_rule(value):

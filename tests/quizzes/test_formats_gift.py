@@ -195,10 +195,10 @@ def test_true_false_feedbacks_and_spellings():
         question = _one(f"The sun is a star.{{{answer}}}")
         assert question.type == QuestionType.TRUE_FALSE
         assert question.answer_bool is expected
-    # The first feedback is the one shown for a wrong answer; without a general feedback it explains the answer.
+    # The first feedback is the one shown for a wrong answer, the second the one for a right answer; both are kept.
     question = _one("The sun is a planet.{F#It is a star.#Right.}")
     assert question.answer_bool is False
-    assert question.explanation == "It is a star."
+    assert (question.feedback_wrong, question.feedback_right, question.explanation) == ("It is a star.", "Right.", "")
 
 
 def test_short_answer_several_accepted():
@@ -340,6 +340,82 @@ def test_chinese_messages():
     with translation.override("zh-hans"):
         result = parse_gift("::Moodle activities:: Match {=a -> b =c -> d}")
     assert result.errors[0].message == "不支持匹配题。"
+
+
+# --- issue 14: more of what Moodle's importer does --------------------------------------------------------------
+
+
+def test_q1_keeps_both_true_false_feedbacks():
+    q1 = _by_name(_fixture("questions.gift.txt"))["Q1"][0]
+    assert q1.feedback_wrong == "42 is the Ultimate Answer."
+    assert q1.feedback_right == "You gave the right answer."
+
+
+def test_shortanswer_keeps_its_feedback_and_reports_the_partial_answer():
+    result = _fixture("questions.gift.txt")
+    question = _by_name(result)["Shortanswer"][0]
+    assert (question.feedback_right, question.feedback_wrong) == ("Good!", "Completely wrong")
+    assert [(w.question, w.line) for w in result.warnings] == [("Shortanswer", 34)]
+    assert "Cat" in result.warnings[0].message and "50%" in result.warnings[0].message
+
+
+@pytest.mark.parametrize("text", [
+    "Which are warm?{~%100%red ~blue ~green}",
+    "Which are warm?{~%50%red ~%50%orange ~%-100%blue}",
+])
+def test_answers_all_weighted_with_no_equals_are_multiple_response(text):
+    question = _one(text)
+    assert question.type == QuestionType.MULTIPLE
+    assert [o.correct for o in question.options][:2] in ([True, False], [True, True])
+
+
+def test_one_equals_among_wrong_stays_single_choice():
+    assert _one("Which is warm?{=red ~%0%blue ~green}").type == QuestionType.SINGLE
+
+
+def test_tag_comments_become_tags():
+    text = """// question: 12 name: fire
+// [id:F-1] [tag:消防] [tag: safety ]
+::fire:: Dial?{=119 ~110}
+
+// [tag:other]
+
+::plain:: Dial?{T}
+"""
+    result = parse_gift(text)
+    assert [(q.name, q.tags) for q in result.questions] == [("fire", ["消防", "safety"]), ("plain", [])]
+
+
+def test_html_pre_keeps_its_line_breaks():
+    question = _one("[html]<p>What does this print?</p><pre>x = 1\nif x:\n    print(x &lt; 2)</pre>{=True ~False ~1}")
+    assert question.stem == "What does this print?\n\nx = 1\nif x:\nprint(x < 2)"
+    source = "[html]Run:<pre>\nfor i in range(2):\n  print(i)\n</pre>done{T}"
+    assert _one(source).stem == "Run:\nfor i in range(2):\nprint(i)\n\ndone"
+
+
+def test_option_feedback_is_kept_for_every_option():
+    question = _one("Capital?{=Paris#Right. ~Lyon#No, that is Lyon. ~Nice}")
+    assert [(o.text, o.feedback) for o in question.options] == [
+        ("Paris", "Right."), ("Lyon", "No, that is Lyon."), ("Nice", "")]
+
+
+def test_short_answer_feedback_that_cannot_be_kept_is_a_warning():
+    result = parse_gift("Two?{=two#Yes =2#Yes, as a digit =%0%three#No, three is one more =%0%*#Count again}")
+    assert result.errors == []
+    question = result.questions[0]
+    assert question.accepted == [["two", "2"]]
+    assert (question.feedback_right, question.feedback_wrong) == ("Yes", "Count again")
+    messages = [w.message for w in result.warnings]
+    assert len(messages) == 2
+    assert "Yes, as a digit" in messages[0] and "“Yes”" in messages[0]
+    assert "three" in messages[1]
+
+
+def test_chinese_warning():
+    with translation.override("zh-hans"):
+        result = parse_gift("::猫::最好的动物？{=青蛙 =%50%猫}")
+    assert "猫" in result.warnings[0].message and "50%" in result.warnings[0].message
+    assert "不计" in result.warnings[0].message or "不作为" in result.warnings[0].message
 
 
 def gift_fixtures():

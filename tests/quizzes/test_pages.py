@@ -263,3 +263,29 @@ def test_editing_keeps_unequal_weights_while_the_right_options_stay(tree, login_
     client.post(url, data)
     weighted.refresh_from_db()
     assert [round(o["weight"], 3) for o in weighted.current.options] == [0.333, 0.333, 0.333]
+
+
+def test_gift_feedback_tags_and_what_is_not_kept_show_to_the_organiser(tree, login_client, bank):
+    """Issue 14: the import preview lists what a question carries that the bank cannot keep; the question page
+    shows the options' feedback and the feedback for a right and a wrong answer; the list shows and filters tags."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client = login_client(tree.town_a_admin)
+    url = reverse("quizzes:question_import", args=[bank.pk])
+    fire = "\n\n// [tag:消防]\n::fire::Dial?{=119#Right ~110#Police}\n"
+    data = (gift_fixtures() / "questions.gift.txt").read_bytes() + fire.encode()
+    preview = client.post(url, {"step": "preview", "file": SimpleUploadedFile("questions.gift.txt", data)})
+    page = preview.content.decode()
+    assert 'id="import-warnings"' in page and "Shortanswer" in page and "Cat" in page
+    client.post(url, {"step": "confirm", "skip_invalid": "on"})
+    fire = QuestionVersion.objects.get(stem="Dial?")
+    detail = client.get(reverse("quizzes:question_detail", args=[bank.pk, fire.question_id])).content.decode()
+    assert "Police" in detail and "qz-option-feedback" in detail and "消防" in detail
+    q1 = QuestionVersion.objects.get(stem__startswith="42 is")
+    detail = client.get(reverse("quizzes:question_detail", args=[bank.pk, q1.question_id])).content.decode()
+    assert "You gave the right answer." in detail and "42 is the Ultimate Answer." in detail
+    listed = client.get(reverse("quizzes:bank_detail", args=[bank.pk]), {"tag": "消防"}).content.decode()
+    assert "Dial?" in listed and "Hitchiker" not in listed and "qz-tag" in listed
+    # Editing keeps the feedback the form shows.
+    form = client.get(reverse("quizzes:question_edit", args=[bank.pk, fire.question_id])).content.decode()
+    assert 'value="Police"' in form

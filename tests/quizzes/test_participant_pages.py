@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
 from suzhi.core.navigation import items_for
+from suzhi.quizzes.formats.base import ParsedOption, ParsedQuestion, QuestionType
 from suzhi.quizzes.models import Attempt
 from suzhi.quizzes.rules import start_decision
 from suzhi.quizzes.services.attempts import answer_save, attempt_start, attempt_submit
@@ -285,3 +286,28 @@ def test_an_attempt_past_its_time_is_submitted_when_opened(tree, quiz, login_cli
     assert attempt.state == Attempt.State.FINISHED and attempt.finished_by == Attempt.FinishedBy.TIMER
     html = client.get(f"/quizzes/attempts/{attempt_id}/result/").content.decode()
     assert 'data-seconds="1200"' in html and 'data-finished-by="timer"' in html
+
+
+def test_feedback_shows_with_the_results_only(tree, campaign, login_client):
+    """Issue 14: the feedback the answer earns (the chosen option's, or the question's for a right or a wrong
+    answer) shows on the result page once results show, never before."""
+    feedback_bank, ids = make_bank(tree, [
+        ParsedQuestion(
+            type=QuestionType.SINGLE, stem="带反馈单选", options=[
+                ParsedOption("甲", 0.0, "选甲的反馈"), ParsedOption("乙", 1.0, "选乙的反馈")]),
+        true_false("带反馈判断", False, feedback_right="答对的反馈", feedback_wrong="答错的反馈"),
+        fill_in("带反馈填空", feedback_right="填对的反馈", feedback_wrong="填错的反馈"),
+    ], name="反馈题库")
+    for show, revealed in (("after_submit", True), ("after_window", False)):
+        quiz = make_quiz(tree, campaign, feedback_bank, fixed_rules(ids, show_results=show))
+        _person, user = make_participant(tree, name=f"王{show}")
+        client = login_client(user)
+        attempt_id = _attempt_id(_start(client, quiz))
+        answer_save(actor=user, attempt_id=attempt_id, slot=0, response={"choices": [0]})
+        answer_save(actor=user, attempt_id=attempt_id, slot=1, response={"value": True})
+        answer_save(actor=user, attempt_id=attempt_id, slot=2, response={"blanks": ["安全第一"]})
+        client.post(f"/quizzes/attempts/{attempt_id}/submit/")
+        html = client.get(f"/quizzes/attempts/{attempt_id}/result/").content.decode()
+        shown = [text in html for text in ("选甲的反馈", "答错的反馈", "填对的反馈")]
+        assert shown == [revealed] * 3, show
+        assert not any(text in html for text in ("选乙的反馈", "答对的反馈", "填错的反馈"))

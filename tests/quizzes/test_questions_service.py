@@ -138,3 +138,72 @@ def test_import_needs_manage_scope(tree, bank):
 
 def gift_fixtures():
     return conformance_dir("moodle-gift")
+
+
+# --- issue 14: GIFT as Moodle writes it ------------------------------------------------------------------------
+
+# What Moodle files look like that the old detection missed: no "{=", no "~", no "{T}" / "{F", answers on lines
+# of their own, TRUE spelled out.
+MOODLE_STYLE = """// [tag:animals]
+::Shortanswer::Which is the best animal?{
+    =Frog#Good!
+    =%0%*#Completely wrong
+}
+
+::Big::Moodle is big.{TRUE}
+"""
+
+
+def test_a_gift_txt_file_is_read_as_gift_whatever_it_holds(tree, bank):
+    for filename in ("questions.gift.txt", "QUESTIONS.GIFT.TXT", "questions.txt"):
+        assert services.detect_format(filename, MOODLE_STYLE.encode()) == "gift", filename
+    result = services.questions_import(actor=tree.town_a_admin, bank_id=bank.pk, data=MOODLE_STYLE.encode(),
+                                       filename="questions.gift.txt")
+    assert result.format == "gift" and result.created == 2 and result.errors == [] and result.written
+    # and the Chinese text format stays text, "~" in its words notwithstanding
+    paper = TEXT_PAPER.replace("方针", "方针（1~3条）")
+    assert services.detect_format("试卷.txt", paper.encode("gbk")) == "text"
+
+
+def test_a_gift_file_that_is_not_utf8_is_refused_not_garbled(tree, bank):
+    western = "::Café::Le café est-il chaud?{T}\n\n::Thé::Un thé à la menthe?{=oui ~non}\n".encode("cp1252")
+    with translation.override("zh-hans"), pytest.raises(ValidationFailed) as refused:
+        services.questions_import(actor=tree.town_a_admin, bank_id=bank.pk, data=western, filename="q.gift",
+                                  dry_run=True)
+    assert refused.value.code == "not_utf8" and "UTF-8" in refused.value.message
+    assert not Question.objects.exists()
+    # UTF-8 (with or without a byte order mark) and UTF-16 with its mark read as written
+    for data in (western.decode("cp1252").encode("utf-8"), western.decode("cp1252").encode("utf-8-sig"),
+                 western.decode("cp1252").encode("utf-16")):
+        result = services.questions_import(actor=tree.town_a_admin, bank_id=bank.pk, data=data, filename="q.gift",
+                                           dry_run=True)
+        assert result.created == 2 and result.errors == []
+
+
+def test_gift_feedback_and_tags_are_stored_exported_and_imported_back(tree, bank):
+    data = (gift_fixtures() / "questions.gift.txt").read_bytes() + b"\n\n" + MOODLE_STYLE.encode()
+    result = services.questions_import(actor=tree.town_a_admin, bank_id=bank.pk, data=data,
+                                       filename="questions.gift.txt", skip_invalid=True)
+    assert result.written
+    # The partial answer of Shortanswer is reported, not silently dropped.
+    assert [(w["question"], w["line"]) for w in result.warnings] == [("Shortanswer", 34)]
+    stored = {v.stem: v for v in questions_of(bank=bank)}
+    q2 = questions_of(bank=bank, type="single").get(stem="What's between orange and green in the spectrum?")
+    assert [o.get("feedback") for o in q2.options] == ["right; good!", "wrong, it's yellow", "wrong, it's yellow"]
+    q1 = next(v for stem, v in stored.items() if stem.startswith("42 is"))
+    assert (q1.feedback_wrong, q1.feedback_right) == ("42 is the Ultimate Answer.", "You gave the right answer.")
+    animal = [v for v in stored.values() if v.stem == "Which is the best animal?" and v.tags]
+    assert len(animal) == 1 and animal[0].tags == ["animals"]
+    assert (animal[0].feedback_right, animal[0].feedback_wrong) == ("Good!", "Completely wrong")
+    assert [v.stem for v in questions_of(bank=bank, tag="animals")] == ["Which is the best animal?"]
+
+    other = services.bank_create(actor=tree.town_a_admin, organisation_id=tree.town_a.pk, name="副本")
+    copied = services.questions_import(actor=tree.town_a_admin, bank_id=other.pk,
+                                       data=services.bank_export(bank=bank), filename="题库.xlsx")
+    assert copied.errors == [] and copied.written
+
+    def kept(b):
+        return sorted((v.stem, [o.get("feedback", "") for o in v.options], v.feedback_right, v.feedback_wrong,
+                       v.tags) for v in questions_of(bank=b))
+
+    assert kept(other) == kept(bank)

@@ -13,7 +13,6 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 from stdnum.cn import ric
-from stdnum.exceptions import InvalidComponent, ValidationError
 
 EXCEL_EPOCH = datetime.date(1899, 12, 30)
 _MOBILE = re.compile(r"^1[3-9]\d{9}$")
@@ -83,15 +82,47 @@ def clean_id_number(value: Any) -> str:
 _RESIDENT_FORMAT = re.compile(r"^\d{17}[\dX]$")
 
 
+@functools.lru_cache(maxsize=8192)
+def region_periods(region: str) -> tuple[tuple[int | None, int | None], ...]:
+    """The years a six-digit region code was in force, from python-stdnum's GB/T 2260 table: one
+    (first year, last year) pair per name the code has had, either end None when the table gives none
+    (in force from the start of the table, or still in force). Empty when the table does not know the
+    code as a county, city or province; a bare prefix of a known province is not a region."""
+    from stdnum import numdb
+
+    names = ""
+    for _part, props in numdb.get("cn/loc").info(region):
+        names = props.get("county", names)
+    periods = []
+    for name in filter(None, names.split(",")):
+        if not name.startswith("["):
+            periods.append((None, None))
+            continue
+        start, end = name[1:name.index("]")].split("-")
+        periods.append((int(start) if start else None, int(end) if end else None))
+    return tuple(periods)
+
+
 @functools.lru_cache(maxsize=16384)
-def _region_valid(region: str, year: int) -> bool:
-    """Whether the region code existed in that year (python-stdnum's GB/T 2260 table), cached: a
-    roster of 100,000 people has a few hundred distinct (region, year) pairs."""
-    try:
-        ric.get_birth_place(f"{region}{year:04d}0101000X")
-    except (InvalidComponent, ValidationError):
-        return False
-    return True
+def region_fault(region: str, birth_year: int, this_year: int) -> tuple[str, int]:
+    """Why a region code cannot head the number of someone born in `birth_year`: ("", 0) when it can,
+    ("unknown", 0) when the table does not know the code, ("abolished", last year in force) when it
+    was abolished before the birth, ("later", first year in force) when it comes into force after
+    `this_year`.
+
+    A number keeps the code in force where and when it was issued, which may be years after the birth
+    (someone born in Dunhuang in 1975 whose number was issued in 1990 has 622103, in force 1987-2002).
+    So a code is accepted when it was in force at any time from the birth year until this year. Cached:
+    a roster of 100,000 people has a few hundred distinct (region, year) pairs."""
+    periods = region_periods(region)
+    if not periods:
+        return "unknown", 0
+    if any((start is None or start <= this_year) and (end is None or end >= birth_year) for start, end in periods):
+        return "", 0
+    ends = [end for _start, end in periods if end is not None and end < birth_year]
+    if ends:
+        return "abolished", max(ends)
+    return "later", min(start for start, _end in periods if start is not None)
 
 
 @functools.lru_cache(maxsize=65536)
@@ -102,9 +133,10 @@ def _id_birth_date(digits: str) -> datetime.date:
 
 def check_resident_id(number: str, *, today: datetime.date | None = None) -> ResidentId:
     """GB 11643 checks (python-stdnum cn.ric): length, format, check digit, birth date and a region
-    code that existed in the birth year. The same checks as `ric.validate`, in an order that costs
-    little per row and says precisely what is wrong. An import checking many numbers passes `today`
-    once rather than reading the clock for each."""
+    code in force at some time from the birth year until today (see `region_fault`; stdnum's own
+    `ric.validate` wants the code of the birth year, which refuses real numbers issued later). In an
+    order that costs little per row and says precisely what is wrong. An import checking many numbers
+    passes `today` once rather than reading the clock for each."""
     if len(number) != 18:
         raise InvalidValue(_("A resident ID number has 18 characters; this one has %(n)d.") % {"n": len(number)})
     if not _RESIDENT_FORMAT.match(number):
@@ -115,22 +147,30 @@ def check_resident_id(number: str, *, today: datetime.date | None = None) -> Res
         birth = _id_birth_date(number[6:14])
     except ValueError as exc:
         raise InvalidValue(_("The date of birth in the ID number does not exist.")) from exc
-    if birth > (today or datetime.date.today()):
+    today = today or datetime.date.today()
+    if birth > today:
         raise InvalidValue(_("The date of birth in the ID number is in the future."))
-    if not _region_valid(number[:6], birth.year):
-        raise InvalidValue(
-            _("The region code %(code)s at the start of the ID number is not a valid region for that birth year.")
-            % {"code": number[:6]}
-        )
+    fault, year = region_fault(number[:6], birth.year, today.year)
+    if fault:
+        code = number[:6]
+        if fault == "unknown":
+            message = _("The region code %(code)s at the start of the ID number is not a region code.")
+        elif fault == "abolished":
+            message = _("The region code %(code)s at the start of the ID number was abolished in %(year)d, "
+                        "before the birth year %(birth)d.")
+        else:
+            message = _("The region code %(code)s at the start of the ID number only came into force in %(year)d.")
+        raise InvalidValue(message % {"code": code, "year": year, "birth": birth.year})
     gender = "M" if int(number[16]) % 2 else "F"
     return ResidentId(number=number, birth_date=birth, gender=gender)
 
 
-def dunhuang_region(birth: datetime.date) -> str:
-    """Dunhuang's region code as it stood in a birth year (敦煌县 → 酒泉地区敦煌市 → 酒泉市敦煌市)."""
-    if birth.year >= 2002:
+def dunhuang_region(on: datetime.date) -> str:
+    """Dunhuang's region code as it stood in a year (敦煌县 → 酒泉地区敦煌市 → 酒泉市敦煌市): of the birth for
+    a number issued at birth, of the issue for one issued later."""
+    if on.year >= 2002:
         return "620982"
-    return "622103" if birth.year >= 1987 else "622122"
+    return "622103" if on.year >= 1987 else "622122"
 
 
 def clean_phone(value: Any) -> str:

@@ -62,6 +62,8 @@ class OptionIO(Schema):
     text: str
     # The share of the marks the option carries when chosen: > 0 for a correct option.
     weight: float = 0.0
+    # Shown to whoever chose the option, with the results.
+    feedback: str = ""
 
 
 class QuestionIn(Schema):
@@ -76,6 +78,8 @@ class QuestionIn(Schema):
     difficulty: int | None = None
     category: str = ""
     tags: list[str] = []
+    feedback_right: str = ""
+    feedback_wrong: str = ""
 
 
 class VersionOut(Schema):
@@ -91,6 +95,8 @@ class VersionOut(Schema):
     difficulty: int | None
     category: str
     tags: list[str]
+    feedback_right: str
+    feedback_wrong: str
     created_at: datetime.datetime
 
     @staticmethod
@@ -124,6 +130,7 @@ class ImportOut(Schema):
     created: int
     unchanged: int
     errors: list[ImportErrorOut]
+    warnings: list[ImportErrorOut]  # what imported questions carry that the bank cannot keep
     dry_run: bool
     written: bool
 
@@ -143,16 +150,19 @@ def _question_out(version: QuestionVersion, question: Question) -> dict[str, Any
         "any_order": version.any_order, "case_sensitive": version.case_sensitive,
         "explanation": version.explanation, "difficulty": version.difficulty,
         "category": version.category.path if version.category else "", "tags": version.tags,
+        "feedback_right": version.feedback_right, "feedback_wrong": version.feedback_wrong,
         "created_at": version.created_at,
     }
 
 
 def _parsed(payload: QuestionIn) -> ParsedQuestion:
     return ParsedQuestion(
-        type=payload.type, stem=payload.stem, options=[ParsedOption(o.text, o.weight) for o in payload.options],
+        type=payload.type, stem=payload.stem,
+        options=[ParsedOption(o.text, o.weight, o.feedback) for o in payload.options],
         answer_bool=payload.answer_bool, accepted=payload.accepted, any_order=payload.any_order,
         case_sensitive=payload.case_sensitive, explanation=payload.explanation, difficulty=payload.difficulty,
-        category=payload.category, tags=payload.tags,
+        category=payload.category, tags=payload.tags, feedback_right=payload.feedback_right,
+        feedback_wrong=payload.feedback_wrong,
     )
 
 

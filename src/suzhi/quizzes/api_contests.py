@@ -199,6 +199,7 @@ class SheetItem(Schema):
     answer: dict[str, Any] | None
     key: dict[str, Any] | None = None
     explanation: str | None = None
+    feedback: list[str] | None = None  # with the results: the feedback the answer given earns
     score: str | None = None
 
 

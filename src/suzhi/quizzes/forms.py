@@ -38,6 +38,7 @@ class QuestionFilterForm(forms.Form):
                              choices=[("", gettext_lazy("All types")), *TYPE_CHOICES])
     category = forms.ChoiceField(label=gettext_lazy("Category"), required=False)
     q = forms.CharField(label=gettext_lazy("Search"), required=False, max_length=100)
+    tag = forms.CharField(label=gettext_lazy("Tag"), required=False, max_length=100)
 
     def __init__(self, *args: Any, bank: QuestionBank, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -57,6 +58,9 @@ def _option_fields() -> dict[str, forms.Field]:
         # The option's share of the marks as stored (GIFT's %50%, %-25%): kept while the right options stay
         # the same, so editing a stem does not flatten weights the form cannot show.
         fields[f"weight_{letter}"] = forms.FloatField(required=False, widget=forms.HiddenInput)
+        fields[f"feedback_{letter}"] = forms.CharField(
+            label=_("Feedback for option %(letter)s") % {"letter": letter}, required=False, max_length=1000,
+            widget=forms.TextInput(attrs={"placeholder": _("Feedback when chosen (optional)")}))
     return fields
 
 
@@ -77,6 +81,12 @@ class QuestionForm(forms.Form):
                                 widget=forms.Textarea(attrs={"rows": 3}))
     explanation = forms.CharField(label=gettext_lazy("Explanation"), required=False,
                                   widget=forms.Textarea(attrs={"rows": 3}))
+    feedback_right = forms.CharField(
+        label=gettext_lazy("Feedback for a right answer"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=gettext_lazy("True or false and fill in the blank; shown with the results."))
+    feedback_wrong = forms.CharField(
+        label=gettext_lazy("Feedback for a wrong answer"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=gettext_lazy("True or false and fill in the blank; shown with the results."))
     difficulty = forms.ChoiceField(label=gettext_lazy("Difficulty"), required=False, choices=DIFFICULTY_CHOICES,
                                    help_text=gettext_lazy("1 (easy) to 5 (hard)"))
     category = forms.CharField(label=gettext_lazy("Category"), required=False, max_length=200,
@@ -88,11 +98,13 @@ class QuestionForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields.update(_option_fields())
 
-    def option_rows(self) -> list[tuple[str, Any, Any]]:
-        return [(letter, self[f"option_{letter}"], self[f"correct_{letter}"]) for letter in LETTERS]
+    def option_rows(self) -> list[tuple[str, Any, Any, Any]]:
+        return [(letter, self[f"option_{letter}"], self[f"correct_{letter}"], self[f"feedback_{letter}"])
+                for letter in LETTERS]
 
     def common_fields(self) -> list[Any]:
-        return [self[name] for name in ("explanation", "difficulty", "category", "tags")]
+        return [self[name] for name in ("explanation", "feedback_right", "feedback_wrong", "difficulty", "category",
+                                        "tags")]
 
     @staticmethod
     def initial_from(version: QuestionVersion) -> dict[str, Any]:
@@ -101,6 +113,7 @@ class QuestionForm(forms.Form):
             "answer_bool": "" if version.answer_bool is None else ("true" if version.answer_bool else "false"),
             "any_order": version.any_order, "case_sensitive": version.case_sensitive,
             "explanation": version.explanation,
+            "feedback_right": version.feedback_right, "feedback_wrong": version.feedback_wrong,
             "difficulty": str(version.difficulty) if version.difficulty else "",
             "category": version.category.path if version.category else "",
             "tags": ", ".join(version.tags),
@@ -113,6 +126,7 @@ class QuestionForm(forms.Form):
             initial[f"option_{letter}"] = option["text"]
             initial[f"correct_{letter}"] = option["weight"] > 0
             initial[f"weight_{letter}"] = option["weight"]
+            initial[f"feedback_{letter}"] = option.get("feedback", "")
         return initial
 
     def to_parsed(self) -> ParsedQuestion:
@@ -123,14 +137,17 @@ class QuestionForm(forms.Form):
             difficulty=int(data["difficulty"]) if data["difficulty"] else None,
             tags=[t.strip() for t in data["tags"].replace("，", ",").split(",") if t.strip()],
         )
+        if kind in (QuestionType.TRUE_FALSE, QuestionType.FILL_IN):
+            question.feedback_right, question.feedback_wrong = data["feedback_right"], data["feedback_wrong"]
         if kind in CHOICE_TYPES:
-            filled = [(data[f"option_{letter}"].strip(), data[f"correct_{letter}"], data.get(f"weight_{letter}"))
+            filled = [(data[f"option_{letter}"].strip(), data[f"correct_{letter}"], data.get(f"weight_{letter}"),
+                       data[f"feedback_{letter}"].strip())
                       for letter in LETTERS if data[f"option_{letter}"].strip() or data[f"correct_{letter}"]]
-            kept = all(weight is not None and (weight > 0) == correct for _text, correct, weight in filled)
-            share = 1.0 / max(1, sum(1 for _text, correct, _weight in filled if correct))
+            kept = all(weight is not None and (weight > 0) == correct for _text, correct, weight, _fb in filled)
+            share = 1.0 / max(1, sum(1 for _text, correct, _weight, _fb in filled if correct))
             question.options = [ParsedOption(text, float(weight) if kept and weight is not None
-                                             else (share if correct else 0.0))
-                                for text, correct, weight in filled]
+                                             else (share if correct else 0.0), feedback)
+                                for text, correct, weight, feedback in filled]
         elif kind == QuestionType.TRUE_FALSE:
             question.answer_bool = {"true": True, "false": False}.get(data["answer_bool"])
         elif kind == QuestionType.FILL_IN:

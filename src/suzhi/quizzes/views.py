@@ -89,7 +89,7 @@ def bank_detail(request: AuthedHttpRequest, bank_id: int) -> HttpResponse:
     form = QuestionFilterForm(request.GET or None, bank=bank)
     filters = form.cleaned_data if form.is_valid() else {}
     versions = questions_of(bank=bank, type=filters.get("type", ""), category_id=filters.get("category") or None,
-                            q=filters.get("q", ""))
+                            q=filters.get("q", ""), tag=(filters.get("tag") or "").strip())
     context = paginate(request, versions)
     context.update(bank=bank, form=form, can_manage=_can_manage(request.user, bank))
     return render(request, "quizzes/bank_detail.html", context)
@@ -168,6 +168,7 @@ def _import_page(request: AuthedHttpRequest, bank: QuestionBank, form: ImportFor
     return render(request, "quizzes/import.html", {
         "bank": bank, "form": form, "result": result, "stage": stage, "filename": filename,
         "errors": errors[:ERRORS_SHOWN], "errors_truncated": len(errors) > ERRORS_SHOWN,
+        "warnings": (result.warnings if result else [])[:ERRORS_SHOWN],
         "skip_invalid": request.POST.get("skip_invalid") == "on",
         "format_label": dict(ImportForm.FORMATS).get(result.format, "") if result else "",
     })

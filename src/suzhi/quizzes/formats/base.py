@@ -35,7 +35,11 @@ class ParsedQuestion:
     accepted: list[list[str]] = dataclasses.field(default_factory=list)  # fill_in: accepted answers per blank
     any_order: bool = False  # fill_in: the blanks' answers may come in any order
     case_sensitive: bool = False  # fill_in
-    explanation: str = ""  # 解析
+    explanation: str = ""  # 解析 (GIFT's general feedback)
+    # Shown after a right / a wrong answer (GIFT's true/false feedbacks, a short answer's feedback); a choice
+    # question's feedback belongs to its options.
+    feedback_right: str = ""
+    feedback_wrong: str = ""
     category: str = ""  # 分类, as a path "安全生产/法律法规"
     difficulty: int | None = None  # 1 (easy) … 5 (hard); None: not given
     tags: list[str] = dataclasses.field(default_factory=list)
@@ -57,3 +61,6 @@ class ParseError:
 class ParseResult:
     questions: list[ParsedQuestion] = dataclasses.field(default_factory=list)
     errors: list[ParseError] = dataclasses.field(default_factory=list)
+    # Something of a question that is imported which Suzhi cannot keep (a short answer's partial credit): the
+    # question itself imports, and the clerk is told what was left out.
+    warnings: list[ParseError] = dataclasses.field(default_factory=list)

@@ -1,10 +1,12 @@
-"""The common Chinese question template (题型, 题干, 选项A…选项H, 答案, 解析, 分类, 难度): import, template and export.
+"""The common Chinese question template (题型, 题干, 选项A…选项H, 答案, 解析, 分类, 难度, and the optional 标签,
+答对反馈, 答错反馈, 选项反馈): import, template and export.
 
 The template's headers and type names are written in Chinese whatever the interface language: this is the layout
 clerks already use with other quiz tools, and the parser reads both Chinese and English headers anyway.
 Fill-in answers are written as "alt1/alt2；blank2", so an accepted answer containing "/", "；", ";" or "|" does
-not survive an export; any_order, case_sensitive, tags, name, option feedback and unequal option weights (GIFT's
-%50%) are not carried by the template: the correct options of an imported question share its marks equally.
+not survive an export; any_order, case_sensitive, name and unequal option weights (GIFT's %50%) are not carried by
+the template: the correct options of an imported question share its marks equally. Tags are written "a, b"; the
+options' feedback one line per option, "A：feedback".
 """
 
 import csv
@@ -41,7 +43,8 @@ TYPE_LABELS = {
     QuestionType.SHORT_ANSWER: "简答题",
 }
 OPTION_HEADERS = [f"选项{letter}" for letter in LETTERS]
-HEADERS = ["题型", "题干", *OPTION_HEADERS, "答案", "解析", "分类", "难度"]
+HEADERS = ["题型", "题干", *OPTION_HEADERS, "答案", "解析", "分类", "难度", "标签", "答对反馈", "答错反馈", "选项反馈"]
+_OPTION_FEEDBACK = re.compile(r"^\s*([A-Ha-h])\s*[:：.．、]\s*(.*)$")
 
 _VARIANTS: dict[str, tuple[str, ...]] = {
     "type": ("题型", "题目类型", "试题类型", "类型", "type", "questiontype"),
@@ -50,6 +53,10 @@ _VARIANTS: dict[str, tuple[str, ...]] = {
     "explanation": ("解析", "试题解析", "答案解析", "题目解析", "explanation", "analysis"),
     "category": ("分类", "试题分类", "题目分类", "类别", "知识点", "category"),
     "difficulty": ("难度", "难易程度", "难易度", "试题难度", "difficulty"),
+    "tags": ("标签", "tags"),
+    "feedback_right": ("答对反馈", "正确反馈", "feedbackright"),
+    "feedback_wrong": ("答错反馈", "错误反馈", "feedbackwrong"),
+    "option_feedback": ("选项反馈", "optionfeedback"),
 }
 _DEFAULT_TITLES = {key: variants[0] for key, variants in _VARIANTS.items()} | {
     f"option{i}": header for i, header in enumerate(OPTION_HEADERS)
@@ -172,20 +179,36 @@ def _parse_row(
             fields, message, kind = check_answer(qtype, answer, texts if choice else [])
             if message:
                 error("option0" if kind == "options" else "answer", message)
+    option_feedback: dict[int, str] = {}
+    for text in filter(None, (part.strip() for part in cell(row, "option_feedback").split("\n"))):
+        match = _OPTION_FEEDBACK.match(text)
+        index = LETTERS.index(match.group(1).upper()) if match else -1
+        if index < 0 or index >= len(texts):
+            error("option_feedback", _("“%(value)s” is not the feedback of an option; write one line per option, "
+                                       "like A：反馈.") % {"value": text})
+        else:
+            option_feedback[index] = match.group(2).strip() if match else ""
     if errors:
         for column, message in errors:
             result.errors.append(ParseError(line=line, question=label, message=message, column=column))
         return
     assert qtype is not None
-    result.questions.append(ParsedQuestion(
+    question = ParsedQuestion(
         type=qtype,
         stem=stem,
         explanation=cell(row, "explanation"),
         category=cell(row, "category"),
         difficulty=difficulty,
+        tags=[tag.strip() for tag in cell(row, "tags").replace("，", ",").split(",") if tag.strip()],
+        feedback_right=cell(row, "feedback_right"),
+        feedback_wrong=cell(row, "feedback_wrong"),
         source_line=line,
         **fields,  # type: ignore[arg-type]
-    ))
+    )
+    for index, text in option_feedback.items():
+        if index < len(question.options):
+            question.options[index].feedback = text
+    result.questions.append(question)
 
 
 def _infer(texts: list[str], answer: str) -> QuestionType | None:
@@ -219,6 +242,11 @@ def _row(question: ParsedQuestion) -> list[Any]:
         question.explanation,
         question.category,
         question.difficulty if question.difficulty is not None else "",
+        ", ".join(question.tags),
+        question.feedback_right,
+        question.feedback_wrong,
+        "\n".join(f"{LETTERS[i]}：{option.feedback}" for i, option in enumerate(question.options[: len(LETTERS)])
+                  if option.feedback),
     ]
 
 
@@ -234,7 +262,7 @@ def _workbook(rows: list[list[Any]]) -> bytes:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("Questions")[:31])
     sheet.freeze_panes = "A2"
-    widths = {"题干": 50, "解析": 40, "答案": 16, "分类": 20}
+    widths = {"题干": 50, "解析": 40, "答案": 16, "分类": 20, "答对反馈": 24, "答错反馈": 24, "选项反馈": 30}
     for index, header in enumerate(HEADERS, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = widths.get(header, 12)
     types = DataValidation(type="list", formula1='"' + ",".join(TYPE_LABELS.values()) + '"', allow_blank=True)
@@ -265,9 +293,9 @@ def question_sheet_template() -> bytes:
     examples: list[list[Any]] = [
         ["单选题", "我国安全生产工作的方针是（  ）。", "安全第一、预防为主、综合治理", "安全为了生产，生产必须安全",
          "以人为本、安全发展", "管生产必须管安全", "", "", "", "", "A", "见《中华人民共和国安全生产法》第三条。",
-         "安全生产/法律法规", 1],
+         "安全生产/法律法规", 1, "", "", "", ""],
         ["填空题", "发现火情应立即拨打火警电话____。", "", "", "", "", "", "", "", "", "119",
-         "多个空用“；”分隔，一个空的几种答案用“/”分隔。", "消防安全", "易"],
+         "多个空用“；”分隔，一个空的几种答案用“/”分隔。", "消防安全", "易", "", "", "", ""],
     ]
     return _workbook(examples)
 

@@ -1,11 +1,16 @@
 """Moodle's GIFT question format (https://docs.moodle.org/en/GIFT_format), read into ParsedQuestion items.
 
-Supported: single and multiple choice (with %n% weights and #feedback), true/false in every spelling, short answer
-with several accepted answers (→ fill-in, also the "missing word" form with the blank inside the stem), essay
-(empty braces → short answer marked by hand), ::titles::, // comments, $CATEGORY: lines, the [html] / [markdown] /
-[plain] / [moodle] markers, the backslash escapes and the #### general feedback (→ explanation). Matching and
-numerical questions have no Suzhi type and are reported as errors, as is anything malformed; one bad question never
-stops the others.
+Supported: single and multiple choice (with %n% weights and each option's #feedback; answers that are all ~%n%
+with no = make a multiple-response question, as in Moodle), true/false in every spelling with its two feedbacks
+(the first for a wrong answer, the second for a right one), short answer with several accepted answers (→ fill-in,
+also the "missing word" form with the blank inside the stem; the answers' feedback is the feedback for a right
+answer, a 0% "*" catch-all's the feedback for a wrong one), essay (empty braces → short answer marked by hand),
+::titles::, // comments with their [tag:…] tags, $CATEGORY: lines, the [html] / [markdown] / [plain] / [moodle]
+markers ([html] keeps the line breaks of <pre>), the backslash escapes and the #### general feedback
+(→ explanation). Matching and numerical questions have no Suzhi type and are reported as errors, as is anything
+malformed; one bad question never stops the others. What a question carries that Suzhi cannot keep (a short
+answer's partial credit, differing feedback of its accepted answers) is reported as a warning, never dropped
+silently.
 """
 
 import html
@@ -27,6 +32,8 @@ _NUMBER = re.compile(r"-?\d+(?:\.\d*)?|-?\.\d+")
 # category that Moodle 3.5+ exports).
 _CATEGORY_CONTEXT = re.compile(r"^\$(course|system|cat|module)\$/?", re.IGNORECASE)
 _BLOCK_TAG = re.compile(r"</?(br|p|div|li|tr|h[1-6])\b[^>]*>", re.IGNORECASE)
+_PRE = re.compile(r"<pre\b[^>]*>(.*?)</pre\s*>", re.IGNORECASE | re.DOTALL)
+_TAG_COMMENT = re.compile(r"\[tag:([^\]]*)\]", re.IGNORECASE)
 
 
 class _Invalid(Exception):
@@ -75,9 +82,23 @@ class _Escapes:
 
 
 def _html_to_text(text: str) -> str:
-    """Keeps the words of an [html] text: line-breaking tags become line breaks, the rest of the markup goes.
+    """Keeps the words of an [html] text: line-breaking tags become line breaks, the rest of the markup goes;
+    the text of a <pre> keeps its own line breaks.
 
     Regular expressions rather than html.parser, which raises on some malformed declarations ("<![x[")."""
+    parts: list[str] = []
+    position = 0
+    for pre in _PRE.finditer(text):
+        parts.append(_html_flow_to_text(text[position : pre.start()]))
+        inner = re.sub(r"<br\b[^>]*>", "\n", pre.group(1), flags=re.IGNORECASE)
+        inner = re.sub(r"</?[A-Za-z!][^>]*>", "", inner).removeprefix("\n")
+        parts.append("\n" + html.unescape(inner) + "\n")
+        position = pre.end()
+    parts.append(_html_flow_to_text(text[position:]))
+    return "".join(parts)
+
+
+def _html_flow_to_text(text: str) -> str:
     text = re.sub(r"\s+", " ", text)  # whitespace in HTML source, line breaks included, is one space on screen
     text = re.sub(r"<!--.*?-->", "", text)
     text = re.sub(r"<(script|style)\b.*?</\1\s*>", "", text, flags=re.IGNORECASE)
@@ -119,11 +140,13 @@ def _label(text: str, limit: int = 30) -> str:
 class _Block:
     """One question's text (comments and $CATEGORY: lines already removed) and what the parser learns from it."""
 
-    def __init__(self, text: str, line: int, category: str) -> None:
+    def __init__(self, text: str, line: int, category: str, tags: list[str] | None = None) -> None:
         self.escapes = _Escapes(text)
         self.raw = text
         self.line = line
         self.category = category
+        self.tags = tags or []
+        self.warnings: list[str] = []
         self.name = ""
         self.format = "moodle"
 
@@ -175,6 +198,7 @@ class _Block:
         question.explanation = explanation or question.explanation
         question.name = self.name
         question.category = self.category
+        question.tags = list(self.tags)
         question.source_line = self.line
 
         # The "missing word" form: the braces sit inside the sentence and mark where the blank goes. A blank means
@@ -197,13 +221,14 @@ class _Block:
         if head.strip().upper() in _TRUE_FALSE:
             if len(feedbacks) > 2:
                 raise _Invalid(gettext("A true/false question takes at most two feedback texts."))
-            # GIFT's first feedback is shown to whoever answered wrongly, so it explains the right answer; it
-            # stands in for the explanation when the file gives no general feedback.
+            # GIFT's first feedback is shown to whoever answered wrongly, the second to whoever answered rightly.
+            feedbacks += ["", ""]
             return ParsedQuestion(
                 type=QuestionType.TRUE_FALSE,
                 stem="",
                 answer_bool=_TRUE_FALSE[head.strip().upper()],
-                explanation=self.text_with_format(feedbacks[0]) if feedbacks else "",
+                feedback_wrong=self.text_with_format(feedbacks[0]),
+                feedback_right=self.text_with_format(feedbacks[1]),
             )
         if body[0] not in "=~":
             raise _Invalid(gettext("Every answer must start with = (right) or ~ (wrong)."))
@@ -230,23 +255,52 @@ class _Block:
             explicit.append(bool(match))
 
         if not has_wrong:
-            # Short answer: only answers worth full marks are accepted; a Suzhi blank has no partial credit, and
-            # Moodle's 0% "*" catch-all exists only to carry feedback.
-            accepted = [option.text for option in options if option.weight >= 1.0]
-            if not accepted:
-                raise _Invalid(gettext("No answer is worth full marks."))
-            return ParsedQuestion(type=QuestionType.FILL_IN, stem="", accepted=[accepted])
+            return self._short_answer(options)
 
         right = [option for option in options if option.correct]
         if not right:
             raise _Invalid(gettext("No answer is marked right."))
-        if len(right) == 1:
+        # Moodle makes a question whose answers are all ~ (none =) one where several options may be chosen,
+        # however many carry marks: "{~%100%a ~b ~c}" is a multiple-response question with one right option.
+        if len(right) == 1 and any(marker == "=" for marker, _raw in answers):
             return ParsedQuestion(type=QuestionType.SINGLE, stem="", options=options)
         if not any(is_explicit for option, is_explicit in zip(options, explicit, strict=True) if option.correct):
             # Several plain "=" answers: each right option carries an equal share of the marks.
             for option in right:
                 option.weight = 1.0 / len(right)
         return ParsedQuestion(type=QuestionType.MULTIPLE, stem="", options=options)
+
+    def _short_answer(self, options: list[ParsedOption]) -> ParsedQuestion:
+        """Only answers worth full marks are accepted: a Suzhi blank is right or wrong. Their feedback is the
+        feedback for a right answer; Moodle's 0% "*" catch-all carries the feedback for a wrong one. What cannot
+        be kept (partial credit, an answer's own feedback) is a warning."""
+        accepted = [option for option in options if option.weight >= 1.0]
+        if not accepted:
+            raise _Invalid(gettext("No answer is worth full marks."))
+        question = ParsedQuestion(type=QuestionType.FILL_IN, stem="", accepted=[[o.text for o in accepted]])
+        right_feedback = list(dict.fromkeys(o.feedback for o in accepted if o.feedback))
+        if right_feedback:
+            question.feedback_right = right_feedback[0]
+        if len(right_feedback) > 1:
+            self.warnings.append(gettext(
+                "The accepted answers have different feedback; “%(kept)s” is kept for every right answer, "
+                "“%(dropped)s” is not."
+            ) % {"kept": right_feedback[0], "dropped": "”, “".join(right_feedback[1:])})
+        for option in options:
+            if option.weight >= 1.0:
+                continue
+            if option.text == "*" and option.weight <= 0:
+                question.feedback_wrong = option.feedback
+            elif option.weight > 0:
+                self.warnings.append(gettext(
+                    "The answer “%(answer)s” is worth %(percent)s%% of the marks; a blank is either right or "
+                    "wrong, so it is not accepted."
+                ) % {"answer": option.text, "percent": f"{option.weight * 100:g}"})
+            elif option.feedback:
+                self.warnings.append(gettext(
+                    "The feedback for the wrong answer “%(answer)s” is not kept."
+                ) % {"answer": option.text})
+        return question
 
     def _weight(self, value: str) -> float:
         value = self.escapes.restore(value).strip()
@@ -281,10 +335,15 @@ def parse_gift(text: str) -> ParseResult:
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     for start, lines in _blocks(text):
         kept: list[str] = []
+        tags: list[str] = []
         first_line = 0
         for offset, line in enumerate(lines):
             stripped = line.strip()
             if stripped.startswith("//"):
+                # Moodle writes a question's tags as "// [tag:安全] [tag:消防]" comments in its block.
+                for tag in _TAG_COMMENT.findall(stripped):
+                    if tag.strip() and tag.strip() not in tags:
+                        tags.append(tag.strip())
                 continue
             if stripped.startswith("$CATEGORY:"):
                 category = _category(stripped.removeprefix("$CATEGORY:"))
@@ -294,9 +353,12 @@ def parse_gift(text: str) -> ParseResult:
             kept.append(line)
         if not kept:
             continue
-        block = _Block("\n".join(kept), first_line, category)
+        block = _Block("\n".join(kept), first_line, category, tags)
         try:
             result.questions.append(block.parse())
         except _Invalid as invalid:
             result.errors.append(ParseError(line=block.line, question=block.label(), message=invalid.message))
+            continue
+        result.warnings.extend(ParseError(line=block.line, question=block.label(), message=warning)
+                               for warning in block.warnings)
     return result

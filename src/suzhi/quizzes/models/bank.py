@@ -71,7 +71,8 @@ class QuestionVersion(models.Model):
     number = models.PositiveIntegerField(_("version"))
     type = models.CharField(_("type"), max_length=16, choices=Type.choices)
     stem = models.TextField(_("question"))
-    # [{"text": "...", "weight": 1.0}] for choice questions: the share of the marks an option carries.
+    # [{"text": "...", "weight": 1.0, "feedback": "..."}] for choice questions: the share of the marks an option
+    # carries, and what is shown to whoever chose it (only when there is feedback).
     options = models.JSONField(_("options"), default=list, blank=True)
     answer_bool = models.BooleanField(_("answer"), null=True, blank=True)
     # Fill-in: for each blank, the accepted answers; short answer: [[reference answer]] or [].
@@ -79,6 +80,9 @@ class QuestionVersion(models.Model):
     any_order = models.BooleanField(_("blanks in any order"), default=False)
     case_sensitive = models.BooleanField(_("case sensitive"), default=False)
     explanation = models.TextField(_("explanation"), blank=True)
+    # Shown after a right / a wrong answer to a true/false or fill-in question (GIFT's feedbacks).
+    feedback_right = models.TextField(_("feedback for a right answer"), blank=True, default="")
+    feedback_wrong = models.TextField(_("feedback for a wrong answer"), blank=True, default="")
     difficulty = models.PositiveSmallIntegerField(_("difficulty"), null=True, blank=True)
     category = models.ForeignKey(QuestionCategory, on_delete=models.SET_NULL, null=True, blank=True,
                                  related_name="+", verbose_name=_("category"))

@@ -5,6 +5,7 @@ results are shown."""
 import dataclasses
 import datetime
 from collections import defaultdict
+from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone
@@ -65,6 +66,27 @@ def _shown_response(slot: dict[str, Any], response: dict[str, Any] | None) -> di
     return {"choices": sorted(position[i] for i in response.get("choices", []) if i in position)}
 
 
+def _answer_feedback(version: QuestionVersion, slot: dict[str, Any], answer: AttemptAnswer | None) -> list[str]:
+    """The feedback the answer given earns: each chosen option's own (with its letter as shown), or the
+    question's feedback for a right or a wrong answer."""
+    response = answer.response if answer else None
+    if not response:
+        return []
+    if version.type in ("single", "multiple"):
+        position = {original: shown for shown, original in enumerate(slot["order"])}
+        chosen = sorted((position[o], o) for o in response.get("choices", []) if o in position)
+        return [f"{LETTERS[shown]}: {version.options[o]['feedback']}" for shown, o in chosen
+                if version.options[o].get("feedback")]
+    if version.type == "true_false" and response.get("value") is not None:
+        right = response["value"] == version.answer_bool
+    elif version.type == "fill_in" and answer is not None and answer.score is not None:
+        right = Decimal(str(answer.score)) == Decimal(str(slot["points"]))
+    else:
+        return []
+    text = version.feedback_right if right else version.feedback_wrong
+    return [text] if text else []
+
+
 def attempt_sheet(attempt: Attempt, now: datetime.datetime | None = None) -> dict[str, Any]:
     """The paper as the participant sees it, with their saved answers; with the key and explanations once the
     attempt is finished and results are shown (two queries)."""
@@ -94,6 +116,7 @@ def attempt_sheet(attempt: Attempt, now: datetime.datetime | None = None) -> dic
                 "value": version.answer_bool, "blanks": version.accepted,
             }
             item["explanation"] = version.explanation
+            item["feedback"] = _answer_feedback(version, slot, answer)
             item["score"] = str(answer.score) if answer and answer.score is not None else None
         items.append(item)
     return {

@@ -3,6 +3,7 @@ draw papers from) and may change (within their quiz.manage scope)."""
 
 from typing import Any
 
+from django.db import connection
 from django.db.models import Count, F, Q, QuerySet
 
 from suzhi.core import scope
@@ -31,7 +32,7 @@ def access_bank_for_update(*, user: Any, bank_id: Any) -> QuestionBank:
                               for_update=True)
 
 
-def questions_of(*, bank: QuestionBank, type: str = "", category_id: Any = None, q: str = "",
+def questions_of(*, bank: QuestionBank, type: str = "", category_id: Any = None, q: str = "", tag: str = "",
                  include_retired: bool = False) -> QuerySet[QuestionVersion]:
     """The current versions of a bank's questions, filtered; one query."""
     versions = QuestionVersion.objects.filter(question__bank=bank, question__current_id=F("id")).select_related(
@@ -44,6 +45,11 @@ def questions_of(*, bank: QuestionBank, type: str = "", category_id: Any = None,
         versions = versions.filter(category_id=category_id)
     if q:
         versions = versions.filter(stem__icontains=q)
+    if tag:
+        if connection.features.supports_json_field_contains:
+            versions = versions.filter(tags__contains=[tag])
+        else:  # SQLite has no JSON containment; the tags of a bank's matching versions are read instead
+            versions = versions.filter(pk__in=[pk for pk, tags in versions.values_list("pk", "tags") if tag in tags])
     return versions.order_by("question_id")
 
 

@@ -2,6 +2,7 @@
 Excel template, pasted text and Moodle's GIFT — each previewed first and atomic like the roster import."""
 
 import dataclasses
+import re
 from pathlib import PurePath
 from typing import Any
 
@@ -21,6 +22,10 @@ from suzhi.quizzes.selectors.banks import MANAGE, access_bank_for_update, questi
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
 SHEETS = {".xlsx", ".xls", ".ods", ".csv"}
+# What only GIFT has: an answer section opening with = ~ # (or T/F, or empty for an essay), a ::title:: or a
+# $CATEGORY: line. The Chinese text format has no braces, and a "~" in its text (1~3年) is no sign.
+_GIFT_SIGNS = re.compile(
+    r"\{\s*(?:[=~#}]|(?:T|F|TRUE|FALSE)\s*[#}])|^[ \t]*::[^\n]*::|^[ \t]*\$CATEGORY:", re.IGNORECASE | re.MULTILINE)
 
 
 def _invalid(field: str, message: str) -> ValidationFailed:
@@ -49,21 +54,25 @@ def version_fields(question: ParsedQuestion) -> dict[str, Any]:
     """The stored form of a parsed question (without its category)."""
     return {
         "type": str(question.type), "stem": question.stem.strip(),
-        "options": [{"text": o.text, "weight": o.weight} for o in question.options],
+        # An option's feedback is stored only when it has one, so questions without feedback keep their old form.
+        "options": [{"text": o.text, "weight": o.weight} | ({"feedback": o.feedback.strip()} if o.feedback.strip()
+                                                            else {}) for o in question.options],
         "answer_bool": question.answer_bool, "accepted": question.accepted, "any_order": question.any_order,
         "case_sensitive": question.case_sensitive, "explanation": question.explanation.strip(),
         "difficulty": question.difficulty, "tags": list(question.tags),
+        "feedback_right": question.feedback_right.strip(), "feedback_wrong": question.feedback_wrong.strip(),
     }
 
 
 def as_parsed(version: QuestionVersion) -> ParsedQuestion:
     return ParsedQuestion(
         type=QuestionType(version.type), stem=version.stem,
-        options=[ParsedOption(text=o["text"], weight=o["weight"]) for o in version.options],
+        options=[ParsedOption(text=o["text"], weight=o["weight"], feedback=o.get("feedback", ""))
+                 for o in version.options],
         answer_bool=version.answer_bool, accepted=version.accepted, any_order=version.any_order,
         case_sensitive=version.case_sensitive, explanation=version.explanation,
         category=version.category.path if version.category else "", difficulty=version.difficulty,
-        tags=list(version.tags),
+        tags=list(version.tags), feedback_right=version.feedback_right, feedback_wrong=version.feedback_wrong,
     )
 
 
@@ -158,21 +167,20 @@ class QuestionImportResult:
     created: int = 0
     unchanged: int = 0  # already in the bank, identical
     errors: list[dict[str, Any]] = dataclasses.field(default_factory=list)  # {line, question, column, message}
+    # What imported questions carry that the bank cannot keep ({line, question, column, message}); no obstacle.
+    warnings: list[dict[str, Any]] = dataclasses.field(default_factory=list)
     dry_run: bool = False
     written: bool = False
 
 
 def detect_format(filename: str, data: bytes) -> str:
-    suffix = PurePath(filename or "").suffix.lower()
+    name = (filename or "").lower()
+    suffix = PurePath(name).suffix
     if suffix in SHEETS:
         return "excel"
-    if suffix == ".gift":
+    if suffix == ".gift" or name.endswith(".gift.txt"):  # Moodle's own files are named questions.gift.txt
         return "gift"
-    text = _decode(data)
-    # GIFT answers sit in braces starting with = or ~ (or are T/F); the Chinese text format has none.
-    if "{" in text and ("{=" in text.replace(" ", "") or "~" in text or "{T}" in text or "{F" in text):
-        return "gift"
-    return "text"
+    return "gift" if _GIFT_SIGNS.search(_decode(data)) else "text"
 
 
 def _decode(data: bytes) -> str:
@@ -184,11 +192,28 @@ def _decode(data: bytes) -> str:
     return data.decode("utf-8", errors="replace")
 
 
+def _decode_gift(data: bytes) -> str:
+    """GIFT files are UTF-8 (Moodle reads and writes nothing else), or UTF-16 with its byte order mark. Any other
+    bytes are refused: read as GB18030, a Western file (café in Windows-1252) turns into Chinese gibberish."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            pass
+    else:
+        try:
+            return data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            pass
+    raise ValidationFailed(_("The GIFT file is not UTF-8 text. Save it as UTF-8 (in Notepad: Save as, encoding "
+                             "UTF-8) and upload it again."), code="not_utf8")
+
+
 def _parse(fmt: str, data: bytes, filename: str) -> ParseResult:
     if fmt == "excel":
         return parse_question_sheet(data, filename)
     if fmt == "gift":
-        return parse_gift(_decode(data))
+        return parse_gift(_decode_gift(data))
     return parse_question_text(_decode(data))
 
 
@@ -213,6 +238,8 @@ def questions_import(*, actor: User, bank_id: Any, data: bytes, filename: str, f
     result = QuestionImportResult(format=fmt, dry_run=dry_run)
     result.errors = [{"line": e.line, "question": e.question, "column": e.column, "message": e.message}
                      for e in parsed.errors]
+    result.warnings = [{"line": w.line, "question": w.question, "column": w.column, "message": w.message}
+                       for w in parsed.warnings]
     existing = {_key(version_fields(as_parsed(v)), v.category.path if v.category else "")
                 for v in questions_of(bank=bank)}
     valid: list[ParsedQuestion] = []
