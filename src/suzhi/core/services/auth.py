@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from suzhi.core import oplog, request_context
 from suzhi.core.api.base import token_digest
 from suzhi.core.errors import AccountLocked, AuthenticationFailed, NotFound, ValidationFailed
+from suzhi.core.masking import mask_login
 from suzhi.core.models import ApiToken, LoginLog, User
 
 
@@ -29,12 +30,14 @@ def locked_until(*, login: str, user: User | None, ip: str | None, now: datetime
     """When the lock for this account (or entered name) from this address ends, or None if not locked.
 
     Five wrong passwords within 15 minutes lock the pair for 15 minutes from the fifth; a success
-    clears the count. Computed from the login log, so every app server agrees.
+    clears the count. Computed from the login log, so every app server agrees. A name that matches no
+    account is compared as the log keeps it, masked: unknown names that mask alike (138****5678) share
+    one count, which only locks someone trying many such names sooner.
     """
     now = now or timezone.now()
     window = datetime.timedelta(minutes=settings.LOGIN_LOCKOUT_MINUTES)
     threshold = settings.LOGIN_LOCKOUT_FAILURES
-    who = Q(user=user) if user is not None else Q(user__isnull=True, username=login)
+    who = Q(user=user) if user is not None else Q(user__isnull=True, username=logged_name(login=login, user=None))
     events = (
         LoginLog.objects.filter(who, ip=ip, created_at__gte=now - 2 * window)
         .filter(reason__in=[LoginLog.Reason.OK, LoginLog.Reason.BAD_CREDENTIALS])
@@ -54,10 +57,19 @@ def locked_until(*, login: str, user: User | None, ip: str | None, now: datetime
     return until if until and until > now else None
 
 
+def logged_name(*, login: str, user: User | None) -> str:
+    """What the login log keeps as the name: the account's username when the name matched one (whether
+    a username, a phone or an ID number was typed), otherwise the typed text masked. The log is read by
+    every administrator with log.view, who would otherwise see phones and ID numbers in full."""
+    if user is not None:
+        return user.username
+    return mask_login(login)[:150]
+
+
 def _log_login(*, login: str, user: User | None, reason: str, channel: str) -> None:
     info = request_context.current()
     LoginLog.objects.create(
-        username=login[:150],
+        username=logged_name(login=login, user=user),
         user=user,
         organisation_id=getattr(user, "organisation_id", None),
         ip=info.ip,
