@@ -80,7 +80,7 @@ def test_unknown_users_are_locked_by_name_too(client, db):
     for _ in range(5):
         post_login(client, "nobody", "bad-Password-1")
     post_login(client, "nobody", "bad-Password-1")
-    assert LoginLog.objects.filter(username="nobody", reason=LoginLog.Reason.LOCKED).count() == 1
+    assert LoginLog.objects.filter(username="n****y", reason=LoginLog.Reason.LOCKED).count() == 1
 
 
 def test_inactive_user_cannot_log_in(client, tree, password):

@@ -29,9 +29,9 @@ def test_create_shows_the_key_once_and_it_works(tree, login_client, client):
     assert me.status_code == 200 and me.json()["username"] == "worker_a"
 
 
-def test_token_without_expiry(tree, login_client):
+def test_token_without_days_gets_the_default_lifetime(tree, login_client):
     login_client(tree.participant_a).post("/tokens/", {"name": "长期"})
-    assert ApiToken.objects.get().expires_at is None
+    assert ApiToken.objects.get().expires_at is not None
 
 
 def test_bad_input_stays_on_the_form(tree, login_client):

@@ -222,7 +222,7 @@ def test_my_hours_per_year_and_form(tree, campaign, login_client):
     body = response.content.decode()
     assert f'data-year="{year}"' in body and f'data-year="{year - 1}"' in body
     assert len(response.context["page_obj"].object_list) == 3
-    assert reverse("training:my_certificate", args=[year]) in body
+    assert reverse("training:my_certificate_issue", args=[year]) in body
     assert login_client(user).get(MY).context["year_hours"] == 3.5
 
 

@@ -81,7 +81,7 @@ def test_the_record_page_lists_sessions_and_hours_per_year_and_form(tree, worker
     html = response.content.decode()
     assert "电工技能培训班" in html and "7.5" in html
     assert person.id_number not in html and mask_id_number(person.id_number) in html
-    assert f"/training/people/{person.pk}/certificate/{THIS_YEAR}.pdf" in html
+    assert f'action="/training/people/{person.pk}/certificate/{THIS_YEAR}/issue/"' in html
 
 
 def test_another_towns_admin_gets_404(tree, worker, login_client):
@@ -89,6 +89,7 @@ def test_another_towns_admin_gets_404(tree, worker, login_client):
     client = login_client(tree.town_b_admin)
     assert client.get(f"/training/people/{person.pk}/record/").status_code == 404
     assert client.get(f"/training/people/{person.pk}/certificate/{THIS_YEAR}.pdf").status_code == 404
+    assert client.post(f"/training/people/{person.pk}/certificate/{THIS_YEAR}/issue/").status_code == 404
     assert not HoursCertificate.objects.exists()
 
 
@@ -98,11 +99,20 @@ def test_a_participant_cannot_open_the_administrators_pages(tree, worker, login_
     assert client.get(f"/training/people/{person.pk}/record/").status_code == 403
     # Without a roster record, "my certificate" does not exist.
     assert login_client(tree.town_b_admin).get(f"/training/my/certificate/{THIS_YEAR}.pdf").status_code == 404
+    assert login_client(tree.town_b_admin).post(f"/training/my/certificate/{THIS_YEAR}/issue/").status_code == 404
+
+
+def _issue(client, url):
+    """POST to the issue address, then follow its redirect to the PDF (a GET)."""
+    response = client.post(url)
+    assert response.status_code == 302, response.content[:500]
+    return client.get(response["Location"])
 
 
 def test_the_certificate_pdf_for_an_administrator_and_for_the_person(tree, worker, login_client, client):
     person, user, _sessions = worker
-    text = _pdf_text(login_client(tree.town_a_admin).get(f"/training/people/{person.pk}/certificate/{THIS_YEAR}.pdf"))
+    text = _pdf_text(_issue(login_client(tree.town_a_admin),
+                            f"/training/people/{person.pk}/certificate/{THIS_YEAR}/issue/"))
     certificate = HoursCertificate.objects.get()
     assert (certificate.year, certificate.total_hours, certificate.sessions) == (THIS_YEAR, Decimal("4.5"), 2)
     assert certificate.issued_by == tree.town_a_admin
@@ -116,12 +126,12 @@ def test_the_certificate_pdf_for_an_administrator_and_for_the_person(tree, worke
     assert person.id_number not in flat
 
     client.logout()
-    own = _pdf_text(login_client(user).get(f"/training/my/certificate/{THIS_YEAR}.pdf"))
+    own = _pdf_text(_issue(login_client(user), f"/training/my/certificate/{THIS_YEAR}/issue/"))
     assert mask_id_number(person.id_number) in own.replace(" ", "") and person.id_number not in own.replace(" ", "")
     # The same content issued again is the same certificate, logged once.
     assert HoursCertificate.objects.count() == 1
     assert OperationLog.objects.filter(action="training.certificate_issue").count() == 1
-    last = _pdf_text(login_client(user).get(f"/training/my/certificate/{THIS_YEAR - 1}.pdf"))
+    last = _pdf_text(_issue(login_client(user), f"/training/my/certificate/{THIS_YEAR - 1}/issue/"))
     assert "职业道德讲座" in last.replace(" ", "").replace("\n", "")
     assert HoursCertificate.objects.count() == 2
 
@@ -131,8 +141,9 @@ def test_reissue_is_idempotent_and_a_year_without_hours_is_refused(tree, worker,
     first = certificates.certificate_issue(actor=tree.town_a_admin, person_id=person.pk, year=THIS_YEAR)
     again = certificates.certificate_issue(actor=user, person_id=person.pk, year=THIS_YEAR)
     assert again.pk == first.pk and again.code == first.code
-    response = login_client(user).get(f"/training/my/certificate/{THIS_YEAR - 5}.pdf")
+    response = login_client(user).post(f"/training/my/certificate/{THIS_YEAR - 5}/issue/")
     assert response.status_code == 422
+    assert login_client(user).post("/training/my/certificate/1800/issue/").status_code == 404
     assert login_client(user).get("/training/my/certificate/1800.pdf").status_code == 404
 
 
@@ -214,3 +225,57 @@ def test_person_page_links_to_the_training_record(tree, client):
     client.force_login(tree.town_a_admin)
     page = client.get(f"/people/{person.pk}/").content.decode()
     assert f"/training/people/{person.pk}/record/" in page
+
+
+def test_reading_a_certificate_issues_nothing(tree, worker, login_client):
+    """A GET serves the certificate already issued for the current hours, or says to issue it: it never
+    creates one nor writes a log row (issue 13)."""
+    person, user, sessions = worker
+    admin = login_client(tree.town_a_admin)
+    url = f"/training/people/{person.pk}/certificate/{THIS_YEAR}.pdf"
+    response = admin.get(url)
+    assert response.status_code == 404 and response["Content-Type"].startswith("text/html")
+    html = response.content.decode()
+    assert 'id="not-issued"' in html and f'action="/training/people/{person.pk}/certificate/{THIS_YEAR}/issue/"' in html
+    assert not HoursCertificate.objects.exists() and not OperationLog.objects.filter(
+        action="training.certificate_issue").exists()
+    # Issued by a POST, then read as often as wanted: the same certificate, one log row.
+    issued = admin.post(f"/training/people/{person.pk}/certificate/{THIS_YEAR}/issue/")
+    assert issued.status_code == 302 and issued["Location"] == url
+    for _ in range(2):
+        assert admin.get(url)["Content-Type"] == "application/pdf"
+    assert HoursCertificate.objects.count() == 1
+    assert OperationLog.objects.filter(action="training.certificate_issue").count() == 1
+    # The hours change: the old certificate no longer certifies them, and reading does not issue a new one.
+    attendance_services.attendance_mark(actor=tree.town_a_admin, session_id=sessions["course"].pk,
+                                        marks={person.pk: "4"})
+    assert admin.get(url).status_code == 404
+    # A year without hours offers nothing to issue.
+    html = admin.get(f"/training/people/{person.pk}/certificate/{THIS_YEAR - 5}.pdf").content.decode()
+    assert 'id="not-issued"' in html and 'id="issue"' not in html
+    assert admin.get(f"/training/people/{person.pk}/certificate/{THIS_YEAR}/issue/").status_code == 405
+    assert login_client(user).get(f"/training/my/certificate/{THIS_YEAR}.pdf").status_code == 404
+    assert HoursCertificate.objects.count() == 1
+
+
+def test_issuing_over_the_api(tree, worker, api_client, client):
+    person, user, _sessions = worker
+    response = api_client(tree.town_a_admin).post(
+        "/api/v1/training/certificates", {"person_id": person.pk, "year": THIS_YEAR}, content_type="application/json")
+    assert response.status_code == 201, response.content
+    body = response.json()
+    certificate = HoursCertificate.objects.get()
+    assert body["code"] == certificate.code and body["total_hours"] == 4.5 and body["sessions"] == 2
+    assert body["pdf_url"] == f"/training/people/{person.pk}/certificate/{THIS_YEAR}.pdf"
+    assert body["verify_url"].endswith(f"/training/verify/{certificate.code}/")
+    # The person asks for their own without naming themselves: the same certificate, nothing new written.
+    own = api_client(user).post("/api/v1/training/certificates", {"year": THIS_YEAR}, content_type="application/json")
+    assert own.status_code == 201 and own.json()["code"] == certificate.code
+    assert own.json()["pdf_url"] == f"/training/my/certificate/{THIS_YEAR}.pdf"
+    assert OperationLog.objects.filter(action="training.certificate_issue").count() == 1
+    other = api_client(tree.town_b_admin).post(
+        "/api/v1/training/certificates", {"person_id": person.pk, "year": THIS_YEAR}, content_type="application/json")
+    assert other.status_code == 404
+    # The public verification page still answers for it.
+    client.defaults.pop("HTTP_AUTHORIZATION", None)
+    assert client.get(f"/training/verify/{certificate.code}/").status_code == 200

@@ -220,12 +220,17 @@ NINJA_PAGINATION_MAX_PER_PAGE_SIZE = 200
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"redact": {"()": "suzhi.core.logging.RedactPersonalDataFilter"}},
+    "filters": {
+        "redact": {"()": "suzhi.core.logging.RedactPersonalDataFilter"},
+        "access": {"()": "suzhi.core.logging.AccessLogFilter"},
+    },
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {
         "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact"]},
     },
     "root": {"handlers": ["console"], "level": os.environ.get("SUZHI_LOG_LEVEL", "INFO")},
+    # runserver's request lines, without query strings (which carry what was searched for).
+    "loggers": {"django.server": {"handlers": ["console"], "filters": ["access"], "level": "INFO", "propagate": False}},
 }
 
 SUZHI = {

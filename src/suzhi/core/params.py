@@ -21,6 +21,19 @@ def get_param(key: str, default: Any = None) -> Any:
     return all_params().get(key, default)
 
 
+def positive_int(key: str, default: int) -> int:
+    """A parameter that must be a whole number above zero; anything else (missing, 0, text) gives `default`."""
+    value = get_param(key, default)
+    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else default
+
+
+# API tokens (接口令牌): the longest (and default) validity, and how many days unused before one lapses.
+API_TOKEN_DAYS = "api_token_days"
+API_TOKEN_DAYS_DEFAULT = 90
+API_TOKEN_IDLE_DAYS = "api_token_idle_days"
+API_TOKEN_IDLE_DAYS_DEFAULT = 30
+
+
 def forget() -> None:
     cache.delete(_CACHE_KEY)
 

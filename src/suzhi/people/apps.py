@@ -38,5 +38,6 @@ class PeopleConfig(AppConfig):
             ("person.counts_rebuild", _("Recount people per organisation")),
             ("person.export", _("Export people")),
             ("person.pii_view", _("View full ID numbers and phones")),
+            ("person.id_refused", _("ID number refused")),
         ):
             oplog_actions.register(code, label)

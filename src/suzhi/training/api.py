@@ -5,8 +5,9 @@ import datetime
 from typing import Any, Literal
 
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import timezone
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 from ninja.responses import Status
 
 from suzhi.core import scope
@@ -21,6 +22,7 @@ from suzhi.training.selectors.sessions import VIEW, session_get, sessions_visibl
 from suzhi.training.services import attendance as attendance_services
 from suzhi.training.services import enrolments as enrolment_services
 from suzhi.training.services import sessions as session_services
+from suzhi.training.services.certificates import certificate_issue
 
 router = Router(tags=["training"])
 
@@ -183,6 +185,44 @@ def _participant_session(user: Any, session_id: int) -> None:
         raise NotFound()
 
 
+class CertificateIn(Schema):
+    person_id: int | None = Field(None, description="Whose hours; leave out for the caller's own roster record")
+    year: int
+
+
+class CertificateOut(Schema):
+    code: str
+    person_id: int
+    year: int
+    total_hours: float
+    sessions: int
+    issued_at: datetime.datetime
+    pdf_url: str
+    verify_url: str
+
+
+# Declared before the sessions' "/{session_id}" routes, which would otherwise take the path.
+@router.post("/certificates", response={201: CertificateOut, **ERRORS}, summary="Issue a certificate of hours")
+def certificate_create(request: HttpRequest, payload: CertificateIn):
+    """Issues the certificate of a person's credited hours in `year`, or hands back the one already issued for
+    the same hours (then nothing is written). Reading the PDF at `pdf_url` (a GET) never issues one."""
+    user = current_user(request)
+    mine = person_for_user(user)
+    person_id = payload.person_id if payload.person_id is not None else getattr(mine, "pk", None)
+    if person_id is None:
+        raise NotFound()
+    certificate = certificate_issue(actor=user, person_id=person_id, year=payload.year)
+    own = mine is not None and mine.pk == certificate.person_id
+    pdf = reverse("training:my_certificate", args=[certificate.year]) if own else reverse(
+        "training:person_certificate", args=[certificate.person_id, certificate.year])
+    return Status(201, {
+        "code": certificate.code, "person_id": certificate.person_id, "year": certificate.year,
+        "total_hours": float(certificate.total_hours), "sessions": certificate.sessions,
+        "issued_at": certificate.issued_at, "pdf_url": pdf,
+        "verify_url": request.build_absolute_uri(reverse("training:certificate_verify", args=[certificate.code])),
+    })
+
+
 @router.get("/", response={200: SessionPage, 403: ErrorOut, 404: ErrorOut}, summary="Sessions in the caller's scope")
 def session_list(request: HttpRequest, activity_id: int | None = None, upcoming: bool | None = None,
                  org_id: int | None = None, page: int = 1, page_size: int = 20):
@@ -338,3 +378,4 @@ def check_in(request: HttpRequest, session_id: int, payload: CheckInIn):
     return {"person_id": person.pk, "name": person.name, "id_number": shown_id_number(person, full=False),
             "organisation": person.organisation.name, "hours": float(attendance.hours),
             "method": attendance.method, "checked_in_at": attendance.checked_in_at}
+

@@ -4,7 +4,7 @@ import datetime
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 from ninja.responses import Status
 from ninja.throttling import AnonRateThrottle
 
@@ -18,7 +18,8 @@ class TokenIn(Schema):
     username: str
     password: str
     name: str = ""
-    days: int | None = None
+    days: int | None = Field(None, description="Days the token is valid; at most, and by default, the "
+                                               "api_token_days parameter (90)")
 
 
 class TokenCreatedOut(Schema):
@@ -29,12 +30,16 @@ class TokenCreatedOut(Schema):
 
 
 class TokenOut(Schema):
+    """`state`: active, expired (past expires_at), idle (unused until idle_until) or revoked."""
+
     id: int
     name: str
     key_prefix: str
     created_at: datetime.datetime
     last_used_at: datetime.datetime | None
     expires_at: datetime.datetime | None
+    idle_until: datetime.datetime
+    state: str
     revoked_at: datetime.datetime | None
 
 
@@ -73,12 +78,13 @@ def token_create(request: HttpRequest, payload: TokenIn):
 
 @router.get("/tokens", response=list[TokenOut], summary="The caller's tokens")
 def token_list(request: HttpRequest):
-    return list(auth_services.api_tokens_of(user=current_user(request)))
+    return auth_services.api_tokens_of(user=current_user(request))
 
 
 @router.delete("/tokens/{token_id}", response={200: TokenOut, 404: ErrorOut}, summary="Revoke a token")
 def token_revoke(request: HttpRequest, token_id: int):
-    return auth_services.api_token_revoke(user=current_user(request), token_id=token_id)
+    token = auth_services.api_token_revoke(user=current_user(request), token_id=token_id)
+    return auth_services.api_token_described(token)
 
 
 @router.post("/password", response={200: OkOut, 422: ErrorOut}, summary="Change the caller's password")

@@ -31,20 +31,16 @@ class BearerTokenAuth(HttpBearer):
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
         from suzhi.core.models import ApiToken
+        from suzhi.core.services.auth import api_token_refusal, api_token_used
 
-        found = (
-            ApiToken.objects.select_related("user")
-            .filter(key_hash=token_digest(token), revoked_at__isnull=True)
-            .first()
-        )
+        found = ApiToken.objects.select_related("user").filter(key_hash=token_digest(token)).first()
         if found is None or not found.user.is_active:
             return None
         now = timezone.now()
-        if found.expires_at and found.expires_at <= now:
-            return None
-        if found.last_used_at is None or (now - found.last_used_at).total_seconds() > 60:
-            # Touch at most once a minute so a busy client does not write on every call.
-            ApiToken.objects.filter(pk=found.pk).update(last_used_at=now)
+        # An expired, lapsed or revoked token says why, so that whoever runs the script knows what to do.
+        if (refusal := api_token_refusal(found, now=now)) is not None:
+            raise AuthenticationFailed(refusal, code="token_expired")
+        api_token_used(found, now=now)
         request.user = found.user
         request.api_token = found  # type: ignore[attr-defined]
         if found.user.must_change_password and not request.path.endswith("/auth/password"):

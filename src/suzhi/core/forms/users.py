@@ -118,5 +118,12 @@ class TokenCreateForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=100, help_text=_("What the token is for, e.g. a script's name."))
     days = forms.IntegerField(
         label=_("Valid for (days)"), required=False, min_value=1, max_value=3650,
-        help_text=_("Leave empty for a token that does not expire."),
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from suzhi.core.services.auth import api_token_days, api_token_idle_days
+
+        super().__init__(*args, **kwargs)
+        self.fields["days"].help_text = _(
+            "At most %(days)d days; leave empty for %(days)d. A token unused for %(idle)d days lapses."
+        ) % {"days": api_token_days(), "idle": api_token_idle_days()}

@@ -52,7 +52,8 @@ class OperationLog(models.Model):
 
 
 class LoginLog(models.Model):
-    """Login log (登录日志): every attempt, successful or not. Never holds a password."""
+    """Login log (登录日志): every attempt, successful or not. Never holds a password, nor a phone or ID number
+    typed as the name: `username` is the account's username, or what was typed masked when it matched none."""
 
     class Reason(models.TextChoices):
         OK = "ok", _("Logged in")
@@ -62,7 +63,7 @@ class LoginLog(models.Model):
         LOGOUT = "logout", _("Logged out")
 
     created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
-    username = models.CharField(_("username entered"), max_length=150)
+    username = models.CharField(_("login account"), max_length=150)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

@@ -2,7 +2,6 @@
 
 import datetime
 import secrets
-from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import authenticate
@@ -16,7 +15,15 @@ from django.utils.translation import gettext as _
 from suzhi.core import oplog, request_context
 from suzhi.core.api.base import token_digest
 from suzhi.core.errors import AccountLocked, AuthenticationFailed, NotFound, ValidationFailed
+from suzhi.core.masking import mask_login
 from suzhi.core.models import ApiToken, LoginLog, User
+from suzhi.core.params import (
+    API_TOKEN_DAYS,
+    API_TOKEN_DAYS_DEFAULT,
+    API_TOKEN_IDLE_DAYS,
+    API_TOKEN_IDLE_DAYS_DEFAULT,
+    positive_int,
+)
 
 
 def _resolve_login(login: str) -> User | None:
@@ -29,12 +36,14 @@ def locked_until(*, login: str, user: User | None, ip: str | None, now: datetime
     """When the lock for this account (or entered name) from this address ends, or None if not locked.
 
     Five wrong passwords within 15 minutes lock the pair for 15 minutes from the fifth; a success
-    clears the count. Computed from the login log, so every app server agrees.
+    clears the count. Computed from the login log, so every app server agrees. A name that matches no
+    account is compared as the log keeps it, masked: unknown names that mask alike (138****5678) share
+    one count, which only locks someone trying many such names sooner.
     """
     now = now or timezone.now()
     window = datetime.timedelta(minutes=settings.LOGIN_LOCKOUT_MINUTES)
     threshold = settings.LOGIN_LOCKOUT_FAILURES
-    who = Q(user=user) if user is not None else Q(user__isnull=True, username=login)
+    who = Q(user=user) if user is not None else Q(user__isnull=True, username=logged_name(login=login, user=None))
     events = (
         LoginLog.objects.filter(who, ip=ip, created_at__gte=now - 2 * window)
         .filter(reason__in=[LoginLog.Reason.OK, LoginLog.Reason.BAD_CREDENTIALS])
@@ -54,10 +63,19 @@ def locked_until(*, login: str, user: User | None, ip: str | None, now: datetime
     return until if until and until > now else None
 
 
+def logged_name(*, login: str, user: User | None) -> str:
+    """What the login log keeps as the name: the account's username when the name matched one (whether
+    a username, a phone or an ID number was typed), otherwise the typed text masked. The log is read by
+    every administrator with log.view, who would otherwise see phones and ID numbers in full."""
+    if user is not None:
+        return user.username
+    return mask_login(login)[:150]
+
+
 def _log_login(*, login: str, user: User | None, reason: str, channel: str) -> None:
     info = request_context.current()
     LoginLog.objects.create(
-        username=login[:150],
+        username=logged_name(login=login, user=user),
         user=user,
         organisation_id=getattr(user, "organisation_id", None),
         ip=info.ip,
@@ -127,24 +145,89 @@ def password_change(*, user: User, old_password: str, new_password: str) -> None
     oplog.record(actor=user, action="user.password_change", obj=user, summary=_("Changed own password"))
 
 
+# last_used_at is written at most this often, so a busy client does not write on every call.
+TOKEN_TOUCH_SECONDS = 60
+
+
+def api_token_days() -> int:
+    """How long a new token is valid when no lifetime is asked for, and the longest one may be (days)."""
+    return positive_int(API_TOKEN_DAYS, API_TOKEN_DAYS_DEFAULT)
+
+
+def api_token_idle_days() -> int:
+    """After how many days without a call a token lapses."""
+    return positive_int(API_TOKEN_IDLE_DAYS, API_TOKEN_IDLE_DAYS_DEFAULT)
+
+
 @transaction.atomic
 def api_token_create(*, user: User, name: str, days: int | None = None) -> tuple[ApiToken, str]:
-    """A new bearer token. The plain key is returned once and never stored."""
+    """A new bearer token, valid for `days` (by default, and at most, the api_token_days parameter). The
+    plain key is returned once and never stored."""
+    longest = api_token_days()
+    if days is None:
+        days = longest
+    if not 1 <= days <= longest:
+        message = _("A token is valid for 1 to %(n)d days.") % {"n": longest}
+        raise ValidationFailed(message, detail=[{"field": "days", "message": message}])
     key = f"sz_{secrets.token_urlsafe(32)}"
     token = ApiToken.objects.create(
         user=user,
         name=(name or _("API token"))[:100],
         key_prefix=key[:10],
         key_hash=token_digest(key),
-        expires_at=timezone.now() + datetime.timedelta(days=days) if days else None,
+        expires_at=timezone.now() + datetime.timedelta(days=days),
     )
     oplog.record(actor=user, action="token.create", obj=token, organisation=user.organisation,
-                 after={"name": token.name, "prefix": token.key_prefix})
+                 after={"name": token.name, "prefix": token.key_prefix, "expires_at": token.expires_at})
     return token, key
 
 
-def api_tokens_of(*, user: User) -> Any:
-    return ApiToken.objects.filter(user=user).order_by("-created_at")
+def api_token_idle_until(token: ApiToken) -> datetime.datetime:
+    """When the token lapses if it is not used again (counted from its last use, or its creation)."""
+    return (token.last_used_at or token.created_at) + datetime.timedelta(days=api_token_idle_days())
+
+
+def api_token_refusal(token: ApiToken, *, now: datetime.datetime | None = None) -> str | None:
+    """Why the token may not be used now (revoked, expired, unused too long), or None."""
+    now = now or timezone.now()
+    if token.revoked_at is not None:
+        return _("This API token has been revoked.")
+    if token.expires_at is not None and token.expires_at <= now:
+        return _("This API token has expired; create a new one.")
+    if api_token_idle_until(token) <= now:
+        return _("This API token lapsed after %(days)d days without use; create a new one.") % {
+            "days": api_token_idle_days()}
+    return None
+
+
+def api_token_used(token: ApiToken, *, now: datetime.datetime | None = None) -> None:
+    """Note a call made with the token: written only when the last note is a minute old or more."""
+    now = now or timezone.now()
+    if token.last_used_at is None or (now - token.last_used_at).total_seconds() >= TOKEN_TOUCH_SECONDS:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        token.last_used_at = now
+
+
+def api_tokens_of(*, user: User, now: datetime.datetime | None = None) -> list[ApiToken]:
+    """The user's tokens, newest first, each with `idle_until` and `state` (active, expired, idle, revoked)."""
+    now = now or timezone.now()
+    return [api_token_described(token, now=now) for token in ApiToken.objects.filter(user=user).order_by("-created_at")]
+
+
+def api_token_described(token: ApiToken, *, now: datetime.datetime | None = None) -> ApiToken:
+    """The token with `idle_until` (when it lapses unless used) and `state` set, for lists."""
+    now = now or timezone.now()
+    token.idle_until = api_token_idle_until(token)  # type: ignore[attr-defined]
+    if token.revoked_at is not None:
+        state = "revoked"
+    elif token.expires_at is not None and token.expires_at <= now:
+        state = "expired"
+    elif token.idle_until <= now:  # type: ignore[attr-defined]
+        state = "idle"
+    else:
+        state = "active"
+    token.state = state  # type: ignore[attr-defined]
+    return token
 
 
 @transaction.atomic

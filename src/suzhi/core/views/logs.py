@@ -160,7 +160,7 @@ def _export_logins(rows: Any) -> HttpResponse:
 
     reasons = dict(LoginLog.Reason.choices)
     headers = [
-        _("Time"), _("Username entered"), _("Name"), _("Organisation"), _("IP address"), _("Channel"),
+        _("Time"), _("Login account"), _("Name"), _("Organisation"), _("IP address"), _("Channel"),
         _("Success"), _("Result"), _("Browser"),
     ]
     values = (

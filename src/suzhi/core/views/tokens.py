@@ -5,14 +5,14 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from suzhi.core.errors import ValidationFailed
 from suzhi.core.forms.users import TokenCreateForm
 from suzhi.core.services import auth as auth_services
-from suzhi.core.web import AuthedHttpRequest
+from suzhi.core.web import AuthedHttpRequest, show_form_error
 
 
 @never_cache
@@ -21,15 +21,16 @@ def token_list(request: AuthedHttpRequest) -> HttpResponse:
     form = TokenCreateForm(request.POST or None)
     new_token = new_key = None
     if request.method == "POST" and form.is_valid():
-        new_token, new_key = auth_services.api_token_create(
-            user=request.user, name=form.cleaned_data["name"], days=form.cleaned_data["days"]
-        )
-        # The key is rendered into this one response and never again; a fresh form for the next one.
-        form = TokenCreateForm()
-    tokens = list(auth_services.api_tokens_of(user=request.user))
-    now = timezone.now()
-    for token in tokens:
-        token.expired = token.expires_at is not None and token.expires_at <= now
+        try:
+            new_token, new_key = auth_services.api_token_create(
+                user=request.user, name=form.cleaned_data["name"], days=form.cleaned_data["days"]
+            )
+        except ValidationFailed as exc:
+            show_form_error(form, exc)
+        else:
+            # The key is rendered into this one response and never again; a fresh form for the next one.
+            form = TokenCreateForm()
+    tokens = auth_services.api_tokens_of(user=request.user)
     return render(
         request,
         "core/tokens/list.html",

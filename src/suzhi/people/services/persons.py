@@ -2,9 +2,10 @@
 personal data. Every value goes through suzhi.people.validation, as the import's do."""
 
 import datetime
+import functools
 import re
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar, cast
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -20,6 +21,7 @@ from suzhi.people.followers import people_changed
 from suzhi.people.models import CATEGORY_DICT, EDUCATION_DICT, POLITICAL_DICT, Person, PersonAttribute, PersonTransfer
 from suzhi.people.selectors.persons import MANAGE, VIEW, access_person_for_update, can_see_pii, person_get
 from suzhi.people.services.counts import person_counted_as, person_counts_follow
+from suzhi.people.services.refusals import IdNumberRefused, id_numbers_refused_record, not_registrable_message
 
 # No birth date: with the masked ID number (region and last four) it would give the whole number.
 LOGGED_FIELDS = (
@@ -28,6 +30,7 @@ LOGGED_FIELDS = (
 )
 _OTHER_ID = re.compile(r"^[A-Z0-9()\-]{5,32}$")
 _UNSET: Any = object()
+_Service = TypeVar("_Service", bound=Callable[..., Any])
 
 
 class _Errors:
@@ -35,6 +38,7 @@ class _Errors:
 
     def __init__(self) -> None:
         self.items: list[dict[str, str]] = []
+        self.refused: tuple[str, Organisation | None] | None = None
 
     def add(self, field: str, message: str) -> None:
         self.items.append({"field": field, "message": message})
@@ -47,6 +51,10 @@ class _Errors:
             return None
 
     def raise_if_any(self) -> None:
+        if self.items and self.refused is not None:
+            number, organisation = self.refused
+            raise IdNumberRefused(self.items[0]["message"], detail=self.items, id_number=number,
+                                  organisation=organisation)
         if self.items:
             raise ValidationFailed(self.items[0]["message"], detail=self.items)
 
@@ -209,8 +217,9 @@ def _check_unique(actor: Any, person: Person, errors: _Errors) -> None:
         errors.add("id_number", _("This ID number is already on the roster of %(org)s (%(name)s).")
                    % {"org": other.organisation.name, "name": other.name})
     else:
-        errors.add("id_number", _("This ID number is already on the roster of an organisation outside your data "
-                                  "scope; ask that organisation to transfer the person to you."))
+        # Neither where nor that the person is on a roster: see suzhi.people.services.refusals.
+        errors.add("id_number", not_registrable_message())
+        errors.refused = (person.id_number, person.organisation if person.organisation_id else None)
 
 
 def _apply(actor: Any, person: Person, data: dict[str, Any]) -> list[DictItem] | None:
@@ -267,6 +276,25 @@ def _logged(person: Person, categories: Iterable[DictItem] | None = None) -> dic
     return picture
 
 
+def _logs_refusal(source: Callable[[], str]) -> Callable[[_Service], _Service]:
+    """Around a service's transaction: an ID number refused by `_check_unique` is logged after the rollback."""
+
+    def decorator(service: _Service) -> _Service:
+        @functools.wraps(service)
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            try:
+                return service(*args, **kwargs)
+            except IdNumberRefused as exc:
+                id_numbers_refused_record(actor=kwargs.get("actor"), id_numbers=[exc.id_number],
+                                          organisation=exc.organisation, source=source())
+                raise
+
+        return cast(_Service, wrapped)
+
+    return decorator
+
+
+@_logs_refusal(lambda: _("Add person"))
 @transaction.atomic
 def person_create(
     *,
@@ -314,6 +342,7 @@ _UPDATABLE = (
 )
 
 
+@_logs_refusal(lambda: _("Edit person"))
 @transaction.atomic
 def person_update(*, actor: User, person_id: Any, **changes: Any) -> Person:
     """Change the fields given (any of `_UPDATABLE`); fields not given stay as they are. A change of

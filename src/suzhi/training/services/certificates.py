@@ -195,6 +195,22 @@ def certificate_issue(*, actor: User, person_id: Any, year: int) -> HoursCertifi
     return certificate
 
 
+def certificate_current(*, actor: User, person_id: Any, year: Any) -> HoursCertificate:
+    """The certificate already issued for a person's hours in `year` as they stand now; reading it issues
+    nothing and writes nothing. NotFound (code certificate_not_issued) when none matches the current hours:
+    it has to be issued first (certificate_issue, a POST)."""
+    year = _check_year(year)
+    person = person_for_certificate(actor=actor, person_id=person_id)
+    rows = list(_attendances(person, year))
+    certificate = HoursCertificate.objects.select_related("person__organisation", "organisation", "issuer").filter(
+        person=person, year=year, digest=_digest(person, year, rows)).first() if rows else None
+    if certificate is None:
+        raise NotFound(_("No certificate of these hours has been issued yet; issue it first."),
+                       code="certificate_not_issued", detail={"person_id": person.pk, "year": year,
+                                                              "has_hours": bool(rows)})
+    return certificate
+
+
 @dataclasses.dataclass
 class Verification:
     certificate: HoursCertificate | None

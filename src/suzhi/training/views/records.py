@@ -8,11 +8,11 @@ import segno
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import path, reverse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from suzhi.core.errors import NotFound
 from suzhi.core.request_context import client_ip
@@ -22,6 +22,7 @@ from suzhi.training.models import HoursCertificate, TrainingSession
 from suzhi.training.selectors.sessions import VIEW
 from suzhi.training.services.certificates import (
     certificate_content,
+    certificate_current,
     certificate_issue,
     certificate_verify,
     format_code,
@@ -82,21 +83,54 @@ def _pdf_response(request: HttpRequest, certificate: HoursCertificate) -> HttpRe
     return response
 
 
+def _certificate_or_issue_page(request: AuthedHttpRequest, person_id: int, year: int, issue_url: str) -> HttpResponse:
+    """The PDF of the certificate already issued for these hours; reading issues nothing. When none has been,
+    a page that says so and offers to issue it (a POST)."""
+    try:
+        certificate = certificate_current(actor=request.user, person_id=person_id, year=year)
+    except NotFound as exc:
+        if exc.code != "certificate_not_issued":
+            raise
+        return render(request, "training/records/certificate_missing.html", {
+            "message": exc.message, "year": year, "issue_url": issue_url, "has_hours": exc.detail["has_hours"],
+        }, status=404)
+    return _pdf_response(request, certificate)
+
+
 @require_GET
 @require_perm(VIEW)
 def person_certificate(request: AuthedHttpRequest, person_id: int, year: int) -> HttpResponse:
-    certificate = certificate_issue(actor=request.user, person_id=person_id, year=year)
-    return _pdf_response(request, certificate)
+    issue_url = reverse("training:person_certificate_issue", args=[person_id, year])
+    return _certificate_or_issue_page(request, person_id, year, issue_url)
+
+
+@require_POST
+@require_perm(VIEW)
+def person_certificate_issue(request: AuthedHttpRequest, person_id: int, year: int) -> HttpResponse:
+    """Issue the certificate (or hand back the one already issued for the same hours), then show it."""
+    certificate_issue(actor=request.user, person_id=person_id, year=year)
+    return redirect(reverse("training:person_certificate", args=[person_id, year]))
+
+
+def _own_person_id(request: AuthedHttpRequest) -> int:
+    person = person_for_user(request.user)
+    if person is None:
+        raise NotFound()
+    return person.pk
 
 
 @require_GET
 @login_required
 def my_certificate(request: AuthedHttpRequest, year: int) -> HttpResponse:
-    person = person_for_user(request.user)
-    if person is None:
-        raise NotFound()
-    certificate = certificate_issue(actor=request.user, person_id=person.pk, year=year)
-    return _pdf_response(request, certificate)
+    issue_url = reverse("training:my_certificate_issue", args=[year])
+    return _certificate_or_issue_page(request, _own_person_id(request), year, issue_url)
+
+
+@require_POST
+@login_required
+def my_certificate_issue(request: AuthedHttpRequest, year: int) -> HttpResponse:
+    certificate_issue(actor=request.user, person_id=_own_person_id(request), year=year)
+    return redirect(reverse("training:my_certificate", args=[year]))
 
 
 def _throttled(request: HttpRequest) -> bool:
@@ -131,6 +165,9 @@ def certificate_verify_page(request: HttpRequest, code: str) -> HttpResponse:
 urlpatterns = [
     path("people/<int:person_id>/record/", person_record, name="person_record"),
     path("people/<int:person_id>/certificate/<int:year>.pdf", person_certificate, name="person_certificate"),
+    path("people/<int:person_id>/certificate/<int:year>/issue/", person_certificate_issue,
+         name="person_certificate_issue"),
     path("my/certificate/<int:year>.pdf", my_certificate, name="my_certificate"),
+    path("my/certificate/<int:year>/issue/", my_certificate_issue, name="my_certificate_issue"),
     path("verify/<str:code>/", certificate_verify_page, name="certificate_verify"),
 ]

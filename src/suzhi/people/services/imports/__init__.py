@@ -33,10 +33,11 @@ from suzhi.core.permissions import has_code
 from suzhi.core.scope import organisation_in_scope
 from suzhi.core.services.org_import import ImportResult, error_rows_xlsx
 from suzhi.people.models import CATEGORY_DICT, EDUCATION_DICT, POLITICAL_DICT
-from suzhi.people.services.imports.cleaning import _check, _Cleaners, _Dictionaries, _gather
+from suzhi.people.services.imports.cleaning import _check, _Cleaners, _Dictionaries, _FileFacts, _gather
 from suzhi.people.services.imports.common import _KEYS, COLUMNS, IMPORT, _id_type_lookup, _Row
 from suzhi.people.services.imports.reading import _find_header, _parse
 from suzhi.people.services.imports.writing import _bulk_write_cache, _check_and_write
+from suzhi.people.services.refusals import id_numbers_refused_record
 
 __all__ = [
     "COLUMNS", "IMPORT", "ImportResult", "_find_header", "default_organisation", "error_rows_xlsx",
@@ -103,9 +104,11 @@ def _import(*, actor: Any, data: bytes, filename: str, default_org: Organisation
         for _chunk in checked:
             pass
         tally()
+        _log_refused(actor=actor, facts=facts, filename=filename, default_org=default_org, dry_run=True)
         return result
     with _bulk_write_cache():
         valid = _check_and_write(actor=actor, checked=checked, facts=facts, skip_invalid=skip_invalid, tally=tally)
+    _log_refused(actor=actor, facts=facts, filename=filename, default_org=default_org, dry_run=False)
     if not valid:
         return result
     result.written = True
@@ -120,6 +123,17 @@ def _import(*, actor: Any, data: bytes, filename: str, default_org: Organisation
                   "%(skipped)d rows skipped.") % counts,
     )
     return result
+
+
+def _log_refused(*, actor: Any, facts: _FileFacts, filename: str, default_org: Organisation | None,
+                 dry_run: bool) -> None:
+    """The file's ID numbers held by people outside the importer's scope (their rows were refused without
+    saying so), in the operation log, masked; previews too, since a preview is where such a probe happens."""
+    refused = [number for (_type, number), person in facts.existing.items() if person.pk not in facts.in_scope]
+    if refused:
+        source = (_("Roster import preview of %(file)s") if dry_run else _("Roster import of %(file)s")) % {
+            "file": filename}
+        id_numbers_refused_record(actor=actor, id_numbers=refused, organisation=default_org, source=source)
 
 
 # ---- template --------------------------------------------------------------------------------------

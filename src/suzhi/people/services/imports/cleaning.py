@@ -32,6 +32,7 @@ from suzhi.people.services.imports.common import (
     _lookup_chunk,
     _Row,
 )
+from suzhi.people.services.refusals import not_registrable_message
 
 CHECK_CHUNK = 2000  # rows checked between two hand-overs of new people to the database
 
@@ -533,8 +534,8 @@ def _check_row(row: _Row, facts: _FileFacts, default_org: Organisation | None) -
     person = facts.existing.get((cleaned["id_type"], number)) if number and facts.existing else None
     if person is not None:
         if person.pk not in facts.in_scope:
-            row.fail("id_number", _("This person is on the roster of an organisation outside your data "
-                                    "scope; ask that organisation to transfer them."))
+            # Neither where nor that the person is on a roster: see suzhi.people.services.refusals.
+            row.fail("id_number", not_registrable_message())
             return
         row.existing = person
         if row.ok:
