@@ -17,10 +17,13 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[dev]"
 	@touch $@
 
+# The logins are printed last, once the server listens, after its start-up lines.
+DEMO_LOGINS := var/demo-logins.txt
 demo: install
 	DEBUG=1 $(BIN)/suzhi migrate --noinput
-	DEBUG=1 $(BIN)/suzhi demo
-	DEBUG=1 $(BIN)/suzhi runserver $(HOST):$(PORT)
+	DEBUG=1 $(BIN)/suzhi demo --logins-file $(DEMO_LOGINS) --url http://$(HOST):$(PORT)/
+	@$(BIN)/python scripts/when_listening.py $(HOST) $(PORT) $(DEMO_LOGINS) & \
+	  DEBUG=1 exec $(BIN)/suzhi runserver $(HOST):$(PORT)
 
 test: install
 	SUZHI_TESTING=1 DATABASE_URL= $(BIN)/pytest $(PYTEST_ARGS)

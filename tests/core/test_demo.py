@@ -60,4 +60,31 @@ def test_demo_logins_work(db, client):
     response = client.post("/login/", {"login": "qilizhen", "password": DEMO_PASSWORD})
     assert response.status_code == 302 and response["Location"] == "/"
     home = client.get("/")
-    assert "关于开展2024年职工职业技能素质提升活动的通知" in home.content.decode()
+    year = Campaign.objects.get(code="dunhuang-2024").year
+    assert f"关于开展{year}年职工职业技能素质提升活动的通知" in home.content.decode()
+
+
+def test_the_logins_follow_the_server_start_up_lines(tmp_path, db, capsys):
+    """make demo writes the logins to a file and prints it once the server listens (scripts/when_listening.py)."""
+    import socket
+    import subprocess
+    import sys
+
+    from suzhi.config.settings import PROJECT_DIR
+
+    logins = tmp_path / "logins.txt"
+    call_command("demo", "--logins-file", str(logins), "--url", "http://127.0.0.1:8000/")
+    out = capsys.readouterr().out
+    assert DEMO_PASSWORD not in out  # not pushed off the screen by the server's start-up lines: printed after them
+    text = logins.read_text(encoding="utf-8")
+    assert "http://127.0.0.1:8000/" in text and all(account.username in text for account in ACCOUNTS)
+    with socket.socket() as server:
+        server.bind(("127.0.0.1", 0))
+        server.listen()
+        port = server.getsockname()[1]
+        printed = subprocess.run([sys.executable, str(PROJECT_DIR / "scripts" / "when_listening.py"), "127.0.0.1",
+                                  str(port), str(logins)], capture_output=True, text=True, timeout=60)
+    assert printed.returncode == 0 and printed.stdout == text
+    makefile = (PROJECT_DIR / "Makefile").read_text(encoding="utf-8")
+    recipe = makefile[makefile.index("\ndemo:"):makefile.index("\ntest:")]
+    assert "when_listening.py" in recipe and recipe.index("when_listening.py") < recipe.index("runserver")

@@ -33,5 +33,6 @@ class CampaignsConfig(AppConfig):
             ("campaign.phase_override", _("Close or extend phase")),
             ("campaign.targets_refresh", _("Refresh targets")),
             ("campaign.tallies_rebuild", _("Recount metric tallies")),
+            ("campaign.demo_shift", _("Move the demo campaign's dates")),
         ):
             oplog_actions.register(code, label)

@@ -31,13 +31,33 @@ def env_list(name: str, default: str) -> list[str]:
 DEBUG = env_bool("DEBUG", False)
 TESTING = env_bool("SUZHI_TESTING", "pytest" in sys.modules)
 
+
+
+def source_checkout(project_dir: Path) -> bool:
+    """Whether the code runs from a source checkout (pyproject.toml and .git beside src/), not from an
+    installed package: only there may commands run without a SECRET_KEY."""
+    return (project_dir / "pyproject.toml").is_file() and (project_dir / ".git").exists() \
+        and (project_dir / "src" / "suzhi").is_dir()
+
+
 _DEV_SECRET = "django-insecure-suzhi-development-key-only-for-local-demo-and-tests"  # noqa: S105
 SECRET_KEY = os.environ.get("SECRET_KEY") or _DEV_SECRET
+# True when the development key stands in for a missing SECRET_KEY in a checkout: commands only, the WSGI and
+# ASGI applications refuse to serve with it.
+SECRET_KEY_COMMANDS_ONLY = False
 if SECRET_KEY == _DEV_SECRET and not (DEBUG or TESTING):
-    # Refuse to run a production server with a key everyone can read in the source.
-    from django.core.exceptions import ImproperlyConfigured
+    if os.environ.get("DEBUG", "") == "" and source_checkout(PROJECT_DIR):
+        # A developer trying the commands in a checkout (`.venv/bin/suzhi plan validate …`): the development
+        # key, said plainly. DEBUG=0 says production, where the key must be set; an installed package never
+        # takes this branch.
+        sys.stderr.write("Warning: SECRET_KEY is not set; using the development key of this source checkout "
+                         "(never in production). 警告：未设置 SECRET_KEY，使用源码目录的开发密钥（不可用于生产）。\n")
+        SECRET_KEY_COMMANDS_ONLY = True
+    else:
+        # Refuse to run a production server with a key everyone can read in the source.
+        from django.core.exceptions import ImproperlyConfigured
 
-    raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off")
+        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off")
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if (DEBUG or TESTING) else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")

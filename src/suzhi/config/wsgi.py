@@ -3,8 +3,11 @@ import os
 
 from django.core.wsgi import get_wsgi_application
 
+from suzhi.config.guard import serving_guard
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "suzhi.config.settings")
 application = get_wsgi_application()
+serving_guard()
 
 # Import every view and API module now, as the worker starts, rather than in the first request it serves: a worker
 # started into a busy contest window would otherwise answer its first requests a second late.

@@ -2,7 +2,9 @@
 
 Loading is idempotent: what exists (by organisation code or username) is left as it is, so running it
 twice leaves the same data. Every write goes through the services. Other apps add their own demo data
-with `register_loader` in their `AppConfig.ready()`.
+with `register_loader` in their `AppConfig.ready()`. The participant and the unit administrator are people on
+their unit's roster, linked to their accounts (`load_account_people`, run after the roster), so they can take the
+contest and join the trainings.
 """
 
 from collections.abc import Callable
@@ -52,24 +54,29 @@ class DemoAccount:
     organisation_code: str
     role_code: str
     what: str
+    # On the unit's roster as (birth date, ID number serial, person categories); None: not a roster person.
+    person: tuple[str, str, tuple[str, ...]] | None = None
 
 
 ACCOUNTS = [
     DemoAccount("zuweihui", "王组委", "13809370001", "DH", "committee_admin", "组委会管理员 committee admin"),
     DemoAccount("qilizhen", "李乡镇", "13809370002", "DH-QLZ", "town_admin", "七里镇工会联合会管理员 town admin"),
     DemoAccount("shazhou", "赵沙州", "13809370006", "DH-SZZ", "town_admin", "沙州镇工会联合会管理员 town admin"),
-    DemoAccount("danwei", "张单位", "13809370003", "DH-QLZ-02", "unit_admin", "单位管理员 unit admin"),
-    DemoAccount("zhigong", "陈职工", "13809370004", "DH-QLZ-02", "participant", "职工 participant"),
-    DemoAccount("pingwei", "刘评委", "13809370005", "DH-ZGH", "judge", "评委 judge"),
+    DemoAccount("danwei", "张单位", "13809370003", "DH-QLZ-02", "unit_admin",
+                "单位管理员 unit admin: 人员名册 roster", ("1980-03-12", "990", ("in_post", "union_cadre"))),
+    DemoAccount("zhigong", "陈职工", "13809370004", "DH-QLZ-02", "participant",
+                "职工 participant: 我的竞赛、我的培训 contest, trainings", ("1990-07-15", "991", ("in_post",))),
+    DemoAccount("pingwei", "刘评委", "13809370005", "DH-ZGH", "judge", "评委 judge (nothing to score yet)"),
 ]
 
-NOTICE_TITLE = "关于开展2024年职工职业技能素质提升活动的通知"
+NOTICE_TITLE = "关于开展%(year)d年职工职业技能素质提升活动的通知"
 NOTICE_BODY = (
     "各乡镇工会联合会、系统工会、市直工会:\n"
     "为认真贯彻落实省市工会关于开展职工职业技能素质提升活动的要求,经研究,决定在全市开展职工职业技能素质提升活动。"
-    "请各单位按照工作方案要求,于4月10日至20日征集职工合理化建议,推荐上报优秀技术创新成果,"
+    "请各单位按照工作方案要求,于%(start)s至%(end)s征集职工合理化建议,推荐上报优秀技术创新成果,"
     "并及时向市总工会上报活动的内容及进展情况。\n敦煌市职工职业技能素质提升活动组委会办公室"
 )
+NOTICE_CAMPAIGN = "dunhuang-2024"
 
 _LOADERS: list[Callable[[Any], None]] = []
 
@@ -77,6 +84,54 @@ _LOADERS: list[Callable[[Any], None]] = []
 def register_loader(loader: Callable[[Any], None]) -> None:
     """Another app's demo data, loaded after the organisations and accounts; receives the admin user."""
     _LOADERS.append(loader)
+
+
+def _notice(admin: Any, notice_services: Any) -> None:
+    """The committee's notice, dated by the demo campaign's launch phase (which follows the day of loading)."""
+    from suzhi.campaigns.models import Phase
+
+    launch = Phase.objects.filter(campaign__code=NOTICE_CAMPAIGN).order_by("starts_on").first()
+    if launch is None:
+        return
+    title = NOTICE_TITLE % {"year": launch.starts_on.year}
+    body = NOTICE_BODY % {"start": f"{launch.starts_on.month}月{launch.starts_on.day}日",
+                          "end": f"{launch.ends_on.month}月{launch.ends_on.day}日"}
+    committee = Organisation.objects.get(code="DH")
+    notice = Notice.objects.filter(organisation=committee, title=title).first()
+    if notice is None:
+        notice_services.notice_create(actor=admin, organisation_id=committee.pk, title=title, body=body, pinned=True,
+                                      publish=True)
+    elif notice.body != body:
+        notice_services.notice_update(actor=admin, notice_id=notice.pk, body=body)
+
+
+def load_account_people(admin: Any) -> None:
+    """The demo accounts that are people on their unit's roster, added and linked to their accounts (after the
+    roster is loaded, before the contest's attempts pick people without an account)."""
+    import datetime
+
+    from stdnum.cn import ric
+
+    from suzhi.people.models import Person
+    from suzhi.people.services.accounts import person_account_link
+    from suzhi.people.services.persons import person_create
+    from suzhi.people.validation import dunhuang_region
+
+    for account in ACCOUNTS:
+        if account.person is None:
+            continue
+        born, serial, categories = account.person
+        birth = datetime.date.fromisoformat(born)
+        body = f"{dunhuang_region(birth)}{birth:%Y%m%d}{serial}"
+        id_number = body + ric.calc_check_digit(body + "0")
+        person = Person.objects.filter(id_number=id_number).first()
+        if person is None:
+            organisation = Organisation.objects.get(code=account.organisation_code)
+            person = person_create(actor=admin, name=account.full_name, id_number=id_number,
+                                   organisation_id=organisation.pk, phone=account.phone, categories=categories,
+                                   post="班组长" if account.role_code == "participant" else "工会主席")
+        if person.user_id is None:
+            person_account_link(actor=admin, person_id=person.pk, username=account.username)
 
 
 def load_demo(*, admin_username: str = "admin") -> list[tuple[str, str, str]]:
@@ -112,14 +167,9 @@ def load_demo(*, admin_username: str = "admin") -> list[tuple[str, str, str]]:
             assert initial is not None  # generated because none was given
             auth_services.password_change(user=user, old_password=initial, new_password=DEMO_PASSWORD)
 
-    if not Notice.objects.filter(title=NOTICE_TITLE).exists():
-        committee = Organisation.objects.get(code="DH")
-        notice_services.notice_create(
-            actor=admin, organisation_id=committee.pk, title=NOTICE_TITLE, body=NOTICE_BODY, pinned=True, publish=True
-        )
-
     for loader in _LOADERS:
         loader(admin)
+    _notice(admin, notice_services)
 
     logins = [(admin_username, DEMO_PASSWORD, "系统管理员 system administrator (superuser)")]
     logins += [(a.username, DEMO_PASSWORD, a.what) for a in ACCOUNTS]

@@ -23,6 +23,7 @@ class PeopleConfig(AppConfig):
         from suzhi.people.demo import load_people_demo
 
         demo.register_loader(load_people_demo)
+        demo.register_loader(demo.load_account_people)  # the demo accounts on the roster, before the contest
         from suzhi.core.auth_backend import LOGIN_RESOLVERS
         from suzhi.people.selectors.persons import login_by_id_number
 
@@ -34,6 +35,8 @@ class PeopleConfig(AppConfig):
             ("person.deactivate", _("Deactivate person")),
             ("person.reactivate", _("Reactivate person")),
             ("person.login_create", _("Create participant login")),
+            ("person.account_link", _("Link account to person")),
+            ("person.account_unlink", _("Unlink account from person")),
             ("person.import", _("Import people")),
             ("person.counts_rebuild", _("Recount people per organisation")),
             ("person.export", _("Export people")),

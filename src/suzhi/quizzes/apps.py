@@ -18,10 +18,12 @@ class QuizzesConfig(AppConfig):
         views.register_navigation()
         views_contests.register_navigation()
         views_participant.register_navigation()
+        from suzhi.campaigns.demo import register_shift
         from suzhi.core import demo
-        from suzhi.quizzes.demo import load_quiz_demo
+        from suzhi.quizzes.demo import load_quiz_demo, shift_quiz_demo
 
         demo.register_loader(load_quiz_demo)
+        register_shift(shift_quiz_demo)
         group = _("Knowledge contests")
         permissions.register("quiz.view", _("View question banks and contests"), group)
         permissions.register("quiz.manage", _("Edit question banks, import questions, set up contests"), group)

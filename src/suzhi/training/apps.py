@@ -17,10 +17,12 @@ class TrainingConfig(AppConfig):
 
         organiser.register_navigation()
         participant.register_navigation()
+        from suzhi.campaigns.demo import register_shift
         from suzhi.core import demo
-        from suzhi.training.demo import load_training_demo
+        from suzhi.training.demo import load_training_demo, shift_training_demo
 
         demo.register_loader(load_training_demo)
+        register_shift(shift_training_demo)
         group = _("Training")
         permissions.register("training.view", _("View training sessions, enrolments and attendance"), group)
         permissions.register("training.manage", _("Open sessions, enrol people, record attendance and hours"),

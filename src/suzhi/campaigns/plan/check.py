@@ -207,8 +207,10 @@ class _Checker:
                 self.add(("awards", index, "activity"), _("Unknown activity “%(key)s”.") % {"key": award.activity})
 
 
-def check_plan_data(data: Any, source: PlanSource | None = None) -> tuple[Plan | None, list[PlanError]]:
-    """The plan in `data` (parsed YAML or a form's dict) and every error found in it."""
+def check_plan_data(data: Any, source: PlanSource | None = None, *,
+                    check_db: bool = True) -> tuple[Plan | None, list[PlanError]]:
+    """The plan in `data` (parsed YAML or a form's dict) and every error found in it. `check_db=False` leaves
+    out what only the database knows (organisation codes, organisation types, person categories)."""
 
     def line(path: Path) -> int | None:
         return source.line_of(path) if source is not None else None
@@ -219,23 +221,23 @@ def check_plan_data(data: Any, source: PlanSource | None = None) -> tuple[Plan |
         plan = Plan.model_validate(data)
     except pydantic.ValidationError as exc:
         return None, [PlanError(format_path(p), m, line(p)) for p, m in _schema_errors(exc)]
-    checker = _Checker(plan, check_db=True)
+    checker = _Checker(plan, check_db=check_db)
     checker.run()
     return plan, [PlanError(format_path(p), m, line(p)) for p, m in checker.errors]
 
 
-def check_plan_text(text: str) -> tuple[Plan | None, list[PlanError]]:
+def check_plan_text(text: str, *, check_db: bool = True) -> tuple[Plan | None, list[PlanError]]:
     """The plan in the YAML `text` and every error found in it, with lines (an empty list when valid)."""
     try:
         source = PlanSource(text)
     except YamlSyntaxError as exc:
         return None, [PlanError("", exc.message, exc.line)]
-    return check_plan_data(source.data, source)
+    return check_plan_data(source.data, source, check_db=check_db)
 
 
-def parse_plan_text(text: str) -> Plan:
+def parse_plan_text(text: str, *, check_db: bool = True) -> Plan:
     """The valid plan in `text`, or PlanInvalid listing every error."""
-    plan, errors = check_plan_text(text)
+    plan, errors = check_plan_text(text, check_db=check_db)
     if errors or plan is None:
         raise PlanInvalid(errors)
     return plan

@@ -18,6 +18,7 @@ from suzhi.people.selectors.persons import (
     shown_id_number,
     shown_phone,
 )
+from suzhi.people.services import accounts as account_services
 from suzhi.people.services import persons as services
 
 router = Router(tags=["people"])
@@ -239,3 +240,23 @@ def person_login(request: HttpRequest, person_id: int):
     user = current_user(request)
     account, password = services.person_login_create(actor=user, person_id=person_id)
     return Status(201, {"user_id": account.pk, "username": account.username, "initial_password": password})
+
+
+class AccountLinkIn(Schema):
+    username: str
+
+
+@router.put("/{person_id}/account", response={200: PersonOut, **ERRORS}, summary="Link an existing account")
+def person_account_link(request: HttpRequest, person_id: int, payload: AccountLinkIn):
+    """The account (username or phone) becomes the person's login; both must be in the caller's scope (404
+    otherwise), and neither may be linked to another already (409)."""
+    user = current_user(request)
+    account_services.person_account_link(actor=user, person_id=person_id, username=payload.username)
+    return person_detail_get(user=user, person_id=person_id)
+
+
+@router.delete("/{person_id}/account", response={200: PersonOut, **ERRORS}, summary="Unlink the person's account")
+def person_account_unlink(request: HttpRequest, person_id: int):
+    user = current_user(request)
+    account_services.person_account_unlink(actor=user, person_id=person_id)
+    return person_detail_get(user=user, person_id=person_id)

@@ -28,6 +28,7 @@ from suzhi.people.selectors.persons import (
     shown_id_number,
     shown_phone,
 )
+from suzhi.people.services import accounts as account_services
 from suzhi.people.services import persons as services
 
 FORM_ERRORS = (ValidationFailed, Conflict)
@@ -85,6 +86,7 @@ def _detail_context(request: AuthedHttpRequest, person: Person, *, full: bool = 
         "manageable": manageable,
         "can_create_login": manageable and person.user_id is None and person.is_active
         and user.has_perm("user.manage"),
+        "can_link_account": manageable and user.has_perm("user.manage"),
         "login_shown": _login_shown(user, person),
         "extra_rows": _extra_rows(person),
     }
@@ -274,6 +276,33 @@ def person_login_create(request: AuthedHttpRequest, person_id: int) -> HttpRespo
     })
 
 
+@never_cache
+@require_POST
+@require_perm(MANAGE)
+def person_account_link(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
+    person = person_get(user=request.user, person_id=person_id, permission=MANAGE)
+    try:
+        account_services.person_account_link(actor=request.user, person_id=person.pk,
+                                             username=request.POST.get("username", ""))
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("The account is linked."))
+    return redirect("people:person_detail", person_id=person.pk)
+
+
+@never_cache
+@require_POST
+@require_perm(MANAGE)
+def person_account_unlink(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
+    person = person_get(user=request.user, person_id=person_id, permission=MANAGE)
+    try:
+        account_services.person_account_unlink(actor=request.user, person_id=person.pk)
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    return redirect("people:person_detail", person_id=person.pk)
+
+
 urlpatterns = [
     path("", person_list, name="person_list"),
     path("new/", person_create, name="person_create"),
@@ -284,4 +313,6 @@ urlpatterns = [
     path("<int:person_id>/reactivate/", person_reactivate, name="person_reactivate"),
     path("<int:person_id>/reveal/", person_reveal, name="person_reveal"),
     path("<int:person_id>/login/", person_login_create, name="person_login_create"),
+    path("<int:person_id>/account/link/", person_account_link, name="person_account_link"),
+    path("<int:person_id>/account/unlink/", person_account_unlink, name="person_account_unlink"),
 ]

@@ -7,9 +7,21 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from suzhi.core.cli import acting_user
 from suzhi.core.errors import DomainError
+
+
+def _database_ready() -> bool:
+    """Whether the database has its tables: without them a file is checked on its own."""
+    from django.db import connection
+    from django.db.utils import Error
+
+    try:
+        return "core_dictitem" in connection.introspection.table_names()
+    except Error:
+        return False
 
 
 def _read(path_text: str) -> str:
@@ -46,7 +58,13 @@ class Command(BaseCommand):
     def _validate(self, options: dict[str, Any]) -> int:
         from suzhi.campaigns.plan.check import check_plan_text
 
-        _plan, errors = check_plan_text(_read(options["file"]))
+        check_db = _database_ready()
+        if not check_db:
+            from suzhi.__main__ import not_migrated_message
+
+            self.stderr.write(not_migrated_message().splitlines()[0] + " "
+                              + _("Organisation codes, organisation types and person categories were not checked."))
+        _plan, errors = check_plan_text(_read(options["file"]), check_db=check_db)
         for error in errors:
             self.stdout.write(str(error))
         if not errors:
@@ -86,7 +104,7 @@ class Command(BaseCommand):
         given = options["plan"]
         if Path(given).is_file():
             try:
-                plan = parse_plan_text(_read(given))
+                plan = parse_plan_text(_read(given), check_db=_database_ready())
             except PlanInvalid as exc:
                 for error in exc.errors:
                     self.stdout.write(str(error))

@@ -218,6 +218,8 @@ def _clean_rows(rows: list[_Row], columns: dict[str, int], cleaners: _Cleaners) 
     resident = Person.IdType.RESIDENT
     clean_id_number, check_resident_id, invalid = v.clean_id_number, v.check_resident_id, v.InvalidValue
     missing_number = _("The ID number is missing.")
+    masked_number = _("The ID number is masked (contains *) and cannot be imported; export with “Export (for "
+                      "re-import)” instead.")
     today = datetime.date.today()
     no_id_type = c.id_type(None) if i_id_type < 0 else None
     # Memo hits are read here, inline: a call per cell would cost more than the lookup itself.
@@ -247,6 +249,11 @@ def _clean_rows(rows: list[_Row], columns: dict[str, int], cleaners: _Cleaners) 
         cleaned["id_type"] = id_type
 
         derived = None
+        if "*" in str(raw[i_id_number] or ""):
+            # A masked export's number: one plain error, not a checksum error and then one per masked cell.
+            fail("id_number", masked_number)
+            cleaned["masked_id_number"] = True
+            continue
         try:
             number = clean_id_number(raw[i_id_number])
             if not number:
@@ -518,6 +525,8 @@ def _check_row(row: _Row, facts: _FileFacts, default_org: Organisation | None) -
     """The rules that look beyond the row's own cells, after them: repeats in the file, the
     organisation, and the person on record if any."""
     cleaned = row.cleaned
+    if cleaned.get("masked_id_number"):
+        return  # said once already: the row cannot be matched to anyone
     number = cleaned.get("id_number")
     same = facts.repeated.get((cleaned["id_type"], number)) if number else None
     if same:
