@@ -82,8 +82,8 @@ def _recount(campaign) -> tuple[dict, dict, dict]:
 def _tallies(campaign) -> tuple[dict, dict, dict]:
     by_person = {(t.metric, t.person_id): (t.records, t.organisation_id, t.categories, t.active)
                  for t in MetricTally.objects.filter(campaign=campaign)}
-    by_group = {(c.metric, c.activity_key, c.organisation_id, c.categories): (c.people, c.records, c.overlaps)
-                for c in MetricOrgCount.objects.filter(campaign=campaign) if c.people or c.records or c.overlaps}
+    by_group = {(c.metric, c.activity_key, c.organisation_id, c.categories): (c.people, c.records, c.people_overlaps)
+                for c in MetricOrgCount.objects.filter(campaign=campaign) if c.people or c.records or c.people_overlaps}
     reach = {(c.metric, c.at_least, c.organisation_id, c.categories): c.people
              for c in MetricReachCount.objects.filter(campaign=campaign) if c.people}
     return by_person, by_group, reach
@@ -204,11 +204,14 @@ def test_rebuild_recounts_records_written_in_bulk(tree, campaign):
         MetricRecord(campaign=campaign, activity=lectures, metric="training.participations", person=person,
                      organisation_id=person.organisation_id, occurred_on=DAY, source=f"bulk-{person.pk}-{n}")
         for person in (a, b) for n in range(3)
-    ])
+    ] + [MetricRecord(campaign=campaign, activity=lectures, metric="training.participations", person=a,
+                      organisation=tree.town_b, occurred_on=DAY, source="bulk-elsewhere")])  # a's earlier unit
     assert _tallies(campaign) != _recount(campaign)
     assert metric_tallies_rebuild(actor=tree.committee_admin, campaign_id=campaign.pk) == 2
     assert _tallies(campaign) == _recount(campaign)
-    assert _per_person(campaign) == {("training.participations", a.pk): 4, ("training.participations", b.pk): 3}
+    assert MetricOrgCount.objects.get(campaign=campaign, activity_key=MetricOrgCount.EVERY_ACTIVITY,
+                                      organisation=tree.federation).people_overlaps == 1
+    assert _per_person(campaign) == {("training.participations", a.pk): 5, ("training.participations", b.pk): 3}
 
 
 def test_a_put_racing_another_of_the_same_source_replaces_it(tree, campaign, monkeypatch):

@@ -37,7 +37,7 @@ def overlap_paths(places: Iterable[Collection[str]]) -> Counter[str]:
     """Where a person counted at several organisations is counted once too many, for each person's set of
     organisation paths: the lowest common ancestor (the longest common path, whole steps) of each two organisations
     next to each other in tree order. Summed over any subtree, one per person at its organisations, less these,
-    counts each person with any organisation in it once (see `MetricOrgCount.overlaps`)."""
+    counts each person with any organisation in it once (see `MetricOrgCount.people_overlaps`)."""
     found: Counter[str] = Counter()
     for paths in places:
         ordered = sorted(paths)
@@ -237,8 +237,8 @@ def own_values(target: Target, organiser_path: str) -> dict[int, OrgValue]:
 def _overlaps_of(records: QuerySet[MetricRecord]) -> Counter[int]:
     """The overlaps (`overlap_paths`) of the people these records count, from the records: the people with records at
     more than one organisation found by grouping the records by person, then their organisations read. For the
-    targets the kept overlaps (`MetricOrgCount.overlaps`) cannot serve: those filtered by organisation types (which
-    move the lowest common ancestors) or by the people's attributes, and per-person metrics."""
+    targets the kept overlaps (`MetricOrgCount.people_overlaps`) cannot serve: those filtered by organisation types
+    (which move the lowest common ancestors) or by the people's attributes, and per-person metrics."""
     spread = records.order_by().values("person_id").annotate(n=Count("organisation_id", distinct=True)).filter(
         n__gt=1).values("person_id")
     places: dict[int, set[str]] = defaultdict(set)
@@ -306,7 +306,7 @@ def _counted(target: Target, aggregate: Aggregate, organiser_path: str) -> dict[
     values: dict[int, OrgValue] = defaultdict(OrgValue)
     kept = aggregate == Aggregate.PEOPLE and not (target.filter or {}).get("org_types")
     for org_id, n, overlaps in counts.values("organisation_id").annotate(
-            n=Sum(field), overlaps=Sum("overlaps")).values_list("organisation_id", "n", "overlaps"):
+            n=Sum(field), overlaps=Sum("people_overlaps")).values_list("organisation_id", "n", "overlaps"):
         values[org_id].numerator = float(n or 0)
         values[org_id].numerator_overlaps = int(overlaps or 0) if kept else 0
     if aggregate == Aggregate.PEOPLE and not kept:

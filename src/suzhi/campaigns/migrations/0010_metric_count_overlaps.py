@@ -1,4 +1,4 @@
-# MetricOrgCount.overlaps, and its values from the records already there, as metric_tallies_rebuild counts them: for
+# MetricOrgCount.people_overlaps, and its values from the records already there, as metric_tallies_rebuild counts them: for
 # each person with records of a metric at several organisations, per activity and over every activity (0), one at
 # the lowest common ancestor of each two of their organisations next to each other in tree order. Written out here
 # rather than imported, so that the migration keeps doing what it did when the code changes.
@@ -40,9 +40,9 @@ def fill_overlaps(apps, schema_editor):
         ids = dict(cursor.fetchall())
         cursor.executemany(
             "INSERT INTO campaigns_metricorgcount (campaign_id, metric, activity_key, organisation_id, categories, "
-            "people, records, overlaps) VALUES (%s, %s, %s, %s, %s, 0, 0, %s) "
+            "people, records, people_overlaps) VALUES (%s, %s, %s, %s, %s, 0, 0, %s) "
             "ON CONFLICT (campaign_id, metric, activity_key, categories, organisation_id) "
-            "DO UPDATE SET overlaps = excluded.overlaps",
+            "DO UPDATE SET people_overlaps = excluded.people_overlaps",
             [(campaign_id, metric, activity_key, ids[path], key, n)
              for (campaign_id, metric, activity_key, path, key), n in sorted(found.items())])
 
@@ -56,7 +56,7 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddField(
             model_name='metricorgcount',
-            name='overlaps',
+            name='people_overlaps',
             field=models.IntegerField(db_default=0, default=0),
         ),
         migrations.RunPython(fill_overlaps, migrations.RunPython.noop),

@@ -258,7 +258,7 @@ def _org_sets(counts: Counter[Place]) -> dict[Spread, frozenset[int]]:
 
 
 def _overlaps(sets: dict[Spread, frozenset[int]]) -> Counter[Place]:
-    """The overlaps (`metrics.overlap_paths`, `MetricOrgCount.overlaps`) of these people's organisations, as
+    """The overlaps (`metrics.overlap_paths`, `MetricOrgCount.people_overlaps`) of these people's organisations, as
     {(campaign, metric, activity, organisation, person): n}: none without a person at several organisations, else
     two queries (the organisations' paths, then the ids of their common ancestors)."""
     spread = {group: orgs for group, orgs in sets.items() if len(orgs) > 1}
@@ -344,7 +344,7 @@ def _person_tallies_set(people: dict[int, _PersonNow], totals: dict[tuple[int, s
 # The grouping columns and the counted columns of each table of counts.
 _COUNTS: dict[type[models.Model], tuple[tuple[str, ...], tuple[str, ...]]] = {
     MetricOrgCount: (("campaign_id", "metric", "activity_key", "organisation_id", "categories"),
-                     ("people", "records", "overlaps")),
+                     ("people", "records", "people_overlaps")),
     MetricReachCount: (("campaign_id", "metric", "at_least", "organisation_id", "categories"), ("people",)),
 }
 
