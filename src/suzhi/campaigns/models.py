@@ -169,9 +169,9 @@ class MetricOrgCount(models.Model):
     are its distinct people; `people_overlaps` makes a subtree's sum distinct too. For each person, group (metric,
     activity, key) and pair of organisations next to each other in tree order (by path) among those where the person
     has records, it holds one at their lowest common ancestor: summed over a subtree, `people - people_overlaps`
-    counts each person with records in it once (the organisations of a subtree are consecutive in tree order, and so are the
-    pairs whose ancestor is in it). It depends on where the organisations are in the tree: after organisations move,
-    `metric_tallies_rebuild` (suzhi recount) puts it right.
+    counts each person with records in it once (the organisations of a subtree are consecutive in tree order, and
+    so are the pairs whose ancestor is in it). It depends on where the organisations are in the tree: after
+    organisations move, `metric_tallies_rebuild` (suzhi recount) puts it right.
 
     Kept exact by `services.records` and `tallies_follow_people`, like `MetricTally`; a row may stay at zero."""
 
