@@ -13,6 +13,7 @@ from suzhi.campaigns.metrics import compute_target, org_nodes
 from suzhi.campaigns.models import MetricOrgCount, MetricReachCount, MetricRecord, MetricTally
 from suzhi.campaigns.services.plans import plan_load
 from suzhi.campaigns.services.records import metric_record_put, metric_record_remove, metric_tallies_rebuild
+from suzhi.core.models import Organisation
 from suzhi.people.models import Person
 from suzhi.people.services.persons import person_deactivate, person_transfer, person_update
 from tests.campaigns.factories import plan_data
@@ -44,32 +45,45 @@ def campaign(tree):
 
 def _recount(campaign) -> tuple[dict, dict, dict]:
     """What the tallies should hold, counted from the records and the people."""
-    records = MetricRecord.objects.filter(campaign=campaign).order_by()
+    records = MetricRecord.objects.filter(campaign=campaign).select_related("organisation").order_by()
     people = {p.pk: p for p in Person.objects.all()}
     by_person = {
         (row["metric"], row["person_id"]): (row["n"], people[row["person_id"]].organisation_id,
                                             people[row["person_id"]].category_key, people[row["person_id"]].is_active)
         for row in records.values("metric", "person_id").annotate(n=Count("id"))}
     groups: dict[tuple, list[set | int]] = {}
+    places: dict[tuple, set[str]] = {}
     for record in records:
         key = people[record.person_id].category_key
         for activity_key in (record.activity_id, MetricOrgCount.EVERY_ACTIVITY):
-            group = groups.setdefault((record.metric, activity_key, record.organisation_id, key), [set(), 0])
+            group = groups.setdefault((record.metric, activity_key, record.organisation_id, key), [set(), 0, 0])
             group[0].add(record.person_id)  # type: ignore[union-attr]
             group[1] += 1  # type: ignore[operator]
+            places.setdefault((record.metric, activity_key, record.person_id, key), set()).add(
+                record.organisation.path)
+    # The overlaps: each person's organisations in tree order, one at the deepest organisation above (or at) both of
+    # each two next to each other.
+    orgs = {org.path: org.pk for org in Organisation.objects.all()}
+    for (metric, activity_key, _person_id, key), paths in places.items():
+        ordered = sorted(paths)
+        for first, second in zip(ordered, ordered[1:], strict=False):
+            common = max(path for path in orgs if first.startswith(path) and second.startswith(path))
+            group = groups.setdefault((metric, activity_key, orgs[common], key), [set(), 0, 0])
+            group[2] += 1  # type: ignore[operator]
     reach: dict[tuple, int] = {}
     for (metric, person_id), (n, org_id, key, active) in by_person.items():
         for level in range(1, min(n, MetricReachCount.LEVELS) + 1):
             if active:
                 reach[(metric, level, org_id, key)] = reach.get((metric, level, org_id, key), 0) + 1
-    return by_person, {group: (len(found), n) for group, (found, n) in groups.items()}, reach  # type: ignore[arg-type]
+    return by_person, {group: (len(found), n, overlaps)  # type: ignore[arg-type]
+                       for group, (found, n, overlaps) in groups.items()}, reach
 
 
 def _tallies(campaign) -> tuple[dict, dict, dict]:
     by_person = {(t.metric, t.person_id): (t.records, t.organisation_id, t.categories, t.active)
                  for t in MetricTally.objects.filter(campaign=campaign)}
-    by_group = {(c.metric, c.activity_key, c.organisation_id, c.categories): (c.people, c.records)
-                for c in MetricOrgCount.objects.filter(campaign=campaign) if c.people or c.records}
+    by_group = {(c.metric, c.activity_key, c.organisation_id, c.categories): (c.people, c.records, c.people_overlaps)
+                for c in MetricOrgCount.objects.filter(campaign=campaign) if c.people or c.records or c.people_overlaps}
     reach = {(c.metric, c.at_least, c.organisation_id, c.categories): c.people
              for c in MetricReachCount.objects.filter(campaign=campaign) if c.people}
     return by_person, by_group, reach
@@ -124,19 +138,25 @@ def test_a_transfer_keeps_the_records_where_they_were_and_moves_the_coverage(tre
     _put(lectures, a, "q", metric="training.people")
     assert _tallies(campaign) == _recount(campaign)
     every = MetricOrgCount.EVERY_ACTIVITY
-    assert {(metric, org): n for (metric, activity, org, _key), (_p, n) in _tallies(campaign)[1].items()
-            if activity == every} == {
+    assert {(metric, org): n for (metric, activity, org, _key), (_p, n, _o) in _tallies(campaign)[1].items()
+            if activity == every and n} == {
         ("training.people", tree.unit_a.pk): 1, ("training.people", tree.unit_b.pk): 1,
         ("training.participations", tree.unit_a.pk): 1, ("training.participations", tree.unit_b.pk): 1,
     }
+    # Counted at both units, the person is counted once too many where the two meet: at the federation.
+    assert {(metric, org): n for (metric, activity, org, _key), (_p, _n, n) in _tallies(campaign)[1].items()
+            if activity == every and n} == {
+        ("training.people", tree.federation.pk): 1, ("training.participations", tree.federation.pk): 1}
     nodes = org_nodes(campaign)
     targets = {t.key: t for t in campaign.targets.select_related("deadline")}
 
     def value(key, org):
         return compute_target(targets[key], nodes, tree.committee.path)[org.pk]
 
-    # Counted where the records are, as the records count: once in each unit, once above them (one person).
+    # Counted where the records are, as the records count: once in each unit, and once above them (one person).
     assert (value("people", tree.unit_a).numerator, value("people", tree.unit_b).numerator) == (1, 1)
+    assert (value("people", tree.town_a).numerator, value("people", tree.town_b).numerator) == (1, 1)
+    assert (value("people", tree.federation).numerator, value("people", tree.committee).numerator) == (1, 1)
     assert value("times", tree.committee).numerator == 2
     # Coverage is the person's, in their organisation now: two participations in all.
     assert (value("twice", tree.unit_b).numerator, value("twice", tree.unit_b).population) == (1, 1)
@@ -184,11 +204,14 @@ def test_rebuild_recounts_records_written_in_bulk(tree, campaign):
         MetricRecord(campaign=campaign, activity=lectures, metric="training.participations", person=person,
                      organisation_id=person.organisation_id, occurred_on=DAY, source=f"bulk-{person.pk}-{n}")
         for person in (a, b) for n in range(3)
-    ])
+    ] + [MetricRecord(campaign=campaign, activity=lectures, metric="training.participations", person=a,
+                      organisation=tree.town_b, occurred_on=DAY, source="bulk-elsewhere")])  # a's earlier unit
     assert _tallies(campaign) != _recount(campaign)
     assert metric_tallies_rebuild(actor=tree.committee_admin, campaign_id=campaign.pk) == 2
     assert _tallies(campaign) == _recount(campaign)
-    assert _per_person(campaign) == {("training.participations", a.pk): 4, ("training.participations", b.pk): 3}
+    assert MetricOrgCount.objects.get(campaign=campaign, activity_key=MetricOrgCount.EVERY_ACTIVITY,
+                                      organisation=tree.federation).people_overlaps == 1
+    assert _per_person(campaign) == {("training.participations", a.pk): 5, ("training.participations", b.pk): 3}
 
 
 def test_a_put_racing_another_of_the_same_source_replaces_it(tree, campaign, monkeypatch):

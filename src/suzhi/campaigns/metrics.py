@@ -1,6 +1,7 @@
 """Computing targets (目标任务) from metric records: one grouped query per target, whatever the number of
-organisations, then a roll-up through the tree in memory (a person and a record belong to exactly one
-organisation, so subtree values are sums).
+organisations, then a roll-up through the tree in memory (a record belongs to exactly one organisation, so
+subtree values are sums; a person with records at several organisations, counted at each, is taken off the sum
+where their organisations meet, so that a people metric counts each person once in any subtree: `overlap_paths`).
 
 Targets counting people or records, filtered by person categories and organisation types only, read the tallies
 `services.records` keeps: `MetricOrgCount` (per organisation and category key: tens of thousands of rows) and, for
@@ -14,8 +15,8 @@ Pure reads: `services.targets` stores what this computes.
 import dataclasses
 import datetime
 import math
-from collections import defaultdict
-from collections.abc import Iterable
+from collections import Counter, defaultdict
+from collections.abc import Collection, Iterable
 from typing import Any
 
 from django.db import connection, models
@@ -32,6 +33,33 @@ STEP = Organisation.steplen
 _OPS = {"eq": "", "lt": "__lt", "le": "__lte", "gt": "__gt", "ge": "__gte", "in": "__in"}
 
 
+def overlap_paths(places: Iterable[Collection[str]]) -> Counter[str]:
+    """Where a person counted at several organisations is counted once too many, for each person's set of
+    organisation paths: the lowest common ancestor (the longest common path, whole steps) of each two organisations
+    next to each other in tree order. Summed over any subtree, one per person at its organisations, less these,
+    counts each person with any organisation in it once (see `MetricOrgCount.people_overlaps`)."""
+    found: Counter[str] = Counter()
+    for paths in places:
+        ordered = sorted(paths)
+        for first, second in zip(ordered, ordered[1:], strict=False):
+            common = 0
+            while common < min(len(first), len(second)) and first[common] == second[common]:
+                common += 1
+            common -= common % STEP
+            if common:  # else two trees: no subtree holds both
+                found[first[:common]] += 1
+    return found
+
+
+def overlaps_by_org(places: Iterable[Collection[str]]) -> Counter[int]:
+    """`overlap_paths` by the organisations' ids (one query)."""
+    by_path = overlap_paths(places)
+    if not by_path:
+        return Counter()
+    ids = dict(Organisation.objects.filter(path__in=list(by_path)).values_list("path", "pk"))
+    return Counter({ids[path]: n for path, n in by_path.items()})
+
+
 @dataclasses.dataclass
 class OrgValue:
     numerator: float = 0  # the metric (or, for coverage, the people who reached at_least)
@@ -39,6 +67,10 @@ class OrgValue:
     measured: int = 0  # per_org: organisations measured here and below
     met: int = 0  # per_org: of which reaching the threshold
     per_person: bool = False  # a per-person metric: numerator / population, the people with records
+    # People counted here and at another organisation of a subtree holding this one, taken off the subtree's sum
+    # (see `overlap_paths`): of the numerator for a people metric, of the population for a per-person one.
+    numerator_overlaps: int = 0
+    population_overlaps: int = 0
 
     def value(self, form: str) -> float:
         if form in ("coverage", "percentage"):
@@ -185,15 +217,35 @@ def own_values(target: Target, organiser_path: str) -> dict[int, OrgValue]:
             total=Sum("quantity"), people=Count("person_id", distinct=True))
         for org_id, total, people in grouped.values_list("organisation_id", "total", "people"):
             values[org_id] = OrgValue(numerator=float(total or 0), population=int(people), per_person=True)
+        for org_id, n in _overlaps_of(records_for(target)).items():
+            values[org_id].per_person = True
+            values[org_id].population_overlaps = n
         return values
     else:
         rows = records_for(target).values("organisation_id").annotate(n=_aggregate(aggregate)).values_list(
             "organisation_id", "n")
+        if aggregate == Aggregate.PEOPLE:
+            for org_id, n in _overlaps_of(records_for(target)).items():
+                values[org_id].numerator_overlaps = n
     for org_id, n in rows:
         values[org_id].numerator = float(n or 0)
     if target.form in ("coverage", "percentage"):
         _add_population(values, target, organiser_path)
     return values
+
+
+def _overlaps_of(records: QuerySet[MetricRecord]) -> Counter[int]:
+    """The overlaps (`overlap_paths`) of the people these records count, from the records: the people with records at
+    more than one organisation found by grouping the records by person, then their organisations read. For the
+    targets the kept overlaps (`MetricOrgCount.people_overlaps`) cannot serve: those filtered by organisation types
+    (which move the lowest common ancestors) or by the people's attributes, and per-person metrics."""
+    spread = records.order_by().values("person_id").annotate(n=Count("organisation_id", distinct=True)).filter(
+        n__gt=1).values("person_id")
+    places: dict[int, set[str]] = defaultdict(set)
+    for person_id, path in records.filter(person_id__in=spread).order_by().values_list(
+            "person_id", "organisation__path").distinct():
+        places[person_id].add(path)
+    return overlaps_by_org(places.values())
 
 
 def _org_types_q(target: Target, field: str) -> Q:
@@ -252,8 +304,16 @@ def _counted(target: Target, aggregate: Aggregate, organiser_path: str) -> dict[
         _held_keys_q(target, MetricOrgCount, "categories", **group), _org_types_q(target, "organisation"))
     field = "people" if aggregate == Aggregate.PEOPLE else "records"
     values: dict[int, OrgValue] = defaultdict(OrgValue)
-    for org_id, n in counts.values("organisation_id").annotate(n=Sum(field)).values_list("organisation_id", "n"):
+    kept = aggregate == Aggregate.PEOPLE and not (target.filter or {}).get("org_types")
+    for org_id, n, overlaps in counts.values("organisation_id").annotate(
+            n=Sum(field), overlaps=Sum("people_overlaps")).values_list("organisation_id", "n", "overlaps"):
         values[org_id].numerator = float(n or 0)
+        values[org_id].numerator_overlaps = int(overlaps or 0) if kept else 0
+    if aggregate == Aggregate.PEOPLE and not kept:
+        # The organisation types keep some of a person's organisations: the kept overlaps, between all of them,
+        # would not do.
+        for org_id, n in _overlaps_of(records_for(target)).items():
+            values[org_id].numerator_overlaps = n
     if target.form == "percentage":
         _add_population(values, target, organiser_path)
     return values
@@ -308,8 +368,9 @@ def roll_up(target: Target, nodes: list[OrgNode], own: dict[int, OrgValue],
         chain = chains.get(org_id)
         if chain is None:
             continue  # moved out of the campaign's tree since
-        numerator, population = value.numerator, value.population
-        per_person = value.per_person
+        numerator = value.numerator - value.numerator_overlaps
+        population = value.population - value.population_overlaps
+        per_person = per_person or value.per_person
         for ancestor in chain:
             numerators[ancestor] += numerator
             populations[ancestor] += population

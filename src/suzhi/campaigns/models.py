@@ -165,6 +165,14 @@ class MetricOrgCount(models.Model):
     people they belong to, for one activity (`activity_key` = its id) or every activity (`activity_key` = 0). A
     target counting people or records reads tens of thousands of these rows instead of a million people.
 
+    A person with records at several organisations is counted at each, so that each organisation's own `people`
+    are its distinct people; `people_overlaps` makes a subtree's sum distinct too. For each person, group (metric,
+    activity, key) and pair of organisations next to each other in tree order (by path) among those where the person
+    has records, it holds one at their lowest common ancestor: summed over a subtree, `people - people_overlaps`
+    counts each person with records in it once (the organisations of a subtree are consecutive in tree order, and
+    so are the pairs whose ancestor is in it). It depends on where the organisations are in the tree: after
+    organisations move, `metric_tallies_rebuild` (suzhi recount) puts it right.
+
     Kept exact by `services.records` and `tallies_follow_people`, like `MetricTally`; a row may stay at zero."""
 
     EVERY_ACTIVITY = 0
@@ -179,6 +187,7 @@ class MetricOrgCount(models.Model):
     # changes (see `services.records._counts_add`).
     people = models.IntegerField(default=0)
     records = models.IntegerField(default=0)
+    people_overlaps = models.IntegerField(default=0, db_default=0)  # also for rows inserted by SQL without it
 
     class Meta:
         # The key before the organisation: targets read the rows of a few keys (see metrics._held_keys_q).
@@ -187,7 +196,7 @@ class MetricOrgCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.metric}/{self.activity_key} {self.organisation_id} [{self.categories}]: {self.people}, " \
-               f"{self.records}"
+               f"{self.records}, -{self.people_overlaps}"
 
 
 class MetricReachCount(models.Model):

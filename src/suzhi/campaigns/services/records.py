@@ -20,11 +20,13 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
 from suzhi.campaigns import kinds
+from suzhi.campaigns.metrics import overlap_paths
 from suzhi.campaigns.models import Activity, Campaign, MetricOrgCount, MetricReachCount, MetricRecord, MetricTally
 from suzhi.campaigns.services.targets import schedule_targets_refresh
 from suzhi.core import oplog
 from suzhi.core.counts import counts_add
 from suzhi.core.errors import ValidationFailed
+from suzhi.core.models import Organisation
 from suzhi.people.models import Person
 
 EVERY = MetricOrgCount.EVERY_ACTIVITY
@@ -33,6 +35,8 @@ _LOCK_SPACE = 0x5A17_0000_0000_0000  # advisory lock keys for people's tallies: 
 
 # A record's place in the counts: (campaign, metric, activity, organisation, person).
 Place = tuple[int, str, int, int, int]
+# A person's records of a metric of one activity (or EVERY): (campaign, metric, activity, person).
+Spread = tuple[int, str, int, int]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -164,13 +168,19 @@ def _follow(ids: list[int]) -> None:
         counts = _counts(sorted({person_id for _c, _m, person_id in rekeyed}),
                          {metric for _c, metric, _p in rekeyed})
         groups: Counter[tuple[Any, ...]] = Counter()
-        for (campaign_id, metric, activity_id, org_id, person_id), n in _with_every_activity(counts).items():
+        every = _with_every_activity(counts)
+        for (campaign_id, metric, activity_id, org_id, person_id), n in every.items():
             old = rekeyed.get((campaign_id, metric, person_id))
             if old is None or n <= 0:
                 continue
             for key, sign in ((old, -1), (now[person_id].category_key, 1)):
                 groups[(campaign_id, metric, activity_id, org_id, key, 0)] += sign
                 groups[(campaign_id, metric, activity_id, org_id, key, 1)] += sign * n
+        spread = {group: orgs for group, orgs in _org_sets(every).items() if (group[0], group[1], group[3]) in rekeyed}
+        for (campaign_id, metric, activity_id, org_id, person_id), n in _overlaps(spread).items():
+            old = rekeyed[(campaign_id, metric, person_id)]
+            groups[(campaign_id, metric, activity_id, org_id, old, 2)] -= n
+            groups[(campaign_id, metric, activity_id, org_id, now[person_id].category_key, 2)] += n
         _counts_add(MetricOrgCount, groups)
     reach: Counter[tuple[Any, ...]] = Counter()
     for tally in stale:  # the person's reach moves with them, and goes when they leave the roster
@@ -238,6 +248,34 @@ def _with_every_activity(counts: Counter[Place]) -> Counter[Place]:
     return result
 
 
+def _org_sets(counts: Counter[Place]) -> dict[Spread, frozenset[int]]:
+    """The organisations where each person has records, per campaign, metric and activity (or EVERY)."""
+    sets: dict[Spread, set[int]] = defaultdict(set)
+    for (campaign_id, metric, activity_id, org_id, person_id), n in counts.items():
+        if n > 0:
+            sets[(campaign_id, metric, activity_id, person_id)].add(org_id)
+    return {group: frozenset(orgs) for group, orgs in sets.items()}
+
+
+def _overlaps(sets: dict[Spread, frozenset[int]]) -> Counter[Place]:
+    """The overlaps (`metrics.overlap_paths`, `MetricOrgCount.people_overlaps`) of these people's organisations, as
+    {(campaign, metric, activity, organisation, person): n}: none without a person at several organisations, else
+    two queries (the organisations' paths, then the ids of their common ancestors)."""
+    spread = {group: orgs for group, orgs in sets.items() if len(orgs) > 1}
+    if not spread:
+        return Counter()
+    paths = dict(Organisation.objects.filter(pk__in={org for orgs in spread.values() for org in orgs}).values_list(
+        "pk", "path"))
+    found = {group: overlap_paths([[paths[org] for org in orgs]]) for group, orgs in spread.items()}
+    ids = dict(Organisation.objects.filter(path__in={path for each in found.values() for path in each}).values_list(
+        "path", "pk"))
+    result: Counter[Place] = Counter()
+    for (campaign_id, metric, activity_id, person_id), each in found.items():
+        for path, n in each.items():
+            result[(campaign_id, metric, activity_id, ids[path], person_id)] += n
+    return result
+
+
 def _tallies_write(people: dict[int, _PersonNow], before: Counter[Place], after: Counter[Place]) -> None:
     """Write what changed between two countings of the same people's records (the people are in their turn)."""
     old, new = _with_every_activity(before), _with_every_activity(after)
@@ -250,6 +288,14 @@ def _tallies_write(people: dict[int, _PersonNow], before: Counter[Place], after:
         group = (campaign_id, metric, activity_id, org_id, people[person_id].category_key)
         groups[(*group, 0)] += int(n_new > 0) - int(n_old > 0)
         groups[(*group, 1)] += n_new - n_old
+    # The overlaps of the people whose organisations with records changed (a first record somewhere, a last one
+    # gone): those of their organisations before taken off, those after added.
+    sets_old, sets_new = _org_sets(old), _org_sets(new)
+    changed_sets = {group for group in sets_old.keys() | sets_new.keys() if sets_old.get(group) != sets_new.get(group)}
+    for sign, sets in ((-1, sets_old), (1, sets_new)):
+        spread = {group: sets[group] for group in changed_sets if group in sets}
+        for (campaign_id, metric, activity_id, org_id, person_id), n in _overlaps(spread).items():
+            groups[(campaign_id, metric, activity_id, org_id, people[person_id].category_key, 2)] += sign * n
     _counts_add(MetricOrgCount, groups)
     totals_old: Counter[tuple[int, str, int]] = Counter()
     totals_new: Counter[tuple[int, str, int]] = Counter()
@@ -297,7 +343,8 @@ def _person_tallies_set(people: dict[int, _PersonNow], totals: dict[tuple[int, s
 
 # The grouping columns and the counted columns of each table of counts.
 _COUNTS: dict[type[models.Model], tuple[tuple[str, ...], tuple[str, ...]]] = {
-    MetricOrgCount: (("campaign_id", "metric", "activity_key", "organisation_id", "categories"), ("people", "records")),
+    MetricOrgCount: (("campaign_id", "metric", "activity_key", "organisation_id", "categories"),
+                     ("people", "records", "people_overlaps")),
     MetricReachCount: (("campaign_id", "metric", "at_least", "organisation_id", "categories"), ("people",)),
 }
 
@@ -350,6 +397,19 @@ def metric_tallies_rebuild(*, actor: Any, campaign_id: int) -> int:
             f"SELECT t.campaign_id, t.metric, levels.k, t.organisation_id, t.categories, COUNT(*) FROM {tally} t "
             f"JOIN ({levels}) levels ON t.records >= levels.k AND t.active WHERE t.campaign_id = %s "
             f"GROUP BY t.campaign_id, t.metric, levels.k, t.organisation_id, t.categories", [campaign.pk])
+        # The overlaps, from the records of the people with records of a metric at several organisations.
+        cursor.execute(
+            f"SELECT DISTINCT r.metric, r.activity_id, r.organisation_id, r.person_id FROM {record} r "  # noqa: S608
+            f"WHERE r.campaign_id = %s AND r.person_id IN (SELECT person_id FROM {record} WHERE campaign_id = %s "
+            f"GROUP BY person_id, metric HAVING COUNT(DISTINCT organisation_id) > 1)", [campaign.pk] * 2)
+        places = Counter({(campaign.pk, metric, activity_id, org_id, person_id): 1
+                          for metric, activity_id, org_id, person_id in cursor.fetchall()})
+    overlaps = _overlaps(_org_sets(_with_every_activity(places)))
+    keys = _people_now({place[-1] for place in overlaps})
+    groups: Counter[tuple[Any, ...]] = Counter()
+    for (campaign_id, metric, activity_id, org_id, person_id), n in overlaps.items():
+        groups[(campaign_id, metric, activity_id, org_id, keys[person_id].category_key, 2)] += n
+    _counts_add(MetricOrgCount, groups)
     total = MetricTally.objects.filter(campaign=campaign).count()
     if actor is not None:
         oplog.record(actor=actor, action="campaign.tallies_rebuild", obj=campaign, organisation=campaign.organiser,
