@@ -6,12 +6,13 @@ import threading
 
 import pytest
 import yaml
-from django.core.cache import cache
 from django.db import connection, transaction
+from django.utils import timezone
 
 from suzhi.campaigns.models import MetricOrgCount, MetricRecord, MetricTally
 from suzhi.campaigns.services import records, targets
 from suzhi.campaigns.services.plans import plan_load
+from suzhi.core.models import PendingRefresh
 from suzhi.people.services.persons import person_update
 from tests.campaigns.factories import plan_data
 from tests.people.factories import make_person
@@ -39,7 +40,8 @@ def test_records_are_written_while_the_targets_are_computed(tree, monkeypatch):
     with paused_inside(monkeypatch, targets, "compute_target",
                        lambda: targets.targets_refresh(actor=None, campaign_id=campaign.pk)):
         # A refresh asked for meanwhile folds into the next one (the tests' task backend would run it at once).
-        cache.set(targets._DIRTY.format(campaign.pk), 1)
+        PendingRefresh.objects.create(name="campaign-targets", object_id=campaign.pk, asked_at=timezone.now(),
+                                      queued_at=timezone.now())
         assert finishes_alone(put) == ["s1"], "the record waited for the refresh"
     assert MetricRecord.objects.filter(source="s1").exists()
 

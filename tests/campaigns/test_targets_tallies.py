@@ -248,10 +248,10 @@ def test_several_facts_at_once_keep_the_tallies_and_take_a_fixed_number_of_state
     facts.append(MetricFact(metric="training.people", source="s0", occurred_on=DAY))
     # Both people read in their turn (on PostgreSQL each turn is one more statement), the records read, the counts
     # read, an insert in a savepoint, the replacement, one upsert each of the counts per organisation (甲 loses, 乙
-    # gains), the reach counts and the person tallies, and the delete of 甲's emptied tally, whatever the number of
-    # facts; and the savepoint of the atomic block here.
+    # gains), the reach counts and the person tallies, the delete of 甲's emptied tally and the ask for a targets
+    # refresh, whatever the number of facts; and the savepoint of the atomic block here.
     turns = 2 if connection.vendor == "postgresql" else 0
-    with django_assert_num_queries(14 + turns), transaction.atomic():
+    with django_assert_num_queries(15 + turns), transaction.atomic():
         records = metric_records_put(activity=lectures, person=b, facts=facts)
     assert len(records) == 7 and all(r.pk for r in records)
     assert MetricRecord.objects.get(source="old").quantity == 2

@@ -4,10 +4,10 @@
 import threading
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
+from django.utils import timezone
 
-from suzhi.core.models import OperationLog
+from suzhi.core.models import OperationLog, PendingRefresh
 from suzhi.quizzes.models import Attempt, AttemptAnswer, QuizResult
 from suzhi.quizzes.services.attempts import answer_save, attempt_start, attempt_submit
 from tests.quizzes.factories import fixed_rules, make_bank, make_quiz, quiz_campaign, single, true_false
@@ -100,7 +100,8 @@ def test_starts_and_submissions_go_on_while_the_ranks_are_stored(contest, tree, 
                        lambda: results.results_refresh(actor=None, quiz_id=quiz.pk)):
         # A refresh queued while one runs folds into the next (the tests' task backend would run it right away,
         # in the participant's thread, where it would rightly wait for this one).
-        cache.set(results._DIRTY.format(quiz.pk), 1)
+        PendingRefresh.objects.create(name="quiz-results", object_id=quiz.pk, asked_at=timezone.now(),
+                                      queued_at=timezone.now())
         assert finishes_alone(participate) == [Attempt.State.FINISHED], "the participant waited for the refresh"
 
 

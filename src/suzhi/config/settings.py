@@ -1,9 +1,9 @@
 """Settings, all read from the environment so one build runs a township PC and a province cluster.
 
 Environment: DATABASE_URL, SECRET_KEY, DEBUG, ALLOWED_HOSTS, REDIS_URL, SUZHI_DATA_DIR,
-SUZHI_SESSION_IDLE_MINUTES, SUZHI_HTTPS, SUZHI_PROXY_COUNT, SUZHI_LOG_LEVEL, SUZHI_REFRESH_MIN_SECONDS; with
-REDIS_URL, SUZHI_SESSION_ENGINE (sessions in Redis by default; `django.contrib.sessions.backends.cached_db`
-keeps them in the database as well).
+SUZHI_SESSION_IDLE_MINUTES, SUZHI_HTTPS, SUZHI_PROXY_COUNT, SUZHI_LOG_LEVEL, SUZHI_REFRESH_MIN_SECONDS,
+SUZHI_REFRESH_RETRY_SECONDS, SUZHI_TASKS; with REDIS_URL, SUZHI_SESSION_ENGINE (sessions in the database behind the
+cache by default; `django.contrib.sessions.backends.cache` keeps them in Redis only).
 """
 
 import os
@@ -216,8 +216,9 @@ WHITENOISE_USE_FINDERS = DEBUG or TESTING
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
-    # Sessions in Redis: sliding the idle expiry is setting the key's TTL again, not an UPDATE of a table.
-    SESSION_ENGINE = os.environ.get("SUZHI_SESSION_ENGINE", "django.contrib.sessions.backends.cache")
+    # Sessions in the database behind the cache: read from Redis, written to both (at most once a minute, see
+    # suzhi.core.sessions), so a restart of Redis logs nobody out. `...backends.cache` keeps them in Redis only.
+    SESSION_ENGINE = os.environ.get("SUZHI_SESSION_ENGINE", "django.contrib.sessions.backends.cached_db")
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -225,11 +226,17 @@ else:
 # township); tests run tasks at once; a province sets SUZHI_TASKS=rq and runs RQ workers on Redis.
 # Recomputations of the same contest's ranks or campaign's targets start at least this far apart (seconds).
 SUZHI_REFRESH_MIN_SECONDS = 0 if TESTING else float(os.environ.get("SUZHI_REFRESH_MIN_SECONDS", "20"))
+# A recomputation asked for and not done this long after it was queued is queued again (suzhi.core.tasks); by
+# default its spacing plus a minute.
+SUZHI_REFRESH_RETRY_SECONDS = (float(os.environ["SUZHI_REFRESH_RETRY_SECONDS"])
+                               if os.environ.get("SUZHI_REFRESH_RETRY_SECONDS") else None)
 if TESTING:
     TASKS: dict[str, dict[str, object]] = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 elif os.environ.get("SUZHI_TASKS") == "rq":
     INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
     RQ_QUEUES = {"default": {"URL": REDIS_URL or "redis://127.0.0.1:6379/0"}}
+    # `suzhi rqworker default` runs the worker that also sweeps (suzhi.core.queue_worker) on django-tasks' jobs.
+    RQ = {"WORKER_CLASS": "suzhi.core.queue_worker.SweepingWorker", "JOB_CLASS": "django_tasks_rq.Job"}
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
 else:
     TASKS = {"default": {"BACKEND": "suzhi.core.tasks.ThreadPoolBackend", "OPTIONS": {"MAX_WORKERS": 2}}}

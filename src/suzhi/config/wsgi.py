@@ -15,6 +15,12 @@ from django.urls import get_resolver  # noqa: E402 - after the app is set up
 
 get_resolver().url_patterns  # noqa: B018 - the import is the point
 
+# With the in-process thread pool, this process runs the background tasks: it sweeps up the recomputations asked
+# for and left undone (by a process that died) now and every so often. With RQ the workers do.
+from suzhi.core.tasks import sweeper_start  # noqa: E402
+
+sweeper_start()
+
 # What the worker has loaded lives as long as it does: moved out of the garbage collector's generations, it is not
 # walked again by every collection of the oldest one (a targets refresh allocating a few hundred thousand objects
 # set off such collections, each walking the whole app: 50 ms of a 0.3 s refresh).

@@ -1,23 +1,24 @@
 """Computing and storing a campaign's targets (目标任务).
 
 After a kind writes metric records (`services.records`), a background task recomputes the campaign's targets
-once the commit is done (one task at a time per campaign). A refresh writes only the values that changed and
-sets the time of computation on the targets. Pages show when the values were computed and may ask for a refresh.
+once the commit is done (one task at a time per campaign; asked for in the database, see suzhi.core.tasks). A
+refresh writes only the values that changed and sets the time of computation on the targets. Pages show when the
+values were computed and may ask for a refresh.
 """
 
 import dataclasses
 import datetime
 from typing import Any
 
-from django.core.cache import cache
 from django.db import connection, transaction
 from django.utils import timezone
 
 from suzhi.campaigns.metrics import OrgValue, ancestry, compute_target, org_nodes
 from suzhi.campaigns.models import Campaign, Target, TargetValue
+from suzhi.campaigns.tasks import TARGETS_REFRESH
 from suzhi.core import oplog
+from suzhi.core.tasks import refresh_ask, refresh_covered, refresh_done
 
-_DIRTY = "suzhi:targets-queued:{}"
 _FIGURES = ("value", "numerator", "population", "measured", "met")
 _BATCH = 900  # ids per DELETE on SQLite, whose older builds take at most 999 variables
 # Past this share of the stored values changed or gone (and this many), a refresh deletes and rewrites them all: on
@@ -31,26 +32,21 @@ Figures = tuple[float, float, int, int, int]  # a stored value's _FIGURES, in th
 
 
 def schedule_targets_refresh(*, campaign_id: int) -> None:
-    """Queue one recomputation after the commit; further requests while it is queued are folded into it."""
-
-    def enqueue() -> None:
-        if cache.add(_DIRTY.format(campaign_id), 1, timeout=300):
-            from suzhi.campaigns.tasks import refresh_campaign_targets
-
-            refresh_campaign_targets.enqueue(campaign_id)
-
-    transaction.on_commit(enqueue)
+    """Ask for a recomputation of the targets, in the caller's transaction: a mark in the database, whose task is
+    queued after the commit; asks while one is open fold into it (suzhi.core.tasks.refresh_ask)."""
+    refresh_ask(name=TARGETS_REFRESH, object_id=campaign_id)
 
 
 @transaction.atomic
 def targets_refresh(*, actor: Any, campaign_id: int) -> datetime.datetime:
     """Compute every target of the campaign for every organisation and store the values (one grouped query
     per target, then only the values that changed are written). Organisations with nothing to show get no row,
-    except the organiser. Every target of the campaign takes the time of the computation."""
-    cache.delete(_DIRTY.format(campaign_id))
+    except the organiser. Every target of the campaign takes the time of the computation. The marks of the
+    recomputation taken over before it started are deleted with the values stored."""
     # FOR NO KEY UPDATE: one refresh at a time per campaign, while the kinds' services go on inserting records
     # that reference the campaign (a plain FOR UPDATE would hold each of them until the refresh commits).
     campaign = Campaign.objects.select_related("organiser").select_for_update(no_key=True).get(pk=campaign_id)
+    covered = refresh_covered(name=TARGETS_REFRESH, object_id=campaign.pk)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             # The grouped queries hash up to a row per person: let them do it in memory rather than spill to
@@ -70,6 +66,7 @@ def targets_refresh(*, actor: Any, campaign_id: int) -> datetime.datetime:
                                              item.met)
     _store_values(target_ids=[target.pk for target in targets], computed=computed)
     Target.objects.filter(campaign_id=campaign.pk).update(computed_at=now)
+    refresh_done(covered)
     if actor is not None:
         oplog.record(actor=actor, action="campaign.targets_refresh", obj=campaign, organisation=campaign.organiser,
                      after={"targets": len(targets)}, summary=campaign.title)

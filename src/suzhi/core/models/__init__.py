@@ -1,6 +1,6 @@
 from suzhi.core.models.accounts import ApiToken, Role, RoleAssignment, User
 from suzhi.core.models.dictionaries import DictItem, DictType, SystemParameter
-from suzhi.core.models.jobs import ExportJob
+from suzhi.core.models.jobs import ExportJob, PendingRefresh
 from suzhi.core.models.logs import LoginLog, OperationLog
 from suzhi.core.models.notices import Notice, NoticeRead
 from suzhi.core.models.orgs import Organisation
@@ -15,6 +15,7 @@ __all__ = [
     "NoticeRead",
     "OperationLog",
     "Organisation",
+    "PendingRefresh",
     "Role",
     "RoleAssignment",
     "SystemParameter",

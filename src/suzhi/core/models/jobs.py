@@ -36,3 +36,28 @@ class ExportJob(models.Model):
     @property
     def percent(self) -> int:
         return 100 if self.status == self.Status.DONE else int(self.done * 100 / self.total) if self.total else 0
+
+
+class PendingRefresh(models.Model):
+    """A recomputation asked for and not yet stored (a contest's ranks, a campaign's targets): the durable "dirty"
+    mark. Written in the transaction that changed the data (`suzhi.core.tasks.refresh_ask`), taken over by the
+    recomputation when it starts (`claimed_at`), deleted in the transaction that stores what it covered, and queued
+    again by the sweep when it stays longer than it should (its task was lost with a process, or never queued)."""
+
+    name = models.CharField(max_length=64)
+    object_id = models.BigIntegerField()
+    asked_at = models.DateTimeField()
+    queued_at = models.DateTimeField()
+    claimed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            # One open mark per recomputation: later asks fold into it. A claimed one does not count, so asks
+            # made while a recomputation runs open the next.
+            models.UniqueConstraint(fields=["name", "object_id"], condition=models.Q(claimed_at__isnull=True),
+                                    name="core_pendingrefresh_one_open"),
+        ]
+        indexes = [models.Index(fields=["name", "object_id"], name="core_pendingrefresh_key")]
+
+    def __str__(self) -> str:
+        return f"{self.name}:{self.object_id}"

@@ -110,12 +110,11 @@ def export_start(*, actor: Any, kind: str, title: str, params: dict[str, Any], u
         export_job_run(job_id=job.pk)
         job.refresh_from_db()
     else:
-        from suzhi.core.tasks import run_export_job
+        from suzhi.core.tasks import enqueue_after_commit, run_export_job
 
         # After the commit: a worker in another process must find the job row (a queue like RQ
-        # starts at once).
-        job_id = job.pk
-        transaction.on_commit(lambda: run_export_job.enqueue(job_id))
+        # starts at once). The queue unreachable leaves the job queued, not the export an error.
+        enqueue_after_commit(run_export_job, job.pk)
     return job
 
 

@@ -39,7 +39,7 @@ _SWEEP_EVERY = 60
 
 def _sweep_now_and_then() -> None:
     if cache.add(_SWEEP_KEY, 1, timeout=_SWEEP_EVERY):
-        transaction.on_commit(lambda: attempts_expire())
+        transaction.on_commit(lambda: attempts_expire(), robust=True)  # the start is done whatever befalls it
 
 
 @transaction.atomic
@@ -159,7 +159,8 @@ def _cache_paper(attempt: Attempt, user_id: int, now: datetime.datetime) -> None
 
 
 def _cache_paper_on_commit(attempt: Attempt, user_id: int, now: datetime.datetime) -> None:
-    transaction.on_commit(lambda: _cache_paper(attempt, user_id, now))
+    # Only a shortcut for the saves: the cache unreachable must not turn the committed start into an error.
+    transaction.on_commit(lambda: _cache_paper(attempt, user_id, now), robust=True)
 
 
 def _save_quickly(*, actor: User, attempt_id: int, slot: Any, response: Any,

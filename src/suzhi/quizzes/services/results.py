@@ -5,7 +5,6 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
-from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import Count, F, Sum
 from django.utils import timezone
@@ -16,6 +15,7 @@ from suzhi.campaigns.services.records import MetricFact, metric_records_put
 from suzhi.core import oplog
 from suzhi.core.errors import NotFound, ValidationFailed
 from suzhi.core.models import Organisation, User
+from suzhi.core.tasks import refresh_ask, refresh_covered, refresh_done
 from suzhi.people.models import Person
 from suzhi.quizzes.models import (
     Attempt,
@@ -29,21 +29,15 @@ from suzhi.quizzes.models import (
 from suzhi.quizzes.ranking import unit_measures, unit_ranks
 from suzhi.quizzes.rules import quiz_rules
 from suzhi.quizzes.selectors.contests import access_quiz_for_update
+from suzhi.quizzes.tasks import RESULTS_REFRESH
 
 STEP = Organisation.steplen
-_DIRTY = "quizzes:results-dirty:{}"
 
 
 def schedule_results_refresh(*, quiz_id: int) -> None:
-    """Queue one recomputation of the ranks after the commit; requests while one is queued fold into it."""
-
-    def enqueue() -> None:
-        if cache.add(_DIRTY.format(quiz_id), 1, timeout=300):
-            from suzhi.quizzes.tasks import refresh_quiz_results
-
-            refresh_quiz_results.enqueue(quiz_id)
-
-    transaction.on_commit(enqueue)
+    """Ask for a recomputation of the ranks, in the caller's transaction: a mark in the database, whose task is
+    queued after the commit; asks while one is open fold into it (suzhi.core.tasks.refresh_ask)."""
+    refresh_ask(name=RESULTS_REFRESH, object_id=quiz_id)
 
 
 def _counted(attempts: list[Attempt], rule: str) -> Attempt:
@@ -145,20 +139,22 @@ def _store_org_results(quiz: Quiz) -> int:
 
 
 def results_refresh(*, actor: User | None, quiz_id: int) -> Quiz:
-    """Finish overdue attempts, then store every person's and organisation's rank (一次计算, 多次读取)."""
+    """Finish overdue attempts, then store every person's and organisation's rank (一次计算, 多次读取). The marks
+    of the recomputation taken over before it started are deleted with the ranks stored."""
     from suzhi.quizzes.services.attempts import attempts_expire
 
-    cache.delete(_DIRTY.format(quiz_id))
     attempts_expire(quiz_id=quiz_id)
     with transaction.atomic():
         # FOR NO KEY UPDATE: one refresh at a time, while attempts and results referencing the contest go on
         # being inserted (a plain FOR UPDATE would stall every start and submission until the ranks are stored).
         quiz = (Quiz.objects.select_for_update(of=("self",), no_key=True).select_related("activity", "organiser")
                 .get(pk=quiz_id))
+        covered = refresh_covered(name=RESULTS_REFRESH, object_id=quiz.pk)
         _store_person_ranks(quiz.pk)
         _store_org_results(quiz)
         quiz.results_computed_at = timezone.now()
         quiz.save(update_fields=["results_computed_at"])
+        refresh_done(covered)
         if actor is not None:
             oplog.record(actor=actor, action="quiz.results_refresh", obj=quiz, organisation=quiz.organiser,
                          summary=quiz.title)
