@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0004_export_keep_days'),
+        ('core', '0006_api_token_params'),
     ]
 
     operations = [
