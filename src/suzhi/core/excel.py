@@ -2,6 +2,7 @@
 
 import datetime
 import io
+import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -12,15 +13,38 @@ from suzhi.core.errors import ValidationFailed
 
 SPREADSHEET_SUFFIXES = (".xlsx", ".xls", ".xlsm", ".ods", ".csv")
 
+# Control characters the XML of a sheet cannot hold (openpyxl refuses them, failing the whole file).
+_ILLEGAL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+# Text a spreadsheet program could take for a formula when the cell is edited or the file saved as CSV
+# (OWASP's CSV injection guidance), with the full-width forms a Chinese input method types.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
 
-def _cell(value: Any) -> Any:
+
+def _text(value: str) -> str:
+    return _ILLEGAL_CHARACTERS.sub("", value) if _ILLEGAL_CHARACTERS.search(value) else value
+
+
+def xlsx_cell(sheet: Any, value: Any) -> Any:
+    """`value` ready for a write-only openpyxl sheet: text without the control characters a sheet cannot
+    hold, and text that starts like a formula stored as text (never a formula) with Excel's quote prefix, so
+    it shows as typed and stays text when edited. Numbers, dates and booleans stay what they are."""
     if isinstance(value, datetime.datetime):
         if timezone.is_aware(value):
             value = timezone.localtime(value)
         return value.replace(tzinfo=None)
     if isinstance(value, dict | list):
-        return str(value)
-    return value
+        value = str(value)
+    if not isinstance(value, str):
+        return value
+    value = _text(str(value))
+    if not value.startswith(FORMULA_TRIGGERS):
+        return value
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.data_type = "s"
+    cell.quotePrefix = True
+    return cell
 
 
 def write_xlsx(
@@ -57,12 +81,13 @@ def write_xlsx(
     bold = Font(bold=True)
     header_cells = []
     for header in headers:
-        cell = WriteOnlyCell(sheet, value=str(header))
+        cell = WriteOnlyCell(sheet, value=_text(str(header)))
+        cell.data_type = "s"
         cell.font = bold
         header_cells.append(cell)
     sheet.append(header_cells)
     for row in rows:
-        sheet.append([_cell(v) for v in row])
+        sheet.append([xlsx_cell(sheet, v) for v in row])
     if validations:
         lists = workbook.create_sheet("_lists")
         lists.sheet_state = "hidden"
@@ -72,7 +97,7 @@ def write_xlsx(
             line: list[Any] = [None] * width
             for col_index, values in validations.items():
                 if r < len(values):
-                    line[col_index] = values[r]
+                    line[col_index] = xlsx_cell(lists, values[r])
             lists.append(line)
     out = io.BytesIO()
     workbook.save(out)
