@@ -85,6 +85,9 @@ MIDDLEWARE = [
 # Python's randomised string hashing makes moot; the request-size limit still applies).
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
+# An import's uploaded file waits this long (seconds) for its confirmation (suzhi.core.uploads).
+SUZHI_STAGED_UPLOAD_MAX_AGE = int(os.environ.get("SUZHI_STAGED_UPLOAD_MAX_AGE", str(24 * 3600)))
+
 ROOT_URLCONF = "suzhi.config.urls"
 WSGI_APPLICATION = "suzhi.config.wsgi.application"
 ASGI_APPLICATION = "suzhi.config.asgi.application"
