@@ -128,6 +128,9 @@ def read_rows(data: bytes, filename: str) -> list[list[Any]]:
         )
     from python_calamine import CalamineWorkbook
 
+    from suzhi.core.excel_limits import check_spreadsheet
+
+    check_spreadsheet(data, filename)  # before calamine, which aborts the process when a sheet is too big
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
         if not workbook.sheet_names:
