@@ -220,3 +220,70 @@ def test_ods_trailing_empty_repeats_are_fine(calamine_calls):
     from suzhi.core.excel_limits import check_spreadsheet
 
     check_spreadsheet(ods(rows), "x.ods")  # no error
+
+
+def record(kind: int, payload: bytes) -> bytes:
+    return struct.pack("<HH", kind, len(payload)) + payload
+
+
+def xls(sheet_records: bytes) -> bytes:
+    """A compound file with a BIFF8 Workbook stream: one sheet holding `sheet_records` after its BOF."""
+    bof_globals = record(0x0809, struct.pack("<HHHHII", 0x0600, 0x0005, 0, 0, 0, 0x0600))
+    sheet_name = b"\x01\x00S"  # one character, compressed
+    globals_length = len(bof_globals) + 4 + 8 + len(sheet_name) + 4
+    sheet = record(0x0809, struct.pack("<HHHHII", 0x0600, 0x0010, 0, 0, 0, 0x0600)) + sheet_records \
+        + record(0x000A, b"")
+    stream = bof_globals + record(0x0085, struct.pack("<IBB", globals_length, 0, 0) + sheet_name) \
+        + record(0x000A, b"") + sheet
+    stream += b"\x00" * (4096 - len(stream)) if len(stream) < 4096 else b""
+    count = -(-len(stream) // 512)
+    body = stream + b"\x00" * (count * 512 - len(stream))
+    end, free, no = 0xFFFFFFFE, 0xFFFFFFFF, 0xFFFFFFFF
+    fat = [0xFFFFFFFD, end] + [n + 1 for n in range(2, 2 + count - 1)] + [end]
+    fat += [free] * (128 - len(fat))
+    header = bytearray(512)
+    header[0:8] = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+    struct.pack_into("<HHHHH", header, 24, 0x3E, 3, 0xFFFE, 9, 6)
+    struct.pack_into("<IIIIIIIII", header, 40, 0, 1, 1, 0, 4096, end, 0, end, 0)
+    struct.pack_into("<I", header, 76, 0)
+    struct.pack_into("<108I", header, 80, *([free] * 108))
+
+    def entry(name: str, kind: int, start: int, size: int, child: int) -> bytes:
+        raw = bytearray(128)
+        encoded = (name + "\x00").encode("utf-16-le")
+        raw[0:len(encoded)] = encoded
+        struct.pack_into("<HBB", raw, 64, len(encoded), kind, 1)
+        struct.pack_into("<III", raw, 68, no, no, child)
+        struct.pack_into("<II", raw, 116, start, size)
+        return bytes(raw)
+
+    directory = entry("Root Entry", 5, end, 0, 1) + entry("Workbook", 2, 2, len(stream), no) + b"\x00" * 256
+    return bytes(header) + struct.pack("<128I", *fat) + directory + body
+
+
+def number(row: int, column: int, value: float) -> bytes:
+    return record(0x0203, struct.pack("<HHHd", row, column, 0, value))
+
+
+def test_an_xls_within_the_limits_passes_the_check():
+    from suzhi.core.excel_limits import check_spreadsheet
+
+    dimension = record(0x0200, struct.pack("<IIHHH", 0, 2, 0, 2, 0))
+    check_spreadsheet(xls(dimension + number(0, 0, 1) + number(1, 1, 2)), "x.xls")  # no error
+
+
+@pytest.mark.parametrize("records", [
+    number(0, 0, 1) + number(65535, 255, 2),  # A1 and IV65536: a block of 16.7 million cells
+    number(0, 0, 1) + record(0x00BD, struct.pack("<HHHIH", 0, 0, 0, 0, 65000)),  # a row of numbers to col 65001
+    record(0x0200, struct.pack("<IIHHH", 0, 4_000_000_000, 0, 200, 0)) + number(0, 0, 1),  # a dimension to reserve
+    record(0x0200, struct.pack("<IIHHH", 5, 2, 0, 2, 0)) + number(0, 0, 1),  # an inverted one
+])
+def test_xls_blocks_beyond_the_limits(calamine_calls, records):
+    refused(xls(records), calamine_calls, "x.xls")
+    refused(xls(records), calamine_calls, "disguised.xlsx")  # calamine goes by the content
+
+
+def test_an_xls_header_that_would_reserve_gigabytes(calamine_calls):
+    data = bytearray(xls(number(0, 0, 1)))
+    struct.pack_into("<I", data, 44, 0x40000000)  # FAT sectors
+    refused(bytes(data), calamine_calls, "x.xls")

@@ -115,6 +115,10 @@ def _decode_csv(data: bytes) -> str:
 
 def read_rows(data: bytes, filename: str) -> list[list[Any]]:
     """All rows of the first sheet as lists of cell values (str, float, int, bool, date/datetime or "")."""
+    from suzhi.core.excel_limits import check_spreadsheet
+
+    # Before calamine, which aborts the process when a sheet's block cannot be allocated; a CSV for its size.
+    check_spreadsheet(data, filename)
     name = (filename or "").lower()
     if name.endswith(".csv"):
         import csv
@@ -128,9 +132,6 @@ def read_rows(data: bytes, filename: str) -> list[list[Any]]:
         )
     from python_calamine import CalamineWorkbook
 
-    from suzhi.core.excel_limits import check_spreadsheet
-
-    check_spreadsheet(data, filename)  # before calamine, which aborts the process when a sheet is too big
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
         if not workbook.sheet_names:

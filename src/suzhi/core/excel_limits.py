@@ -12,7 +12,10 @@ declare. So, for .xlsx/.xlsm/.ods, before calamine runs:
   anything else is walked tag by tag the way calamine places cells, stopping at the first limit exceeded;
 - the text the shared strings put into the cells (calamine copies one into each cell using it) is bounded.
 
-.xls files are checked for their size only. The limits are settings (SUZHI_SHEET_*; see config/settings.py).
+For .xls (a compound file holding BIFF records), the header counts calamine allocates from are checked, and the
+Workbook stream's records are read for each sheet's declared dimensions and its farthest cell. An .xlsb (binary
+cells in a zip) is refused: the platform does not take that format. The limits are settings (SUZHI_SHEET_*; see
+config/settings.py).
 """
 
 import io
@@ -336,29 +339,134 @@ def _check_ods(archive: _Zip, limits: Limits) -> None:
             raise refused
 
 
+_CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_FREE = 0xFFFFFFFA  # sector numbers from here up mark ends and free sectors
+_CELL_RECORDS = {0x0203, 0x0204, 0x00D6, 0x0205, 0x027E, 0x00FD, 0x00BD, 0x0006}
+
+
+def _u32(data: bytes | memoryview, at: int) -> int:
+    return struct.unpack_from("<I", data, at)[0]
+
+
+def _xls_workbook_stream(data: bytes, limits: Limits) -> bytes | None:
+    """The Workbook stream of a compound file, or None when calamine would refuse the file anyway."""
+    if len(data) < 512:
+        return None
+    shift = struct.unpack_from("<H", data, 30)[0]
+    if shift not in (9, 12):
+        return None
+    size = 1 << shift
+    sectors = len(data) // size + 1
+    # calamine reserves room from these header counts before reading anything else
+    if _u32(data, 44) > sectors or _u32(data, 62) > 0xFFFFFF:
+        raise _refuse(_("The file is not an ordinary spreadsheet."))
+
+    def sector(number: int) -> bytes:
+        return data[(number + 1) * size:(number + 2) * size]
+
+    difat = [_u32(data, at) for at in range(76, 512, 4)]
+    number, steps = _u32(data, 68), 0
+    while number < _FREE and steps < sectors:
+        block = sector(number)
+        ids = [_u32(block, at) for at in range(0, len(block) - 3, 4)]
+        if not ids:
+            break
+        difat.extend(ids[:-1])
+        number, steps = ids[-1], steps + 1
+    fat: list[int] = []
+    for number in difat:
+        if number < _FREE:
+            block = sector(number)
+            fat.extend(_u32(block, at) for at in range(0, len(block) - 3, 4))
+
+    def chain(start: int, table: list[int]) -> list[int]:
+        numbers: list[int] = []
+        while start < _FREE and start < len(table) and len(numbers) <= len(table):
+            numbers.append(start)
+            start = table[start]
+        return numbers
+
+    directory = b"".join(sector(n) for n in chain(_u32(data, 48), fat))
+    entries = []
+    for at in range(0, len(directory) - 127, 128):
+        length = struct.unpack_from("<H", directory, at + 64)[0]
+        name = directory[at:at + max(0, min(length, 64) - 2)].decode("utf-16-le", "replace")
+        entries.append((name, _u32(directory, at + 116), _u32(directory, at + 120)))
+    book = next((e for e in entries if e[0].lower() in ("workbook", "book")), None)
+    if not entries or book is None:
+        return None
+    _name, start, length = book
+    if length >= _u32(data, 56):
+        return b"".join(sector(n) for n in chain(start, fat))[:length]
+    mini_fat: list[int] = []
+    for number in chain(_u32(data, 60), fat):
+        block = sector(number)
+        mini_fat.extend(_u32(block, at) for at in range(0, len(block) - 3, 4))
+    mini_stream = b"".join(sector(n) for n in chain(entries[0][1], fat))
+    return b"".join(mini_stream[n * 64:(n + 1) * 64] for n in chain(start, mini_fat))[:length]
+
+
+def _check_xls(data: bytes, limits: Limits) -> None:
+    stream = _xls_workbook_stream(data, limits)
+    if stream is None:
+        return
+    at, rows, columns = 0, 0, 0
+    while at + 4 <= len(stream):
+        kind, length = struct.unpack_from("<HH", stream, at)
+        record = stream[at + 4:at + 4 + length]
+        at += 4 + length
+        if kind == 0x0809:  # a sheet (or a chart inside one) begins
+            rows = columns = 0
+        elif kind == 0x0200 and len(record) in (10, 14):  # the dimensions calamine reserves a block for
+            if len(record) == 14:
+                first_row, last_row = struct.unpack_from("<II", record)
+                first_column, last_column = struct.unpack_from("<HH", record, 8)
+            else:
+                first_row, last_row, first_column, last_column = struct.unpack_from("<HHHH", record)
+            if first_column > 0xFF or last_column < first_column:
+                first_column = 0
+            if last_row >= 1 and last_column >= 1:
+                block_rows, block_columns = last_row - first_row, last_column - first_column
+                if block_rows < 1 or block_columns < 1:
+                    raise _refuse(_("The file is not an ordinary spreadsheet."))
+                if refused := _too_many(block_rows, block_columns, limits):
+                    raise refused
+        elif kind in _CELL_RECORDS and len(record) >= 4:
+            row, column = struct.unpack_from("<HH", record)
+            if kind == 0x00BD and len(record) >= 6:  # several numbers in a row: the last column ends it
+                column = max(column, struct.unpack_from("<H", record, len(record) - 2)[0])
+            rows, columns = max(rows, row + 1), max(columns, column + 1)
+            if refused := _too_many(rows, columns, limits):
+                raise refused
+
+
 def check_spreadsheet(data: bytes, filename: str) -> None:
     """Refuse, with a Chinese message giving the limit, a spreadsheet calamine should not be given."""
     limits = Limits.current()
     if len(data) > limits.file_bytes:
         raise _refuse(_("The file is larger than %(mb)d MB.") % {"mb": limits.file_bytes // 2**20})
-    name = (filename or "").lower()
-    if not name.endswith((".xlsx", ".xlsm", ".ods")) and not data.startswith(b"PK\x03\x04"):
-        return  # .xls: its size only; .csv is read by Python's csv module
-    if not data.startswith(b"PK"):
-        return  # not a zip: calamine refuses it as damaged
-    archive = _Zip(data, filename, limits)
-    if name.endswith(".ods") or "content.xml" in archive.names:
-        for info in archive.names.values():
-            if info.filename != "content.xml":
-                archive.whole(info)
-        _check_ods(archive, limits)
+    if (filename or "").lower().endswith(".csv"):
+        return  # read by Python's csv module
+    if data.startswith(_CFB_MAGIC):
+        _check_xls(data, limits)  # calamine goes by the content, not the name
         return
-    sheets = [i for n, i in archive.names.items() if re.match(r"xl/worksheets/[^/]+\.xml$", n, re.IGNORECASE)]
+    if not data.startswith(b"PK"):
+        return  # neither zip nor compound file: calamine refuses it as damaged
+    archive = _Zip(data, filename, limits)
+    names = archive.names
+    if any(re.match(r"xl/worksheets/[^/]+\.bin$", n, re.IGNORECASE) for n in names):
+        raise ValidationFailed(
+            _("“%(name)s” is not a spreadsheet. Upload an .xlsx, .xls, .ods or .csv file.") % {"name": filename},
+            code="not_a_spreadsheet",
+        )
+    sheets = [i for n, i in names.items() if re.match(r"xl/worksheets/[^/]+\.xml$", n, re.IGNORECASE)]
     cells = 0
     for sheet in sheets:
         rows, columns = _check_xlsx_sheet(archive, sheet, limits)
         cells = max(cells, rows * columns)
-    for name_, info in archive.names.items():
-        if info not in sheets and not name_.lower().endswith("sharedstrings.xml"):
+    if "content.xml" in names:
+        _check_ods(archive, limits)
+    for name, info in names.items():
+        if info not in sheets and name != "content.xml" and not name.lower().endswith("sharedstrings.xml"):
             archive.whole(info)
     _check_shared_strings(archive, sheets, cells, limits)
