@@ -186,11 +186,11 @@ def test_a_part_longer_than_it_declares(calamine_calls):
     refused(bytes(data), calamine_calls)
 
 
-def ods(rows: str) -> bytes:
+def ods(rows: str, *, before: str = "") -> bytes:
     content = ('<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
                'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
                'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body><office:spreadsheet>'
-               f'<table:table table:name="S">{rows}</table:table></office:spreadsheet></office:body>'
+               f'{before}<table:table table:name="S">{rows}</table:table></office:spreadsheet></office:body>'
                "</office:document-content>")
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -211,6 +211,8 @@ ODS_VALUE = '<table:table-cell office:value-type="string"{}><text:p>x</text:p></
 ])
 def test_ods_repeats(calamine_calls, rows):
     refused(ods(rows), calamine_calls, "x.ods")
+    first = '<table:table table:name="A"><table:table-row>' + ODS_VALUE.format("") + "</table:table-row></table:table>"
+    refused(ods(rows, before=first), calamine_calls, "x.ods")  # in a second table too
 
 
 def test_ods_trailing_empty_repeats_are_fine(calamine_calls):

@@ -32,7 +32,7 @@ from django.utils.translation import gettext as _
 
 from suzhi.core.errors import ValidationFailed
 
-CHUNK = 1 << 20
+CHUNK = 4 << 20
 _DIMENSION = re.compile(rb"<(?:[\w.-]+:)?dimension\s[^>]*?ref\s*=\s*[\"']\s*([A-Za-z]*\d*)(?::([A-Za-z]*)(\d*))?")
 _TAG = re.compile(rb"<(/?)(?:[\w.-]+:)?(row|c)(?=[\s>/])([^>]*)>")
 _R_ATTR = re.compile(rb"(?:^|\s)r\s*=\s*[\"']\s*([A-Za-z]*)(\d*)")
@@ -192,15 +192,16 @@ class _Zip:
         return b"".join(self.chunks(info))
 
 
-def _tags(chunks: Iterator[bytes]) -> Iterator[bytes]:
-    """The XML in pieces that end after a '>', so no tag is cut between two pieces."""
+def _tags(chunks: Iterator[bytes]) -> Iterator[Any]:
+    """The XML in pieces (bytes or views of them) that end after a '>', so no tag is cut between two pieces."""
     carry = b""
     for chunk in chunks:
-        chunk = carry + chunk
+        if carry:
+            chunk = carry + chunk
         cut = chunk.rfind(b">") + 1
         carry = chunk[cut:]
         if cut:
-            yield chunk[:cut]
+            yield memoryview(chunk)[:cut] if carry else chunk
         if len(carry) > 64 * CHUNK:  # one tag of 64 MB
             raise _refuse(_("The file is not an ordinary spreadsheet."))
     if carry:
@@ -240,7 +241,7 @@ def _check_xlsx_sheet(archive: _Zip, info: zipfile.ZipInfo, limits: Limits) -> t
     when the sheet is written the usual way."""
     pieces = _tags(archive.chunks(info))
     first = next(pieces, b"")
-    declared = _DIMENSION.search(first[:65536])
+    declared = _DIMENSION.search(bytes(first[:65536]))
     box = None
     if declared:
         start, end_letters, end_digits = declared.groups()
@@ -257,14 +258,23 @@ def _check_xlsx_sheet(archive: _Zip, info: zipfile.ZipInfo, limits: Limits) -> t
     # Every row and cell tag must start with its reference inside the declared block; any other tag (no
     # reference, another attribute first, a namespace prefix, a reference outside the block) sends the
     # sheet to the walk, which places each cell the way calamine does.
-    rows, columns = _not_above(box[0]), _not_above(box[1], "letters")
-    # Three searches starting with a literal run faster than one: a tag with a namespace prefix, a cell and a
-    # row whose first attribute is not their reference inside the block.
-    odd = (re.compile(rb":(?:c|row)[\s>/]"), re.compile(rb'<c(?! r="' + columns + rows + rb'")[\s>/]'),
-           re.compile(rb'<row(?! r="' + rows + rb'")[\s>/]'))
+    # When every cell tag starts with its reference and that reference is inside the block, no cell lies outside
+    # it (row tags only place cells without a reference). Two searches starting with a literal run faster than
+    # one: a cell tag with a namespace prefix, and one whose first attribute is not a reference inside the block.
+    inside = _not_above(box[1], "letters") + _not_above(box[0])
+    odd = (re.compile(rb":c[\s>/]"), re.compile(rb'<c(?! r="' + inside + rb'")[\s>/]'))
     for piece in _chain(first, pieces):
-        if odd[0].search(piece) or odd[1].search(piece) or odd[2].search(piece):
+        if odd[0].search(piece):
             return _walk_xlsx_sheet(_tags(archive.chunks(info)), limits)  # from the start again
+        if outside := odd[1].search(piece):
+            # a cell placed beyond the limits is refused at once; anything else is walked from the start
+            tag = bytes(piece[outside.start():outside.start() + 200])
+            tag = tag[:tag.find(b">") + 1] if b">" in tag else b""
+            ref = _R_ATTR.search(tag[2:])
+            placed = ref and ref.group(1) and ref.group(2) and not tag.endswith(b"/>")
+            if placed and (refused := _too_many(int(ref.group(2)), column_number(ref.group(1)), limits)):
+                raise refused
+            return _walk_xlsx_sheet(_tags(archive.chunks(info)), limits)
     return box
 
 
@@ -309,9 +319,9 @@ def _check_ods(archive: _Zip, limits: Limits) -> None:
     for piece in _tags(archive.chunks(info)):
         for match in _ODS_TAG.finditer(piece):
             closing, name, attributes, empty = match.groups()
-            if name == b"table":
-                if closing:
-                    return  # calamine reads the first table only
+            if name == b"table":  # calamine expands every table of the file when it opens it
+                row = max_row = max_column = column = 0
+                row_repeat, row_has_value = 1, False
                 continue
             if name == b"table-row":
                 if closing or empty:
