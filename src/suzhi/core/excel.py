@@ -21,7 +21,9 @@ FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
 
 
 def _text(value: str) -> str:
-    return _ILLEGAL_CHARACTERS.sub("", value) if _ILLEGAL_CHARACTERS.search(value) else value
+    if value.isprintable() or not _ILLEGAL_CHARACTERS.search(value):  # isprintable: the quick common answer
+        return value
+    return _ILLEGAL_CHARACTERS.sub("", value)
 
 
 def xlsx_cell(sheet: Any, value: Any) -> Any:
