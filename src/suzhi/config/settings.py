@@ -93,6 +93,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "suzhi.core.middleware.UploadSizeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "suzhi.core.middleware.RequestContextMiddleware",
@@ -104,6 +105,20 @@ MIDDLEWARE = [
 # targets are about 1,300 fields, over Django's default of 1,000 (a guard against hash-collision floods, which
 # Python's randomised string hashing makes moot; the request-size limit still applies).
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
+
+# An import's uploaded file waits this long (seconds) for its confirmation (suzhi.core.uploads).
+SUZHI_STAGED_UPLOAD_MAX_AGE = int(os.environ.get("SUZHI_STAGED_UPLOAD_MAX_AGE", str(24 * 3600)))
+# Uploads and the spreadsheets read from them (suzhi.core.middleware, suzhi.core.excel_limits): the largest file
+# (a request may be 1 MB longer for the form around it), the first sheet's block from A1 to its farthest cell,
+# the unpacked size of an .xlsx/.ods and how much more than packed a part may take, and the text shared strings
+# may copy into the cells (UTF-8 bytes). The 100,000-row roster import needs 100,001 rows × 11 columns, 75 MB.
+SUZHI_UPLOAD_MAX_BYTES = int(os.environ.get("SUZHI_UPLOAD_MAX_MB", "20")) * 2**20
+SUZHI_SHEET_MAX_ROWS = int(os.environ.get("SUZHI_SHEET_MAX_ROWS", "200000"))
+SUZHI_SHEET_MAX_COLUMNS = 200
+SUZHI_SHEET_MAX_CELLS = int(os.environ.get("SUZHI_SHEET_MAX_CELLS", "4000000"))
+SUZHI_SHEET_MAX_UNZIPPED_BYTES = 400 * 2**20
+SUZHI_SHEET_MAX_ZIP_RATIO = 200
+SUZHI_SHEET_MAX_TEXT_BYTES = 200 * 2**20
 
 ROOT_URLCONF = "suzhi.config.urls"
 WSGI_APPLICATION = "suzhi.config.wsgi.application"

@@ -2,6 +2,7 @@
 
 import datetime
 import io
+import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -12,15 +13,40 @@ from suzhi.core.errors import ValidationFailed
 
 SPREADSHEET_SUFFIXES = (".xlsx", ".xls", ".xlsm", ".ods", ".csv")
 
+# Control characters the XML of a sheet cannot hold (openpyxl refuses them, failing the whole file).
+_ILLEGAL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+# Text a spreadsheet program could take for a formula when the cell is edited or the file saved as CSV
+# (OWASP's CSV injection guidance), with the full-width forms a Chinese input method types.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
 
-def _cell(value: Any) -> Any:
+
+def _text(value: str) -> str:
+    if value.isprintable() or not _ILLEGAL_CHARACTERS.search(value):  # isprintable: the quick common answer
+        return value
+    return _ILLEGAL_CHARACTERS.sub("", value)
+
+
+def xlsx_cell(sheet: Any, value: Any) -> Any:
+    """`value` ready for a write-only openpyxl sheet: text without the control characters a sheet cannot
+    hold, and text that starts like a formula stored as text (never a formula) with Excel's quote prefix, so
+    it shows as typed and stays text when edited. Numbers, dates and booleans stay what they are."""
     if isinstance(value, datetime.datetime):
         if timezone.is_aware(value):
             value = timezone.localtime(value)
         return value.replace(tzinfo=None)
     if isinstance(value, dict | list):
-        return str(value)
-    return value
+        value = str(value)
+    if not isinstance(value, str):
+        return value
+    value = _text(str(value))
+    if not value.startswith(FORMULA_TRIGGERS):
+        return value
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.data_type = "s"
+    cell.quotePrefix = True
+    return cell
 
 
 def write_xlsx(
@@ -57,12 +83,13 @@ def write_xlsx(
     bold = Font(bold=True)
     header_cells = []
     for header in headers:
-        cell = WriteOnlyCell(sheet, value=str(header))
+        cell = WriteOnlyCell(sheet, value=_text(str(header)))
+        cell.data_type = "s"
         cell.font = bold
         header_cells.append(cell)
     sheet.append(header_cells)
     for row in rows:
-        sheet.append([_cell(v) for v in row])
+        sheet.append([xlsx_cell(sheet, v) for v in row])
     if validations:
         lists = workbook.create_sheet("_lists")
         lists.sheet_state = "hidden"
@@ -72,7 +99,7 @@ def write_xlsx(
             line: list[Any] = [None] * width
             for col_index, values in validations.items():
                 if r < len(values):
-                    line[col_index] = values[r]
+                    line[col_index] = xlsx_cell(lists, values[r])
             lists.append(line)
     out = io.BytesIO()
     workbook.save(out)
@@ -90,6 +117,10 @@ def _decode_csv(data: bytes) -> str:
 
 def read_rows(data: bytes, filename: str) -> list[list[Any]]:
     """All rows of the first sheet as lists of cell values (str, float, int, bool, date/datetime or "")."""
+    from suzhi.core.excel_limits import check_spreadsheet
+
+    # Before calamine, which aborts the process when a sheet's block cannot be allocated; a CSV for its size.
+    check_spreadsheet(data, filename)
     name = (filename or "").lower()
     if name.endswith(".csv"):
         import csv

@@ -2,7 +2,8 @@
 
 The file waits in MEDIA_ROOT/imports/ under a random token the session holds, so the browser never names
 a file on the server; the error report of the last run sits next to it for download. Uploads of sessions
-that never confirm are swept after a day.
+that never confirm, of every kind of import, are swept once older than `SUZHI_STAGED_UPLOAD_MAX_AGE` seconds
+(a day by default): whenever any upload is staged, and by `suzhi sweep_uploads` (for a daily cron job).
 """
 
 import secrets
@@ -13,7 +14,29 @@ from typing import Any
 from django.conf import settings
 from django.http import Http404, HttpRequest
 
-STALE_SECONDS = 24 * 3600
+DEFAULT_MAX_AGE = 24 * 3600
+
+
+def staged_directory() -> Path:
+    return Path(settings.MEDIA_ROOT) / "imports"
+
+
+def staged_uploads_sweep(*, now: float | None = None) -> int:
+    """Delete the staged uploads and error reports older than `SUZHI_STAGED_UPLOAD_MAX_AGE`; returns how many."""
+    directory = staged_directory()
+    if not directory.is_dir():
+        return 0
+    cutoff = (time.time() if now is None else now) - int(getattr(settings, "SUZHI_STAGED_UPLOAD_MAX_AGE",
+                                                                 DEFAULT_MAX_AGE))
+    removed = 0
+    for old in directory.iterdir():
+        try:
+            if old.is_file() and old.stat().st_mtime < cutoff:
+                old.unlink()
+                removed += 1
+        except FileNotFoundError:  # swept meanwhile by another request
+            continue
+    return removed
 
 
 class StagedUpload:
@@ -22,7 +45,7 @@ class StagedUpload:
         self.session_key = f"staged_upload:{name}"
 
     def _directory(self) -> Path:
-        return Path(settings.MEDIA_ROOT) / "imports"
+        return staged_directory()
 
     def _paths(self, token: str) -> tuple[Path, Path]:
         if not token.isalnum():
@@ -40,10 +63,7 @@ class StagedUpload:
         self.discard(request)
         directory = self._directory()
         directory.mkdir(parents=True, exist_ok=True)
-        cutoff = time.time() - STALE_SECONDS
-        for old in directory.glob(f"{self.name}-*"):
-            if old.stat().st_mtime < cutoff:
-                old.unlink(missing_ok=True)
+        staged_uploads_sweep()
         token = secrets.token_hex(16)
         self._paths(token)[0].write_bytes(data)
         request.session[self.session_key] = {"token": token, "filename": filename, **extra}

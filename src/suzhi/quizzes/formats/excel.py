@@ -19,7 +19,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from suzhi.core.errors import DomainError
-from suzhi.core.excel import cell_text, read_rows
+from suzhi.core.excel import cell_text, read_rows, xlsx_cell
 from suzhi.quizzes.formats.base import ParsedQuestion, ParseError, ParseResult, QuestionType
 from suzhi.quizzes.formats.text import (
     LETTERS,
@@ -251,8 +251,8 @@ def _row(question: ParsedQuestion) -> list[Any]:
 
 
 def _workbook(rows: list[list[Any]]) -> bytes:
-    # openpyxl directly rather than suzhi.core.excel.write_xlsx: a stem such as "=1+1" must stay text, not become
-    # a formula (nor a formula injection in whoever opens the export).
+    # openpyxl directly rather than suzhi.core.excel.write_xlsx for the column widths and the type dropdown; the
+    # cells go through xlsx_cell, so a stem such as "=1+1" stays text (never a formula run by whoever opens it).
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
@@ -276,13 +276,7 @@ def _workbook(rows: list[list[Any]]) -> bytes:
         header_cells.append(cell)
     sheet.append(header_cells)
     for row in rows:
-        cells = []
-        for value in row:
-            cell = WriteOnlyCell(sheet, value=value)
-            if isinstance(value, str):
-                cell.data_type = "s"
-            cells.append(cell)
-        sheet.append(cells)
+        sheet.append([xlsx_cell(sheet, value) for value in row])
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
