@@ -93,7 +93,10 @@ def export_start(*, actor: Any, kind: str, title: str, params: dict[str, Any], u
     """
     spec = export_kind(kind)
     if cache.add(_EXPIRE_KEY, 1, timeout=_EXPIRE_EVERY):  # housekeeping at most once an hour
+        from suzhi.core.uploads import staged_uploads_sweep
+
         export_jobs_expire()
+        staged_uploads_sweep()
     organisation = spec.organisation(actor, params)  # validates an organisation filter (404 outside scope)
     if unmasked and not spec.may_unmask(actor, params):
         raise PermissionDenied(_("You may not export personal data in full for these organisations."))
