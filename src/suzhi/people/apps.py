@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class PeopleConfig(AppConfig):
@@ -40,3 +41,10 @@ class PeopleConfig(AppConfig):
             ("person.pii_view", _("View full ID numbers and phones")),
         ):
             oplog_actions.register(code, label)
+        oplog_actions.register_details({
+            "categories": pgettext_lazy("log detail", "Person categories"),
+            "reason": pgettext_lazy("log detail", "Reason"),
+            "user_id": pgettext_lazy("log detail", "Login account"),
+            "person_ids": pgettext_lazy("log detail", "People shown"),
+            "groups": pgettext_lazy("log detail", "Groups counted"),
+        })
