@@ -126,3 +126,40 @@ def api_client(client):
         return client
 
     return _for
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _oplog_seen():
+    """Collect what the services write to the operation log in every test (tests/oplog_seen.py); rows a test
+    makes itself, with made-up keys, are not the services' and do not count."""
+    from suzhi.core import oplog
+    from tests import oplog_seen
+
+    original = oplog.record
+
+    def record(**kwargs):
+        row = original(**kwargs)
+        oplog_seen.collect(row)
+        return row
+
+    oplog.record = record
+    yield
+    oplog.record = original
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """Fail a run whose services wrote an action, object type or detail key the log would show raw."""
+    from tests import oplog_seen
+
+    if not oplog_seen.SEEN:
+        return
+    missing = oplog_seen.unlabelled()
+    if missing:
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        if reporter is not None:
+            reporter.write_line("Operation-log codes without a readable name (register them in the app's ready()):",
+                                red=True)
+            for line in missing:
+                reporter.write_line(f"  {line}", red=True)
+        if session.exitstatus == 0:
+            session.exitstatus = 1

@@ -266,11 +266,10 @@ def test_plan_check_errors_are_next_to_their_fields(tree, campaign, login_client
     for name in ("activities-1-open_in", "activities-0-settings", "targets-0-metric"):
         assert _has_error(field_block(html, name)), name
     assert "vote" in field_block(html, "activities-1-open_in")
-    # A row's own check (its end before its start) is shown at the top of the row.
+    # A row's own check (its end before its start) is shown at the field it is about.
     put(data, **{"phases-2-end": "2024-05-01"})
     html = client.post(f"/campaigns/{campaign.pk}/edit/", data).content.decode()
-    row = html.split('id="phases-2"', 1)[1].split('data-field="phases-2-key"', 1)[0]
-    assert 'class="errorbox"' in row
+    assert _has_error(field_block(html, "phases-2-end"))
     campaign.refresh_from_db()
     assert plan_of(campaign).phases[2].end == datetime.date(2024, 6, 30)
 

@@ -102,6 +102,7 @@ def test_dashboard_lagging_units(tree, campaign, login_client):
     page = login_client(tree.committee_admin).get(f"/campaigns/{campaign.pk}/dashboard/").content.decode()
     lagging = page[page.index('id="lagging"'):]
     assert tree.unit_b.name in lagging and tree.unit_a.name in lagging  # both below 2 trained
+    assert "<th>完成值</th>" in lagging and "参数值" not in lagging  # the target's value, not a parameter's
 
 
 def test_dashboard_export(tree, campaign, login_client):

@@ -179,11 +179,11 @@ def plan_load(request: HttpRequest, payload: PlanIn):
 
 
 def _code_of(text: str) -> list[str]:
-    import yaml
+    from suzhi.campaigns.plan.source import YamlSyntaxError, load_yaml
 
     try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError:
+        data = load_yaml(text)
+    except YamlSyntaxError:
         return []
     return [str(data["code"])] if isinstance(data, dict) and "code" in data else []
 

@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class CampaignsConfig(AppConfig):
@@ -36,3 +37,14 @@ class CampaignsConfig(AppConfig):
             ("campaign.demo_shift", _("Move the demo campaign's dates")),
         ):
             oplog_actions.register(code, label)
+        oplog_actions.register_details({
+            "title": pgettext_lazy("log detail", "Title"),
+            "year": pgettext_lazy("log detail", "Year"),
+            "phase": pgettext_lazy("log detail", "Phase"),
+            "ends_on": pgettext_lazy("log detail", "Ends on"),
+            "reason": pgettext_lazy("log detail", "Reason"),
+            "phases": pgettext_lazy("log detail", "Phases"),
+            "activities": pgettext_lazy("log detail", "Activities"),
+            "targets": pgettext_lazy("log detail", "Targets"),
+            "tallies": pgettext_lazy("log detail", "Tallies"),
+        })

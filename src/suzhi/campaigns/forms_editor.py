@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from suzhi.campaigns import kinds
 from suzhi.campaigns.plan.check import PlanError
 from suzhi.campaigns.plan.schema import Plan
+from suzhi.campaigns.plan.source import YamlSyntaxError, colon_slip, load_yaml
 from suzhi.campaigns.selectors.campaigns import MANAGE
 from suzhi.core.forms.fields import OrgChoiceField
 from suzhi.core.models import Organisation
@@ -76,18 +77,21 @@ class YamlField(TextField):
         if not text.strip():
             return self.expect()
         try:
-            data = yaml.safe_load(text)
-        except yaml.MarkedYAMLError as exc:
-            mark = exc.problem_mark or exc.context_mark
-            raise forms.ValidationError(
-                _("Not valid YAML: %(problem)s (line %(line)s)."),
-                params={"problem": exc.problem or exc.context or "", "line": mark.line + 1 if mark else "?"},
-            ) from None
-        except yaml.YAMLError as exc:
-            raise forms.ValidationError(_("Not valid YAML: %(problem)s."), params={"problem": exc}) from None
+            data = load_yaml(text)
+        except YamlSyntaxError as exc:
+            if exc.slip:
+                raise forms.ValidationError(exc.message) from None
+            if exc.line is None:
+                raise forms.ValidationError(_("Not valid YAML: %(problem)s."),
+                                            params={"problem": exc.problem}) from None
+            raise forms.ValidationError(_("Not valid YAML: %(problem)s (line %(line)s)."),
+                                        params={"problem": exc.problem, "line": exc.line}) from None
         if data is None:
             return self.expect()
         if not isinstance(data, self.expect):
+            slip = colon_slip(text)
+            if slip is not None:
+                raise forms.ValidationError(slip)
             if self.expect is dict:
                 raise forms.ValidationError(_("Write one “name: value” per line."))
             raise forms.ValidationError(_("Write a list: each item on a line starting with “- ”."))

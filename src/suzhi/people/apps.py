@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class PeopleConfig(AppConfig):
@@ -44,3 +45,10 @@ class PeopleConfig(AppConfig):
             ("person.id_refused", _("ID number refused")),
         ):
             oplog_actions.register(code, label)
+        oplog_actions.register_details({
+            "categories": pgettext_lazy("log detail", "Person categories"),
+            "reason": pgettext_lazy("log detail", "Reason"),
+            "user_id": pgettext_lazy("log detail", "Login account"),
+            "person_ids": pgettext_lazy("log detail", "People shown"),
+            "groups": pgettext_lazy("log detail", "Groups counted"),
+        })

@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class QuizzesConfig(AppConfig):
@@ -44,3 +45,16 @@ class QuizzesConfig(AppConfig):
             ("quiz.answer_mark", _("Mark short answer")),
         ):
             oplog_actions.register(code, label)
+        oplog_actions.register_object_type("quizzes.attempt", pgettext_lazy("log object", "Contest attempt"))
+        oplog_actions.register_details({
+            "score": pgettext_lazy("log detail", "Score"),
+            "finished_by": pgettext_lazy("log detail", "Finished by"),
+            "question": pgettext_lazy("log detail", "Question"),
+            "version": pgettext_lazy("log detail", "Version"),
+            "format": pgettext_lazy("log detail", "Format"),
+            "attempts": pgettext_lazy("log detail", "Attempts"),
+            "scores_changed": pgettext_lazy("log detail", "Scores changed"),
+            "questions_moved": pgettext_lazy("log detail", "Questions moved"),
+            "bank": pgettext_lazy("log detail", "Question bank"),
+            "rules": pgettext_lazy("log detail", "Rules"),
+        })

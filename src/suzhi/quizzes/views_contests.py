@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_POST
 
 from suzhi.campaigns.models import Activity
@@ -204,8 +204,8 @@ def _minutes(seconds: int) -> str:
 def contest_results_export(request: AuthedHttpRequest, quiz_id: int) -> HttpResponse:
     quiz = quiz_get(user=request.user, quiz_id=quiz_id)
     _organisation, rows = _person_rows(request, quiz)
-    headers = [_("Rank"), _("Name"), _("Organisation"), _("Score"), _("Time used"), _("Finished at"),
-               _("Attempts")]
+    headers = [_("Rank"), pgettext("roster column", "Name"), _("Organisation"), _("Score"), _("Time used"),
+               _("Finished at"), _("Attempts")]
     data = ([r.rank, r.person.name, r.organisation.name, r.score, _minutes(r.seconds_used),
              timezone.localtime(r.finished_at).replace(tzinfo=None), r.attempts] for r in rows[:EXPORT_MAX])
     return xlsx_download(_("%(title)s - results.xlsx") % {"title": quiz.title}, headers, data, sheet=_("Results"))

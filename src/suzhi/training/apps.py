@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class TrainingConfig(AppConfig):
@@ -42,3 +43,11 @@ class TrainingConfig(AppConfig):
             ("training.certificate_issue", _("Issue certificate of hours")),
         ):
             oplog_actions.register(code, label)
+        oplog_actions.register_details({
+            "person": pgettext_lazy("log detail", "Person"),
+            "hours": pgettext_lazy("log detail", "Credit hours"),
+            "year": pgettext_lazy("log detail", "Year"),
+            "sessions": pgettext_lazy("log detail", "Sessions"),
+            "enrolled": pgettext_lazy("log detail", "Enrolled"),
+            "refused": pgettext_lazy("log detail", "Refused"),
+        })

@@ -2,6 +2,7 @@
 the line in the file (`activities[2].open_in.enroll[1]: unknown phase "finals" (line 48)`)."""
 
 import dataclasses
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -40,7 +41,17 @@ class PlanInvalid(ValidationFailed):
         )
 
 
+# A check of a whole item (a phase, a target) is about one of its fields: the error names that field, so it points
+# at the field's own line (a phase's `end:`, not its first line) and sits next to it in the editor.
+CHECK_FIELDS = {"end_before_start": "end", "per_org_needs_types": "per_org_types", "percent_over_100": "threshold"}
+DATE_LIKE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}([ T].*)?$")
+
+
 def _pydantic_message(error: Any) -> str:
+    """A Chinese (translated) message for each error Pydantic reports for plan files and kinds' settings.
+
+    Pydantic's own English text is never shown: a kind of error not named here gets a general message.
+    """
     kind, ctx = error["type"], error.get("ctx") or {}
     if kind == "value_error":
         code = str(ctx.get("error", ""))
@@ -49,6 +60,9 @@ def _pydantic_message(error: Any) -> str:
             "per_org_needs_types": _("A per_org target needs per_org_types (which organisations are measured)."),
             "percent_over_100": _("A percentage cannot exceed 100."),
         }.get(code, code)
+    value = error.get("input")
+    if kind.startswith("date") and isinstance(value, str) and DATE_LIKE.match(value.strip()):
+        return _("There is no date %(value)s: check the month and the day.") % {"value": value.strip()}
     messages = {
         "missing": _("This field is required."),
         "extra_forbidden": _("Unknown field."),
@@ -61,6 +75,7 @@ def _pydantic_message(error: Any) -> str:
         "int_from_float": _("Must be a whole number."),
         "float_type": _("Must be a number."),
         "float_parsing": _("Must be a number."),
+        "finite_number": _("Must be a number."),
         "bool_type": _("Must be true or false."),
         "bool_parsing": _("Must be true or false."),
         "date_type": _("Must be a date such as 2024-04-10."),
@@ -72,16 +87,26 @@ def _pydantic_message(error: Any) -> str:
         "model_type": _("Must be a mapping (key: value)."),
         "model_attributes_type": _("Must be a mapping (key: value)."),
         "too_short": _("Needs at least %(min)s item(s).") % {"min": ctx.get("min_length")},
+        "too_long": _("At most %(max)s item(s).") % {"max": ctx.get("max_length")},
         "greater_than": _("Must be greater than %(n)s.") % {"n": ctx.get("gt")},
         "greater_than_equal": _("Must be at least %(n)s.") % {"n": ctx.get("ge")},
+        "less_than": _("Must be less than %(n)s.") % {"n": ctx.get("lt")},
         "less_than_equal": _("Must be at most %(n)s.") % {"n": ctx.get("le")},
         "literal_error": _("Must be one of: %(values)s.") % {"values": ctx.get("expected")},
+        "enum": _("Must be one of: %(values)s.") % {"values": ctx.get("expected")},
     }
-    return messages.get(kind, error.get("msg", kind))
+    return messages.get(kind) or _("This value is not valid here.")
 
 
 def _schema_errors(exc: pydantic.ValidationError, prefix: Path = ()) -> list[tuple[Path, str]]:
-    return [((*prefix, *error["loc"]), _pydantic_message(error)) for error in exc.errors()]
+    found = []
+    for error in exc.errors():
+        path: Path = (*prefix, *error["loc"])
+        if error["type"] == "value_error":
+            field = CHECK_FIELDS.get(str((error.get("ctx") or {}).get("error", "")))
+            path = (*path, field) if field else path
+        found.append((path, _pydantic_message(error)))
+    return found
 
 
 class _Checker:

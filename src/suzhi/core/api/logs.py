@@ -43,6 +43,7 @@ class OperationLogOut(Schema):
     action: str
     action_label: str
     object_type: str
+    object_type_label: str
     object_id: str
     object_repr: str
     summary: str

@@ -43,12 +43,9 @@ class OperationLog(models.Model):
 
     @property
     def object_type_label(self) -> str:
-        from django.apps import apps
+        from suzhi.core.oplog_actions import object_type_label
 
-        try:
-            return str(apps.get_model(self.object_type)._meta.verbose_name)
-        except (LookupError, ValueError):
-            return self.object_type
+        return object_type_label(self.object_type)
 
 
 class LoginLog(models.Model):

@@ -7,11 +7,9 @@ from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.apps import apps
-from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Q, QuerySet
 
-from suzhi.core import scope
+from suzhi.core import oplog_actions, scope
 from suzhi.core.auth_backend import resolve_login
 from suzhi.core.errors import NotFound
 from suzhi.core.masking import SENSITIVE_FIELDS
@@ -139,14 +137,6 @@ class FieldChange:
         return "\n" in self.before or "\n" in self.after
 
 
-def _field_label(object_type: str, name: str) -> str:
-    try:
-        model = apps.get_model(object_type) if object_type else None
-        return str(model._meta.get_field(name).verbose_name) if model else name
-    except (LookupError, ValueError, FieldDoesNotExist, AttributeError):
-        return name
-
-
 def _shown(name: str, value: Any) -> str:
     if value is None:
         return ""
@@ -166,9 +156,9 @@ def operation_log_changes(log: OperationLog) -> list[FieldChange]:
     return [
         FieldChange(
             field=name,
-            label=_field_label(log.object_type, name),
-            before=_shown(name, before.get(name)),
-            after=_shown(name, after.get(name)),
+            label=oplog_actions.detail_label(log.object_type, name),
+            before=_shown(name, oplog_actions.detail_value(log.object_type, name, before.get(name))),
+            after=_shown(name, oplog_actions.detail_value(log.object_type, name, after.get(name))),
         )
         for name in names
     ]

@@ -119,8 +119,8 @@ def _export_operations(rows: Any) -> HttpResponse:
         _("Object ID"), _("Object"), _("Summary"),
     ]
     values = (
-        (at, actor, ip, org, oplog_actions.label_for(action), *rest)
-        for at, actor, ip, org, action, *rest in rows.values_list(
+        (at, actor, ip, org, oplog_actions.label_for(action), oplog_actions.object_type_label(kind), *rest)
+        for at, actor, ip, org, action, kind, *rest in rows.values_list(
             "created_at", "actor_username", "ip", "organisation__name", "action", "object_type", "object_id",
             "object_repr", "summary",
         ).iterator(chunk_size=_EXPORT_CHUNK)

@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_POST
 
 from suzhi.core import scope
@@ -382,8 +382,8 @@ def session_attendance_export(request: AuthedHttpRequest, session_id: int) -> Ht
             attendance.get_method_display() if attendance else "",
             float(attendance.hours) if attendance else 0, _time(attendance.checked_in_at if attendance else None),
         ])
-    headers = [_("Name"), _("ID number"), _("Organisation"), _("Enrolled by"), _("Attended"), _("Method"),
-               _("Credited hours"), _("Checked in at")]
+    headers = [pgettext("roster column", "Name"), _("ID number"), _("Organisation"), _("Enrolled by"), _("Attended"),
+               _("Method"), _("Credited hours"), _("Checked in at")]
     day = timezone.localdate(session.starts_at)
     return xlsx_download(f"{session.title}-{day:%Y%m%d}.xlsx", headers, rows, sheet=_("Attendance"))
 
