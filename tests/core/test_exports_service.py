@@ -8,6 +8,7 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django_tasks import task
 
+from suzhi.core import oplog_actions
 from suzhi.core.errors import NotFound, PermissionDenied
 from suzhi.core.excel import read_rows
 from suzhi.core.models import ExportJob, OperationLog
@@ -68,6 +69,7 @@ def _rows(user, params, unmasked):
     return iter(ROWS)
 
 
+oplog_actions.register("test.export", "测试导出")
 services.register_export_kind("test_rows", services.ExportKind(
     count=_count, headers=lambda: ["名称", "序号"], rows=_rows, may_unmask=lambda user, params: user.is_superuser,
     action="test.export", filename="rows",

@@ -141,6 +141,7 @@ for _code, _label in (
     ("notice.publish", _("Publish notice")),
     ("notice.withdraw", _("Withdraw notice")),
     ("export.expire", _("Remove old exports")),
+    ("export.retry", _("Retry interrupted exports")),
 ):
     register(_code, _label)
 
@@ -164,7 +165,8 @@ register_details({
     "rows": pgettext_lazy("log detail", "Rows"),
     "unmasked": pgettext_lazy("log detail", "Unmasked"),
     "deleted": pgettext_lazy("log detail", "Files removed"),
-    "failed": pgettext_lazy("log detail", "Files not removed"),
+    "failed": pgettext_lazy("log detail", "Exports marked failed"),
+    "queued": pgettext_lazy("log detail", "Exports queued again"),
     "file": pgettext_lazy("log detail", "File"),
     "created": pgettext_lazy("log detail", "Created"),
     "updated": pgettext_lazy("log detail", "Updated"),

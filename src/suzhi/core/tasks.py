@@ -260,12 +260,16 @@ def refresh_sweep(*, now: datetime.datetime | None = None) -> int:
 
 
 def sweep_quietly() -> None:
-    """One sweep from a process's own loop or thread: errors logged (the database may be restarting), and no
+    """One sweep (recomputations, then background exports whose process died) from a process's own loop or
+    thread: errors logged (the database may be restarting), and no
     database connection kept (the RQ worker forks a process per job, which must not share it)."""
+    from suzhi.core.services.exports import export_jobs_sweep
+
     try:
         refresh_sweep()
+        export_jobs_sweep()
     except Exception:  # noqa: BLE001 - the next sweep tries again
-        logger.exception("the sweep of asked-for recomputations failed")
+        logger.exception("the sweep of asked-for recomputations and exports failed")
     finally:
         connections.close_all()
 

@@ -51,4 +51,7 @@ class PeopleConfig(AppConfig):
             "user_id": pgettext_lazy("log detail", "Login account"),
             "person_ids": pgettext_lazy("log detail", "People shown"),
             "groups": pgettext_lazy("log detail", "Groups counted"),
+            "source": pgettext_lazy("log detail", "Where"),
+            "count": pgettext_lazy("log detail", "Count"),
+            "id_numbers": pgettext_lazy("log detail", "ID numbers (masked)"),
         })

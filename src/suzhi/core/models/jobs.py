@@ -24,6 +24,12 @@ class ExportJob(models.Model):
     error = models.CharField(_("error"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    # Last sign of life: when it was queued, claimed, or wrote progress. The sweep queues a job again whose
+    # process died (no sign for a while), up to MAX_RUNS runs in all.
+    touched_at = models.DateTimeField(_("last progress at"), null=True, blank=True)
+    runs = models.PositiveSmallIntegerField(_("runs"), default=0)
+
+    MAX_RUNS = 3
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext as _
@@ -103,6 +104,7 @@ def export_start(*, actor: Any, kind: str, title: str, params: dict[str, Any], u
     total = spec.count(actor, params)
     job = ExportJob.objects.create(
         user=actor, kind=kind, title=title[:200], params=params, unmasked=unmasked, total=total,
+        touched_at=timezone.now(),
     )
     oplog.record(
         actor=actor, action=spec.action, obj=job, organisation=organisation,
@@ -119,6 +121,38 @@ def export_start(*, actor: Any, kind: str, title: str, params: dict[str, Any], u
         # starts at once). The queue unreachable leaves the job queued, not the export an error.
         enqueue_after_commit(run_export_job, job.pk)
     return job
+
+
+STUCK_AFTER = datetime.timedelta(minutes=10)
+
+
+def export_jobs_sweep(*, now: datetime.datetime | None = None) -> int:
+    """Queue again the background exports whose process died: queued and never started, or running with no
+    progress written, for `STUCK_AFTER`. A job that has already been started `ExportJob.MAX_RUNS` times is marked
+    failed instead, for its owner to see. Called by the task processes' sweep; returns how many were queued."""
+    from suzhi.core.tasks import run_export_job
+
+    now = now or timezone.now()
+    cutoff = now - STUCK_AFTER
+    stuck = ExportJob.objects.filter(status__in=[ExportJob.Status.QUEUED, ExportJob.Status.RUNNING]).filter(
+        Q(touched_at__lt=cutoff) | Q(touched_at__isnull=True, created_at__lt=cutoff))
+    failed = ExportJob.objects.filter(pk__in=list(stuck.filter(runs__gte=ExportJob.MAX_RUNS).values_list(
+        "pk", flat=True))).update(status=ExportJob.Status.FAILED,
+                                  error=_("The export was interrupted; please export again."), finished_at=now)
+    queued: list[int] = []
+    for job_id in stuck.filter(runs__lt=ExportJob.MAX_RUNS).values_list("pk", flat=True):
+        # Conditional: of sweeps running at once on several processes, one queues it.
+        if stuck.filter(pk=job_id).update(status=ExportJob.Status.QUEUED, touched_at=now, done=0):
+            logger.warning("export job %s queued again: no progress for %s", job_id, STUCK_AFTER)
+            queued.append(job_id)
+            try:
+                run_export_job.enqueue(job_id)
+            except Exception:  # noqa: BLE001 - still queued and untouched: the next sweep tries again
+                logger.exception("could not queue export job %s again", job_id)
+    if queued or failed:
+        oplog.record(actor=None, action="export.retry", after={"queued": queued, "failed": failed},
+                     summary=_("Queued %(n)d interrupted export(s) again") % {"n": len(queued)})
+    return len(queued)
 
 
 @transaction.atomic
@@ -155,7 +189,7 @@ def _counted(rows: Iterable[Sequence[Any]], job_id: int, every: int) -> Iterator
     for done, row in enumerate(rows, start=1):
         yield row
         if done % every == 0:
-            ExportJob.objects.filter(pk=job_id).update(done=done)
+            ExportJob.objects.filter(pk=job_id).update(done=done, touched_at=timezone.now())
 
 
 def _readable(exc: BaseException) -> str:
@@ -173,7 +207,7 @@ def export_job_run(*, job_id: int) -> None:
     right to unmask are checked again with the owner's permissions as they are now.
     """
     claimed = ExportJob.objects.filter(pk=job_id, status=ExportJob.Status.QUEUED).update(
-        status=ExportJob.Status.RUNNING, done=0, error=""
+        status=ExportJob.Status.RUNNING, done=0, error="", touched_at=timezone.now(), runs=F("runs") + 1
     )
     if not claimed:
         return

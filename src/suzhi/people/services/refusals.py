@@ -17,7 +17,6 @@ from suzhi.core.errors import ValidationFailed
 from suzhi.core.masking import mask_id_number
 from suzhi.core.models import Organisation
 
-ACTION = "person.id_refused"
 LOGGED_NUMBERS = 50
 
 
@@ -44,7 +43,7 @@ def id_numbers_refused_record(*, actor: Any, id_numbers: Iterable[str], organisa
         return
     with transaction.atomic():
         oplog.record(
-            actor=actor, action=ACTION, organisation=organisation or getattr(actor, "organisation", None),
+            actor=actor, action="person.id_refused", organisation=organisation or getattr(actor, "organisation", None),
             after={"source": source, "count": len(masked), "id_numbers": masked[:LOGGED_NUMBERS]},
             summary=_("%(source)s: refused %(count)d ID numbers that cannot be registered here (%(numbers)s)")
             % {"source": source, "count": len(masked), "numbers": "、".join(masked[:5])},
