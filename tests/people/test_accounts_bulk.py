@@ -151,3 +151,73 @@ def test_statements_do_not_grow_with_the_number_of_people(tree, monkeypatch):
         accounts_create_for_people(actor=tree.unit_a_admin, activate_url=URL, person_ids=many)
     assert len(lots) == len(few), [q["sql"][:80] for q in lots.captured_queries]
     assert Person.objects.filter(user__isnull=False).count() == 22
+
+
+def test_the_list_offers_selection_and_the_result_page_gives_the_sheet_to_its_creator_alone(tree, login_client, client):
+    first, second = make_person("王一", tree.unit_a), make_person("李二", tree.unit_a)
+    admin = login_client(tree.unit_a_admin)
+    page = admin.get("/people/").content.decode()
+    assert f'name="person_ids" value="{first.pk}"' in page and "/people/accounts/create/" in page
+    response = admin.post("/people/accounts/create/", {"person_ids": [first.pk, second.pk]})
+    assert response.status_code == 200
+    job = ExportJob.objects.get(kind=accounts.SHEET_KIND)
+    assert f"/exports/{job.pk}/download/" in response.content.decode()
+    download = admin.get(f"/exports/{job.pk}/download/")
+    assert download.status_code == 200 and download["Content-Type"] == "application/pdf"
+    assert b"".join(download.streaming_content).startswith(b"%PDF")
+    page = admin.get("/people/").content.decode()
+    assert f'name="person_ids" value="{first.pk}"' not in page  # has an account now
+    other = login_client(tree.town_b_admin)
+    assert other.get(f"/exports/{job.pk}/download/").status_code == 404
+    assert other.get(f"/api/v1/people/accounts/sheets/{job.pk}").status_code == 404
+
+
+def test_the_page_for_the_whole_unit_and_out_of_scope_selections(tree, login_client):
+    person = make_person("王一", tree.unit_a)
+    other = login_client(tree.town_b_admin)
+    assert other.post("/people/accounts/create/", {"person_ids": [person.pk]}).status_code == 404
+    assert other.post("/people/accounts/create/", {"all": "1", "org": tree.unit_a.pk}).status_code == 404
+    assert Person.objects.get(pk=person.pk).user is None
+    admin = login_client(tree.unit_a_admin)
+    response = admin.post("/people/accounts/create/", {"all": "1", "org": tree.unit_a.pk})
+    assert response.status_code == 200 and Person.objects.get(pk=person.pk).user is not None
+    nothing = admin.post("/people/accounts/create/", {}, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert nothing.status_code == 302
+
+
+def test_the_api_opens_accounts_and_hands_the_sheet_to_the_caller_only(tree, api_client, client):
+    person = make_person("王一", tree.unit_a)
+    foreign = client.post("/api/v1/people/accounts", {"person_ids": [person.pk]}, content_type="application/json",
+                          HTTP_AUTHORIZATION=f"Bearer {_token(tree.town_b_admin)}")
+    assert foreign.status_code == 404
+    response = client.post("/api/v1/people/accounts", {"org_id": tree.unit_a.pk, "all": True},
+                           content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {_token(tree.unit_a_admin)}")
+    assert response.status_code == 201
+    body = response.json()
+    assert (body["created"], body["already"]) == (1, 0) and body["sheet_url"].startswith("/api/v1/people/accounts/")
+    sheet = client.get(body["sheet_url"], HTTP_AUTHORIZATION=f"Bearer {_token(tree.unit_a_admin)}")
+    assert sheet.status_code == 200 and sheet["Content-Type"] == "application/pdf"
+    assert client.get(body["sheet_url"], HTTP_AUTHORIZATION=f"Bearer {_token(tree.town_b_admin)}").status_code == 404
+    missing = client.post("/api/v1/people/accounts", {"all": True}, content_type="application/json",
+                          HTTP_AUTHORIZATION=f"Bearer {_token(tree.unit_a_admin)}")
+    assert missing.status_code == 422
+
+
+def _token(user) -> str:
+    from django.db import transaction
+
+    from suzhi.core.services.auth import api_token_create
+
+    with transaction.atomic():
+        return api_token_create(user=user, name="test")[1]
+
+
+def test_a_person_activates_the_account_from_the_sheet_and_logs_in_with_it(tree, client):
+    person = make_person("王一", tree.unit_a)
+    batch = accounts_create_for_people(actor=tree.unit_a_admin, activate_url=URL, person_ids=[person.pk])
+    [code] = _codes_on(batch.sheet)
+    response = client.post("/activate/", {"code": code, "password": "Xin-mima2024", "password_again": "Xin-mima2024"})
+    assert response.status_code == 302
+    token = client.post("/api/v1/auth/token", {"username": person.id_number, "password": "Xin-mima2024"},
+                        content_type="application/json")  # the ID number names the account, as for any participant
+    assert token.status_code == 201

@@ -164,7 +164,11 @@ def account_activate(*, code: str, password: str) -> User:
         if refusal is None:
             assert found is not None
             user = found.user
-            check_new_password(user=user, password=password)
+            try:
+                check_new_password(user=user, password=password)
+            except ValidationFailed as exc:
+                raise ValidationFailed(exc.message, detail=[{**item, "field": "password"} for item in exc.detail or []]
+                                       ) from exc
             user.set_password(password)
             user.must_change_password = False
             user.password_changed_at = now
