@@ -165,8 +165,7 @@ def test_the_list_offers_selection_and_the_result_page_gives_the_sheet_to_its_cr
     download = admin.get(f"/exports/{job.pk}/download/")
     assert download.status_code == 200 and download["Content-Type"] == "application/pdf"
     assert b"".join(download.streaming_content).startswith(b"%PDF")
-    page = admin.get("/people/").content.decode()
-    assert f'name="person_ids" value="{first.pk}"' not in page  # has an account now
+    assert admin.get("/people/").content.decode().count('title="已开通账号"') == 2  # both have an account now
     other = login_client(tree.town_b_admin)
     assert other.get(f"/exports/{job.pk}/download/").status_code == 404
     assert other.get(f"/api/v1/people/accounts/sheets/{job.pk}").status_code == 404
@@ -221,3 +220,53 @@ def test_a_person_activates_the_account_from_the_sheet_and_logs_in_with_it(tree,
     token = client.post("/api/v1/auth/token", {"username": person.id_number, "password": "Xin-mima2024"},
                         content_type="application/json")  # the ID number names the account, as for any participant
     assert token.status_code == 201
+
+
+def test_new_codes_for_people_not_yet_activated_replace_the_old_ones(tree, client):
+    waiting, activated, without = (make_person(name, tree.unit_a) for name in ("王一", "李二", "张三"))
+    batch = accounts_create_for_people(actor=tree.unit_a_admin, activate_url=URL,
+                                       person_ids=[waiting.pk, activated.pk])
+    first_codes = _codes_on(batch.sheet)
+    activated_code = next(code for code in first_codes
+                          if ActivationCode.objects.get(code_hash=code_digest(code)).user.person == activated)
+    assert client.post("/api/v1/auth/activate", {"code": activated_code, "password": "Xin-mima2024"},
+                       content_type="application/json").status_code == 200
+    again = accounts.activation_codes_reissue(actor=tree.unit_a_admin, activate_url=URL,
+                                              person_ids=[waiting.pk, activated.pk, without.pk])
+    assert (again.reissued, again.already, again.no_account) == (1, 1, 1)
+    [new_code] = _codes_on(again.sheet)
+    old_code = next(code for code in first_codes if code != activated_code)
+    assert client.post("/api/v1/auth/activate", {"code": old_code, "password": "Xin-mima2024"},
+                       content_type="application/json").status_code == 422
+    assert client.post("/api/v1/auth/activate", {"code": new_code, "password": "Xin-mima2024"},
+                       content_type="application/json").status_code == 200
+    assert OperationLog.objects.filter(action="person.activation_reissue").get().after["reissued"] == 1
+    with pytest.raises(NotFound):
+        accounts.activation_codes_reissue(actor=tree.town_b_admin, activate_url=URL, person_ids=[waiting.pk])
+
+
+def test_no_new_code_for_an_account_holding_a_role_the_admin_cannot_grant(tree):
+    person = make_person("王一", tree.unit_a)
+    accounts_create_for_people(actor=tree.town_a_admin, activate_url=URL, person_ids=[person.pk])
+    account = Person.objects.get(pk=person.pk).user
+    from tests.core.factories import grant
+
+    grant(account, "town_admin", tree.town_a)  # a higher role, granted from above
+    batch = accounts.activation_codes_reissue(actor=tree.unit_a_admin, activate_url=URL, person_ids=[person.pk])
+    assert (batch.reissued, batch.skipped, batch.sheet) == (0, 1, None)
+
+
+def test_the_reissue_page_and_api(tree, login_client, client):
+    person = make_person("王一", tree.unit_a)
+    accounts_create_for_people(actor=tree.unit_a_admin, activate_url=URL, person_ids=[person.pk])
+    admin = login_client(tree.unit_a_admin)
+    page = admin.get("/people/").content.decode()
+    assert "/people/accounts/reissue/" in page
+    response = admin.post("/people/accounts/reissue/", {"person_ids": [person.pk]})
+    assert response.status_code == 200 and ExportJob.objects.filter(kind=accounts.SHEET_KIND).count() == 2
+    answer = client.post("/api/v1/people/accounts/codes", {"person_ids": [person.pk]},
+                         content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {_token(tree.unit_a_admin)}")
+    assert answer.status_code == 201 and answer.json()["reissued"] == 1
+    foreign = client.post("/api/v1/people/accounts/codes", {"person_ids": [person.pk]},
+                          content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {_token(tree.town_b_admin)}")
+    assert foreign.status_code == 404

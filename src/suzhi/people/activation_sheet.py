@@ -38,6 +38,8 @@ def render_activation_sheet(*, cards: list[SheetCard], activate_url: str, title:
         # A data: URI is what the PDF renderer takes without fetching anything.
         "qr": segno.make(f"{base}{card.code}/", error="m").svg_data_uri(scale=4, border=1),
     } for card in cards]
-    html = render_to_string(TEMPLATE, {"rows": rows, "activate_url": base, "title": title, "expires_on": expires_on})
+    # Two cards a row: a table, which the PDF renderer breaks across pages between rows (a flex box it would not).
+    pairs = [rows[i:i + 2] for i in range(0, len(rows), 2)]
+    html = render_to_string(TEMPLATE, {"pairs": pairs, "activate_url": base, "title": title, "expires_on": expires_on})
     # Everything is inline; refusing every scheme but data: keeps the renderer off the network.
     return HTML(string=html, url_fetcher=URLFetcher(allowed_protocols={"data"})).write_pdf()

@@ -13,7 +13,13 @@ from suzhi.core.models import ExportJob
 from suzhi.core.selectors.exports import export_job_get
 from suzhi.core.views.exports import export_file_response
 from suzhi.core.web import ensure_perm
-from suzhi.people.services.accounts import MAX_BATCH, SHEET_KIND, accounts_create_for_people
+from suzhi.people.services.accounts import (
+    MAX_BATCH,
+    SHEET_KIND,
+    AccountsBatch,
+    accounts_create_for_people,
+    activation_codes_reissue,
+)
 
 router = Router(tags=["people"])
 
@@ -27,7 +33,9 @@ class AccountsIn(Schema):
 
 class AccountsOut(Schema):
     created: int
+    reissued: int
     already: int
+    no_account: int
     skipped: int
     inactive: int
     remaining: int
@@ -50,9 +58,30 @@ def accounts_create(request: HttpRequest, payload: AccountsIn):
         batch = accounts_create_for_people(actor=user, activate_url=url, org_id=payload.org_id, all_in_org=True)
     else:
         batch = accounts_create_for_people(actor=user, activate_url=url, person_ids=payload.person_ids or [])
+    return Status(201, _answer(batch))
+
+
+def _answer(batch: AccountsBatch) -> dict:
     sheet_url = f"/api/v1/people/accounts/sheets/{batch.sheet.pk}" if batch.sheet is not None else None
-    return Status(201, {"created": batch.created, "already": batch.already, "skipped": batch.skipped,
-                        "inactive": batch.inactive, "remaining": batch.remaining, "sheet_url": sheet_url})
+    return {"created": batch.created, "reissued": batch.reissued, "already": batch.already,
+            "no_account": batch.no_account, "skipped": batch.skipped, "inactive": batch.inactive,
+            "remaining": batch.remaining, "sheet_url": sheet_url}
+
+
+class ReissueIn(Schema):
+    person_ids: list[int] = Field(..., description=f"The people to give new codes (at most {MAX_BATCH})")
+
+
+@router.post("/codes", response={201: AccountsOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+             summary="New activation codes for accounts not yet activated")
+def accounts_reissue(request: HttpRequest, payload: ReissueIn):
+    """For people whose account still waits for activation: new codes on a new sheet, the old codes stop working.
+    People without an account (`no_account`) or already activated (`already`) are counted and left alone."""
+    user = current_user(request)
+    ensure_perm(user, "user.manage")
+    batch = activation_codes_reissue(actor=user, activate_url=request.build_absolute_uri(reverse("core:activate")),
+                                     person_ids=payload.person_ids)
+    return Status(201, _answer(batch))
 
 
 @router.get("/sheets/{job_id}", response={200: None, 404: ErrorOut}, summary="An activation sheet (PDF)")

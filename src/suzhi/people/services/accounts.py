@@ -79,7 +79,7 @@ def person_account_unlink(*, actor: User, person_id: Any) -> Person:
 
 # Accounts opened in one go (批量开通账号): at most this many people per batch, so the sheet stays printable and the
 # request short; "everyone in the unit" takes the first ones and says how many remain.
-MAX_BATCH = 500
+MAX_BATCH = 200
 SHEET_KIND = "people.activation_sheet"
 
 
@@ -87,9 +87,12 @@ SHEET_KIND = "people.activation_sheet"
 class AccountsBatch:
     """What a batch did: accounts `created`, people who `already` had one, ids `skipped` (unknown or outside the
     caller's scope), `inactive` people (left) passed over, and how many more the unit has (`remaining`). `sheet` is
-    the caller's own export job holding the activation sheet, when any code was issued."""
+    the caller's own export job holding the activation sheet, when any code was issued. For new codes (reissue):
+    `reissued`, people whose account is `already` activated, and people with `no_account`."""
 
     created: int = 0
+    reissued: int = 0
+    no_account: int = 0
     already: int = 0
     skipped: int = 0
     inactive: int = 0
@@ -249,5 +252,56 @@ def accounts_create_for_people(
         after={"created": batch.created, "already": batch.already, "skipped": batch.skipped,
                "inactive": batch.inactive, "remaining": batch.remaining, "person_ids": [p.pk for p in people]},
         summary=_("Opened %(n)d participant accounts with activation codes") % {"n": batch.created},
+    )
+    return batch
+
+
+def _reissuable(actor: User, people: list[Person]) -> tuple[list[Person], int]:
+    """Of people whose account is not yet activated, those whose account the actor could have made: an account that
+    holds a role the actor cannot grant (a higher administrator's, linked to a person) gets no code from them."""
+    if actor.is_superuser:
+        return people, 0
+    roles = RoleAssignment.objects.filter(user_id__in=[person.user_id for person in people]).select_related(
+        "role", "organisation")
+    refused = {assignment.user_id for assignment in roles
+               if grant_refusal(actor, assignment.role, assignment.organisation) is not None}
+    allowed = [person for person in people if person.user_id not in refused and not person.user.is_superuser]
+    return allowed, len(people) - len(allowed)
+
+
+@transaction.atomic
+def activation_codes_reissue(*, actor: User, activate_url: str, person_ids: Iterable[Any]) -> AccountsBatch:
+    """New activation codes, on a new sheet, for selected people whose account has not been activated yet (a lost
+    sheet, an expired code); their earlier codes stop working. People without an account, or whose account already
+    has its own password, are counted and left alone. Same scope rules and log as opening accounts."""
+    ensure_perm(actor, MANAGE)
+    ensure_perm(actor, "user.manage")
+    now = timezone.now()
+    ids = _wanted_ids(person_ids)
+    found = list(_in_both_scopes(actor, Person.objects.filter(pk__in=ids)).select_related("organisation", "user")
+                 .select_for_update(of=("self",)).order_by("organisation__path", "name_initials", "id"))
+    if not found:
+        raise NotFound()
+    batch = AccountsBatch(skipped=len(ids) - len(found))
+    batch.no_account = sum(1 for person in found if person.user is None)
+    batch.inactive = sum(1 for person in found if person.user is not None and not person.is_active)
+    pending = [person for person in found if person.user is not None and person.is_active]
+    batch.already = sum(1 for person in pending if person.user.has_usable_password())
+    pending = [person for person in pending if not person.user.has_usable_password()]
+    enabled = [person for person in pending if person.user.is_active]
+    disabled = len(pending) - len(enabled)  # a disabled account gets no code: counted as skipped
+    pending, refused = _reissuable(actor, enabled)
+    batch.skipped += refused + disabled
+    place = _common_place(actor, pending) if pending else actor.organisation
+    if pending:
+        codes = activation_codes_issue(actor=actor, users=[person.user for person in pending], now=now)
+        batch.reissued = len(pending)
+        issued = [(person, person.user, codes[person.user_id]) for person in pending]
+        batch.sheet = _sheet(actor=actor, issued=issued, activate_url=activate_url, now=now, place=place)
+    oplog.record(
+        actor=actor, action="person.activation_reissue", obj=batch.sheet, organisation=place,
+        after={"reissued": batch.reissued, "already": batch.already, "no_account": batch.no_account,
+               "skipped": batch.skipped, "inactive": batch.inactive, "person_ids": [p.pk for p in pending]},
+        summary=_("Issued new activation codes for %(n)d people") % {"n": batch.reissued},
     )
     return batch

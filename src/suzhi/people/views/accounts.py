@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from suzhi.core.errors import PermissionDenied, ValidationFailed
 from suzhi.core.web import AuthedHttpRequest, require_perm
 from suzhi.people.selectors.persons import MANAGE
-from suzhi.people.services.accounts import accounts_create_for_people
+from suzhi.people.services.accounts import accounts_create_for_people, activation_codes_reissue
 
 
 def activate_url(request: AuthedHttpRequest) -> str:
@@ -43,6 +43,24 @@ def accounts_create(request: AuthedHttpRequest) -> HttpResponse:
     return render(request, "people/accounts/result.html", {"batch": batch, "everyone": everyone, "back": back})
 
 
+@never_cache
+@require_POST
+@require_perm(MANAGE)
+def accounts_reissue(request: AuthedHttpRequest) -> HttpResponse:
+    """New codes on a new sheet for the ticked people whose account is not activated yet."""
+    if not request.user.has_perm("user.manage"):
+        raise PermissionDenied()
+    back = reverse("people:person_list")
+    try:
+        batch = activation_codes_reissue(actor=request.user, activate_url=activate_url(request),
+                                         person_ids=request.POST.getlist("person_ids"))
+    except ValidationFailed as exc:
+        messages.error(request, str(exc.message))
+        return redirect(back)
+    return render(request, "people/accounts/result.html", {"batch": batch, "reissue": True, "back": back})
+
+
 urlpatterns = [
     path("accounts/create/", accounts_create, name="accounts_create"),
+    path("accounts/reissue/", accounts_reissue, name="accounts_reissue"),
 ]
