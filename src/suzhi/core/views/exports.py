@@ -22,7 +22,7 @@ def export_file_response(job: ExportJob) -> FileResponse:
     except FileNotFoundError as exc:
         raise Http404() from exc
     # Most exports are spreadsheets; a few kinds (activation sheets) are PDF documents.
-    suffix, content_type = (".pdf", "application/pdf") if job.file.name.endswith(".pdf") else (".xlsx", XLSX)
+    suffix, content_type = (".pdf", "application/pdf") if (job.file.name or "").endswith(".pdf") else (".xlsx", XLSX)
     return FileResponse(handle, as_attachment=True, filename=f"{job.title}{suffix}", content_type=content_type)
 
 

@@ -239,7 +239,8 @@ def accounts_create_for_people(
             account.set_unusable_password()  # until the person sets one with their code
         User.objects.bulk_create(accounts)
         RoleAssignment.objects.bulk_create([
-            RoleAssignment(user=account, role=role, organisation_id=account.organisation_id) for account in accounts])
+            RoleAssignment(user=account, role=role, organisation_id=person.organisation_id)
+            for person, account in zip(people, accounts, strict=True)])
         for person, account in zip(people, accounts, strict=True):
             person.user, person.updated_at = account, now
         Person.objects.bulk_update(people, ["user", "updated_at"])
@@ -256,17 +257,18 @@ def accounts_create_for_people(
     return batch
 
 
-def _reissuable(actor: User, people: list[Person]) -> tuple[list[Person], int]:
+def _reissuable(actor: User, pairs: list[tuple[Person, User]]) -> tuple[list[tuple[Person, User]], int]:
     """Of people whose account is not yet activated, those whose account the actor could have made: an account that
     holds a role the actor cannot grant (a higher administrator's, linked to a person) gets no code from them."""
     if actor.is_superuser:
-        return people, 0
-    roles = RoleAssignment.objects.filter(user_id__in=[person.user_id for person in people]).select_related(
+        return pairs, 0
+    roles = RoleAssignment.objects.filter(user_id__in=[account.pk for _person, account in pairs]).select_related(
         "role", "organisation")
     refused = {assignment.user_id for assignment in roles
                if grant_refusal(actor, assignment.role, assignment.organisation) is not None}
-    allowed = [person for person in people if person.user_id not in refused and not person.user.is_superuser]
-    return allowed, len(people) - len(allowed)
+    allowed = [(person, account) for person, account in pairs
+               if account.pk not in refused and not account.is_superuser]
+    return allowed, len(pairs) - len(allowed)
 
 
 @transaction.atomic
@@ -285,23 +287,24 @@ def activation_codes_reissue(*, actor: User, activate_url: str, person_ids: Iter
     batch = AccountsBatch(skipped=len(ids) - len(found))
     batch.no_account = sum(1 for person in found if person.user is None)
     batch.inactive = sum(1 for person in found if person.user is not None and not person.is_active)
-    pending = [person for person in found if person.user is not None and person.is_active]
-    batch.already = sum(1 for person in pending if person.user.has_usable_password())
-    pending = [person for person in pending if not person.user.has_usable_password()]
-    enabled = [person for person in pending if person.user.is_active]
-    disabled = len(pending) - len(enabled)  # a disabled account gets no code: counted as skipped
+    pairs = [(person, person.user) for person in found if person.user is not None and person.is_active]
+    batch.already = sum(1 for _person, account in pairs if account.has_usable_password())
+    waiting = [(person, account) for person, account in pairs if not account.has_usable_password()]
+    enabled = [(person, account) for person, account in waiting if account.is_active]
+    disabled = len(waiting) - len(enabled)  # a disabled account gets no code: counted as skipped
     pending, refused = _reissuable(actor, enabled)
     batch.skipped += refused + disabled
-    place = _common_place(actor, pending) if pending else actor.organisation
+    place = _common_place(actor, [person for person, _account in pending]) if pending else actor.organisation
     if pending:
-        codes = activation_codes_issue(actor=actor, users=[person.user for person in pending], now=now)
+        codes = activation_codes_issue(actor=actor, users=[account for _person, account in pending], now=now)
         batch.reissued = len(pending)
-        issued = [(person, person.user, codes[person.user_id]) for person in pending]
+        issued = [(person, account, codes[account.pk]) for person, account in pending]
         batch.sheet = _sheet(actor=actor, issued=issued, activate_url=activate_url, now=now, place=place)
     oplog.record(
         actor=actor, action="person.activation_reissue", obj=batch.sheet, organisation=place,
         after={"reissued": batch.reissued, "already": batch.already, "no_account": batch.no_account,
-               "skipped": batch.skipped, "inactive": batch.inactive, "person_ids": [p.pk for p in pending]},
+               "skipped": batch.skipped, "inactive": batch.inactive,
+               "person_ids": [person.pk for person, _account in pending]},
         summary=_("Issued new activation codes for %(n)d people") % {"n": batch.reissued},
     )
     return batch
