@@ -109,6 +109,9 @@ def test_a_large_unit_is_done_in_batches_that_say_what_remains(tree, monkeypatch
     assert (batch.created, batch.remaining, batch.already) == (1, 0, 2)
     with pytest.raises(ValidationFailed):
         accounts_create_for_people(actor=tree.unit_a_admin, activate_url=URL, person_ids=[1, 2, 3])
+    for wrong in (["abc"], [10**30], []):
+        with pytest.raises(ValidationFailed):
+            accounts_create_for_people(actor=tree.unit_a_admin, activate_url=URL, person_ids=wrong)
 
 
 def test_another_towns_admin_cannot_open_accounts_outside_their_scope(tree):

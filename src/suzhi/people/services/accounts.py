@@ -110,7 +110,7 @@ def _wanted_ids(person_ids: Iterable[Any]) -> list[int]:
     ids: list[int] = []
     for raw in person_ids:
         text = str(raw).strip()
-        if not text.isdigit():
+        if not text.isdigit() or len(text) > 18:  # beyond a database integer: no such person
             message = _("“%(value)s” is not a person's id.") % {"value": text[:20]}
             raise ValidationFailed(message, detail=[{"field": "person_ids", "message": message}])
         ids.append(int(text))
