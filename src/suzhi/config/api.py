@@ -4,8 +4,9 @@ from django.utils.translation import gettext_lazy as _
 from ninja import NinjaAPI
 
 from suzhi.campaigns.api import router as campaigns_router
-from suzhi.core.api import auth, dicts, logs, notices, orgs, roles, users
+from suzhi.core.api import activation, auth, dicts, logs, notices, orgs, roles, users
 from suzhi.core.api.base import BearerTokenAuth, SessionAuth, install_error_handlers
+from suzhi.people.api import accounts as people_accounts
 from suzhi.people.api import exports as people_exports
 from suzhi.people.api import imports as people_imports
 from suzhi.people.api import persons
@@ -23,6 +24,7 @@ api = NinjaAPI(
 )
 install_error_handlers(api)
 
+api.add_router("/auth/activate", activation.router)
 api.add_router("/auth", auth.router)
 api.add_router("/orgs", orgs.router)
 api.add_router("/users", users.router)
@@ -32,6 +34,7 @@ api.add_router("/dicts", dicts.router)
 api.add_router("/notices", notices.router)
 api.add_router("/people/imports", people_imports.router)
 api.add_router("/people/exports", people_exports.router)
+api.add_router("/people/accounts", people_accounts.router)
 api.add_router("/people", persons.router)
 api.add_router("/campaigns", campaigns_router)
 api.add_router("/training", training_router)

@@ -124,6 +124,7 @@ for _code, _label in (
     ("user.deactivate", _("Disable user")),
     ("user.password_change", _("Change own password")),
     ("user.password_reset", _("Reset password")),
+    ("user.account_activate", _("Activate account with code")),
     ("user.role_assign", _("Grant role")),
     ("user.role_revoke", _("Revoke role")),
     ("role.create", _("Create role")),

@@ -33,6 +33,10 @@ API_TOKEN_DAYS_DEFAULT = 90
 API_TOKEN_IDLE_DAYS = "api_token_idle_days"
 API_TOKEN_IDLE_DAYS_DEFAULT = 30
 
+# Activation codes (激活码) printed on activation sheets: days until an unused code lapses.
+ACTIVATION_CODE_DAYS = "activation_code_days"
+ACTIVATION_CODE_DAYS_DEFAULT = 14
+
 
 def forget() -> None:
     cache.delete(_CACHE_KEY)

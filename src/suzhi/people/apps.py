@@ -38,6 +38,8 @@ class PeopleConfig(AppConfig):
             ("person.login_create", _("Create participant login")),
             ("person.account_link", _("Link account to person")),
             ("person.account_unlink", _("Unlink account from person")),
+            ("person.accounts_create", _("Open accounts in bulk")),
+            ("person.activation_reissue", _("Issue new activation codes")),
             ("person.import", _("Import people")),
             ("person.counts_rebuild", _("Recount people per organisation")),
             ("person.export", _("Export people")),

@@ -1,4 +1,5 @@
 from suzhi.core.models.accounts import ApiToken, Role, RoleAssignment, User
+from suzhi.core.models.activation import ActivationCode
 from suzhi.core.models.dictionaries import DictItem, DictType, SystemParameter
 from suzhi.core.models.jobs import ExportJob, PendingRefresh
 from suzhi.core.models.logs import LoginLog, OperationLog
@@ -6,6 +7,7 @@ from suzhi.core.models.notices import Notice, NoticeRead
 from suzhi.core.models.orgs import Organisation
 
 __all__ = [
+    "ActivationCode",
     "ApiToken",
     "DictItem",
     "DictType",

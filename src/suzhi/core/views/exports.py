@@ -21,7 +21,9 @@ def export_file_response(job: ExportJob) -> FileResponse:
         handle = job.file.open("rb")
     except FileNotFoundError as exc:
         raise Http404() from exc
-    return FileResponse(handle, as_attachment=True, filename=f"{job.title}.xlsx", content_type=XLSX)
+    # Most exports are spreadsheets; a few kinds (activation sheets) are PDF documents.
+    suffix, content_type = (".pdf", "application/pdf") if (job.file.name or "").endswith(".pdf") else (".xlsx", XLSX)
+    return FileResponse(handle, as_attachment=True, filename=f"{job.title}{suffix}", content_type=content_type)
 
 
 @never_cache

@@ -69,6 +69,8 @@ def person_list(request: AuthedHttpRequest) -> HttpResponse:
     context.update(
         form=form, rows=rows, offer_full=offer_full, showing_full=showing_full, toggle_query=params.urlencode(),
         can_create=request.user.has_perm(MANAGE),
+        can_open_accounts=request.user.has_perm(MANAGE) and request.user.has_perm("user.manage"),
+        accounts_org=request.GET.get("org", "").strip() or request.user.organisation_id or "",
     )
     return render(request, "people/persons/list.html", context)
 
