@@ -15,7 +15,7 @@ def forwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("core", "0006_api_token_params")]
+    dependencies = [("core", "0008_export_job_runs")]
 
     operations = [
         migrations.CreateModel(
