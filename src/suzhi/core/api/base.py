@@ -178,7 +178,8 @@ def document_common_errors(schema: dict[str, Any]) -> dict[str, Any]:
 
     - 401 and 403 where the operation needs a login: no or a bad credential; a password that must be changed first
       (and, for a browser session, a missing CSRF token on an unsafe method);
-    - 404 where the path names an object: it does not exist or is outside the caller's data scope;
+    - 404 where the path or a filter (`…_id`) names an object: it does not exist or is outside the caller's data
+      scope;
     - 422 where the operation takes parameters or a body: they fail validation or a number is out of range;
     - 400 where it takes a body: the body cannot be parsed (bad JSON, a multipart body without its boundary).
     """
@@ -191,13 +192,15 @@ def document_common_errors(schema: dict[str, Any]) -> dict[str, Any]:
             statuses = set()
             if operation.get("security"):
                 statuses |= {401, 403}
-            if any(p.get("in") == "path" for p in params):
+            if any(p.get("in") == "path" or str(p.get("name", "")).endswith("_id") for p in params):
                 statuses.add(404)
             if params or "requestBody" in operation:
                 statuses.add(422)
             if "requestBody" in operation:
                 statuses.add(400)
-            responses = operation.setdefault("responses", {})
+            # ninja keys its responses by int; the document's keys are strings.
+            responses = {str(status): response for status, response in operation.get("responses", {}).items()}
+            operation["responses"] = responses
             for status in sorted(statuses):
                 responses.setdefault(str(status), {"description": _REASONS[status], "content": error_ref})
     return schema
