@@ -10,7 +10,6 @@ class CampaignsConfig(AppConfig):
 
     def ready(self) -> None:
         from suzhi.campaigns.demo import load_campaigns_demo
-        from suzhi.campaigns.models import Campaign
         from suzhi.campaigns.services.records import tallies_follow_people
         from suzhi.core import demo, navigation, oplog_actions, org_usage, permissions
         from suzhi.core.navigation import NavItem
@@ -20,8 +19,13 @@ class CampaignsConfig(AppConfig):
         permissions.register("campaign.view", _("View campaigns and their dashboards"), group)
         permissions.register("campaign.manage", _("Create and edit campaigns, load plans, close or extend phases"),
                              group)
-        org_usage.register(
-            "campaigns", _("campaigns"), lambda org_id: Campaign.objects.filter(organiser_id=org_id).count()
+        org_usage.register("campaigns", _("campaigns"), fields=["campaigns.Campaign.organiser"])
+        org_usage.register("activities", _("activities"), fields=["campaigns.Activity.organiser"])
+        org_usage.register("metric_records", _("activity records"), fields=["campaigns.MetricRecord.organisation"])
+        # Figures recounted from the records and the roster.
+        org_usage.register_derived(
+            "campaigns.MetricTally.organisation", "campaigns.MetricOrgCount.organisation",
+            "campaigns.MetricReachCount.organisation", "campaigns.TargetValue.organisation",
         )
         demo.register_loader(load_campaigns_demo)
         # The metric tallies copy people's organisation, categories and status (see MetricTally).

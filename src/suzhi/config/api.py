@@ -1,11 +1,13 @@
 """The JSON API at /api/v1/ (django-ninja). Each area brings its own router."""
 
+from typing import Any
+
 from django.utils.translation import gettext_lazy as _
 from ninja import NinjaAPI
 
 from suzhi.campaigns.api import router as campaigns_router
 from suzhi.core.api import activation, auth, dicts, logs, notices, orgs, roles, users
-from suzhi.core.api.base import BearerTokenAuth, SessionAuth, install_error_handlers
+from suzhi.core.api.base import BearerTokenAuth, SessionAuth, document_common_errors, install_error_handlers
 from suzhi.people.api import accounts as people_accounts
 from suzhi.people.api import exports as people_exports
 from suzhi.people.api import imports as people_imports
@@ -14,7 +16,16 @@ from suzhi.quizzes.api import router as quizzes_router
 from suzhi.quizzes.api_contests import router as contests_router
 from suzhi.training.api import router as training_router
 
-api = NinjaAPI(
+
+class SuzhiAPI(NinjaAPI):
+    """The OpenAPI document also lists the error statuses every operation can answer (document_common_errors)."""
+
+    def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None) -> Any:
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        return document_common_errors(schema)
+
+
+api = SuzhiAPI(
     title="Suzhi API",
     version="1",
     description=str(_("Suzhi campaign platform API. Authenticate with a bearer token from /api/v1/auth/token.")),

@@ -12,3 +12,5 @@ urlpatterns = [
     path("quizzes/", include("suzhi.quizzes.urls")),
     path("", include("suzhi.core.urls")),
 ]
+
+handler400 = "suzhi.core.views.errors.bad_request"

@@ -23,6 +23,20 @@ class DomainError(Exception):
         return {"code": self.code, "message": str(self.message), "detail": self.detail}
 
 
+class MalformedRequest(DomainError):
+    """The request body cannot be read at all (a multipart body without its boundary, say)."""
+
+    status = 400
+    code = "bad_request"
+    default_message = _("The request could not be read: its body is malformed or does not match its content type.")
+
+
+class ValueOutOfRange(DomainError):
+    status = 422
+    code = "validation_error"
+    default_message = _("A number or text in the request is too large.")
+
+
 class ValidationFailed(DomainError):
     status = 422
     code = "validation_error"
@@ -65,3 +79,7 @@ class PasswordChangeRequired(DomainError):
     status = 403
     code = "password_change_required"
     default_message = _("You must change your password before continuing.")
+
+
+# What a caller sees when the server fails; the details are in the server's log.
+SERVER_ERROR_MESSAGE = _("The server ran into an error. Please try again later or tell your administrator.")

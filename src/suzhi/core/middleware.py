@@ -45,7 +45,8 @@ class PasswordChangeRequiredMiddleware:
 
 
 class DomainErrorMiddleware:
-    """Pages: a NotFound from a selector is a 404 page, a PermissionDenied a 403 page."""
+    """Pages: a NotFound from a selector is a 404 page, a PermissionDenied a 403 page; a number past what the
+    database stores (OverflowError on SQLite, DataError on PostgreSQL) is the caller's error, not a 500."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -54,10 +55,13 @@ class DomainErrorMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        from django.db import DataError
         from django.shortcuts import render
 
-        from suzhi.core.errors import DomainError, NotFound, PermissionDenied
+        from suzhi.core.errors import DomainError, NotFound, PermissionDenied, ValueOutOfRange
 
+        if isinstance(exception, OverflowError | DataError):
+            exception = ValueOutOfRange()
         if not isinstance(exception, DomainError):
             return None
         wants_json = request.path.startswith("/api/") or "application/json" in request.headers.get("Accept", "")

@@ -11,15 +11,17 @@ class PeopleConfig(AppConfig):
     def ready(self) -> None:
         from suzhi.core import demo, navigation, oplog_actions, org_usage, permissions
         from suzhi.core.navigation import NavItem
-        from suzhi.people.models import Person
 
         group = _("People")
         permissions.register("person.view", _("View the roster"), group)
         permissions.register("person.manage", _("Add, edit, transfer and deactivate people"), group)
         permissions.register("person.import", _("Import rosters from Excel"), group)
+        org_usage.register("persons", _("people"), fields=["people.Person.organisation"])
         org_usage.register(
-            "persons", _("people"), lambda org_id: Person.objects.filter(organisation_id=org_id).count()
+            "transfers", _("transfers"),
+            fields=["people.PersonTransfer.from_organisation", "people.PersonTransfer.to_organisation"],
         )
+        org_usage.register_derived("people.PersonCount.organisation")  # recounted from the roster
         navigation.register(NavItem("people", _("People"), "people:person_list", "person.view", 35))
         from suzhi.people.demo import load_people_demo
 

@@ -10,10 +10,17 @@ class QuizzesConfig(AppConfig):
 
     def ready(self) -> None:
         from suzhi.campaigns.kinds import register_kind
-        from suzhi.core import oplog_actions, permissions
+        from suzhi.core import oplog_actions, org_usage, permissions
         from suzhi.quizzes.manifest import MANIFEST
 
         register_kind(MANIFEST)
+        org_usage.register("question_banks", _("question banks"), fields=["quizzes.QuestionBank.organisation"])
+        org_usage.register("contests", _("contests"), fields=["quizzes.Quiz.organiser"])
+        org_usage.register(
+            "contest_answers", _("contest attempts and results"),
+            fields=["quizzes.Attempt.organisation", "quizzes.QuizResult.organisation"],
+        )
+        org_usage.register_derived("quizzes.QuizOrgResult.organisation")  # recomputed by the ranking refresh
         from suzhi.quizzes import views, views_contests, views_participant
 
         views.register_navigation()

@@ -10,10 +10,15 @@ class TrainingConfig(AppConfig):
 
     def ready(self) -> None:
         from suzhi.campaigns.kinds import register_kind
-        from suzhi.core import oplog_actions, permissions
+        from suzhi.core import oplog_actions, org_usage, permissions
         from suzhi.training.manifest import MANIFEST
 
         register_kind(MANIFEST)
+        org_usage.register("training_sessions", _("training sessions"), fields=["training.TrainingSession.organiser"])
+        org_usage.register(
+            "hours_certificates", _("certificates of hours"),
+            fields=["training.HoursCertificate.organisation", "training.HoursCertificate.issuer"],
+        )
         from suzhi.training.views import organiser, participant
 
         organiser.register_navigation()

@@ -1,10 +1,14 @@
 """The API's shared pieces: authentication (session or bearer token), the error shape, pagination."""
 
 import hashlib
+import logging
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
+from django.core import signals
+from django.db import DataError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
@@ -13,7 +17,16 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.pagination import PageNumberPagination
 from ninja.security import APIKeyCookie, HttpBearer
 
-from suzhi.core.errors import AuthenticationFailed, DomainError, PasswordChangeRequired
+from suzhi.core.errors import (
+    SERVER_ERROR_MESSAGE,
+    AuthenticationFailed,
+    DomainError,
+    MalformedRequest,
+    PasswordChangeRequired,
+    ValueOutOfRange,
+)
+
+logger = logging.getLogger("django.request")
 
 
 class ErrorOut(Schema):
@@ -61,11 +74,17 @@ class SessionAuth(APIKeyCookie):
 
 
 MAX_PAGE_SIZE = 200
+# No list has a billion pages; a page number past this is past the end, whatever the list, and its offset would
+# not fit the database's 64-bit integers.
+MAX_PAGE = 10**9
 
 
 def page_slice(page: int, page_size: int) -> slice:
-    """The rows of page `page` (from 1) of `page_size` rows, at most MAX_PAGE_SIZE: what every paged list answers."""
+    """The rows of page `page` (from 1) of `page_size` rows, at most MAX_PAGE_SIZE: what every paged list answers.
+    A page past the end is empty."""
     size = max(1, min(page_size, MAX_PAGE_SIZE))
+    if page > MAX_PAGE:
+        return slice(0, 0)
     start = (max(1, page) - 1) * size
     return slice(start, start + size)
 
@@ -117,6 +136,70 @@ def install_error_handlers(api: NinjaAPI) -> None:
         codes = {400: "bad_request", 401: "not_authenticated", 403: "permission_denied", 405: "method_not_allowed"}
         message = str(exc) if exc.status_code != 403 else _("You do not have permission to do this.")
         return _error(api, request, exc.status_code, codes.get(exc.status_code, "error"), message)
+
+    @api.exception_handler(MultiPartParserError)
+    def malformed_body(request: HttpRequest, exc: MultiPartParserError) -> HttpResponse:
+        err = MalformedRequest()
+        return api.create_response(request, err.as_dict(), status=err.status)
+
+    # A number past what the database stores (an id above 2^63 on SQLite raises OverflowError, on PostgreSQL
+    # "out of range" is a DataError; so is a text too long for its column): the input is wrong, not the server.
+    @api.exception_handler(OverflowError)
+    @api.exception_handler(DataError)
+    def out_of_range(request: HttpRequest, exc: Exception) -> HttpResponse:
+        logger.warning("Value out of range in %s: %s", request.path, exc)
+        err = ValueOutOfRange()
+        return api.create_response(request, err.as_dict(), status=err.status)
+
+    @api.exception_handler(Exception)
+    def server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+        """Anything else is a bug: logged with its traceback like Django's own 500s, answered in the error shape."""
+        logger.error("Internal Server Error: %s", request.path, exc_info=exc,
+                     extra={"status_code": 500, "request": request})
+        # Django's test client re-raises what this signal reports, so tests still see the exception.
+        signals.got_request_exception.send(sender=None, request=request)
+        response = _error(api, request, 500, "server_error", str(SERVER_ERROR_MESSAGE))
+        response._has_been_logged = True  # type: ignore[attr-defined]
+        return response
+
+
+_REASONS = {
+    400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found", 422: "Unprocessable Content",
+}
+
+
+def document_common_errors(schema: dict[str, Any]) -> dict[str, Any]:
+    """Add to every operation of an OpenAPI document the error statuses the shared machinery answers, in the error
+    shape, beside those the operation declares itself (409, 429 …):
+
+    - 401 and 403 where the operation needs a login: no or a bad credential; a password that must be changed first
+      (and, for a browser session, a missing CSRF token on an unsafe method);
+    - 404 where the path or a filter (`…_id`) names an object: it does not exist or is outside the caller's data
+      scope;
+    - 422 where the operation takes parameters or a body: they fail validation or a number is out of range;
+    - 400 where it takes a body: the body cannot be parsed (bad JSON, a multipart body without its boundary).
+    """
+    error_ref = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}
+    schemas = schema.setdefault("components", {}).setdefault("schemas", {})
+    schemas.setdefault("ErrorOut", ErrorOut.model_json_schema(ref_template="#/components/schemas/{model}"))
+    for operations in schema.get("paths", {}).values():
+        for operation in operations.values():
+            params = operation.get("parameters", [])
+            statuses = set()
+            if operation.get("security"):
+                statuses |= {401, 403}
+            if any(p.get("in") == "path" or str(p.get("name", "")).endswith("_id") for p in params):
+                statuses.add(404)
+            if params or "requestBody" in operation:
+                statuses.add(422)
+            if "requestBody" in operation:
+                statuses.add(400)
+            # ninja keys its responses by int; the document's keys are strings.
+            responses = {str(status): response for status, response in operation.get("responses", {}).items()}
+            operation["responses"] = responses
+            for status in sorted(statuses):
+                responses.setdefault(str(status), {"description": _REASONS[status], "content": error_ref})
+    return schema
 
 
 def current_user(request: HttpRequest) -> Any:

@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.db import transaction
+from django.db.models import ProtectedError, RestrictedError
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from pypinyin import Style, lazy_pinyin
@@ -282,4 +283,20 @@ def org_delete(*, actor: Any, org_id: int) -> None:
     parent = parent_of(org)
     # The log row hangs on the parent: the organisation itself is about to disappear.
     oplog.record(actor=actor, action="org.delete", obj=org, organisation=parent, before=_audit(org))
-    org.delete()
+    try:
+        org.delete()
+    except (ProtectedError, RestrictedError) as exc:
+        # A reference no usage counter knows of (the registry test should have caught it): still a refusal.
+        blocking = exc.protected_objects if isinstance(exc, ProtectedError) else exc.restricted_objects
+        usage = _usage_by_model(blocking)
+        raise Conflict(
+            usage_message(usage), code="org_in_use", detail=[{"what": label, "count": count} for label, count in usage]
+        ) from exc
+
+
+def _usage_by_model(objects: Any) -> list[tuple[str, int]]:
+    counts: dict[str, int] = {}
+    for obj in objects:
+        label = str(obj._meta.verbose_name_plural)
+        counts[label] = counts.get(label, 0) + 1
+    return list(counts.items())
