@@ -40,7 +40,8 @@ def test_demo_loads_dunhuang_and_twice_leaves_the_same_data(db, capsys):
 
     printed = capsys.readouterr().out
     for account in ACCOUNTS:
-        assert account.username in printed
+        # Only logins with something to do today are printed (the judge waits for a kind to judge).
+        assert (account.username in printed) is account.printed
         user = User.objects.get(username=account.username)
         assert user.check_password(DEMO_PASSWORD) and not user.must_change_password
         assert user.role_assignments.filter(role__code=account.role_code).exists()
@@ -77,7 +78,7 @@ def test_the_logins_follow_the_server_start_up_lines(tmp_path, db, capsys):
     out = capsys.readouterr().out
     assert DEMO_PASSWORD not in out  # not pushed off the screen by the server's start-up lines: printed after them
     text = logins.read_text(encoding="utf-8")
-    assert "http://127.0.0.1:8000/" in text and all(account.username in text for account in ACCOUNTS)
+    assert "http://127.0.0.1:8000/" in text and all(account.username in text for account in ACCOUNTS if account.printed)
     with socket.socket() as server:
         server.bind(("127.0.0.1", 0))
         server.listen()

@@ -56,6 +56,8 @@ class DemoAccount:
     what: str
     # On the unit's roster as (birth date, ID number serial, person categories); None: not a roster person.
     person: tuple[str, str, tuple[str, ...]] | None = None
+    # Printed with the logins only when the account has something to do in the demo today.
+    printed: bool = True
 
 
 ACCOUNTS = [
@@ -66,7 +68,9 @@ ACCOUNTS = [
                 "单位管理员 unit admin: 人员名册 roster", ("1980-03-12", "990", ("in_post", "union_cadre"))),
     DemoAccount("zhigong", "陈职工", "13809370004", "DH-QLZ-02", "participant",
                 "职工 participant: 我的竞赛、我的培训 contest, trainings", ("1990-07-15", "991", ("in_post",))),
-    DemoAccount("pingwei", "刘评委", "13809370005", "DH-ZGH", "judge", "评委 judge (nothing to score yet)"),
+    # The judge's account is made, but not printed until a kind gives judges something to score (collections and
+    # competitions are not built yet): every printed login must have something to do.
+    DemoAccount("pingwei", "刘评委", "13809370005", "DH-ZGH", "judge", "评委 judge", printed=False),
 ]
 
 NOTICE_TITLE = "关于开展%(year)d年职工职业技能素质提升活动的通知"
@@ -172,5 +176,5 @@ def load_demo(*, admin_username: str = "admin") -> list[tuple[str, str, str]]:
     _notice(admin, notice_services)
 
     logins = [(admin_username, DEMO_PASSWORD, "系统管理员 system administrator (superuser)")]
-    logins += [(a.username, DEMO_PASSWORD, a.what) for a in ACCOUNTS]
+    logins += [(a.username, DEMO_PASSWORD, a.what) for a in ACCOUNTS if a.printed]
     return logins

@@ -164,7 +164,8 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
 
 _REASONS = {
-    400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found", 422: "Unprocessable Content",
+    400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found", 413: "Content Too Large",
+    422: "Unprocessable Content",
 }
 
 
@@ -177,7 +178,8 @@ def document_common_errors(schema: dict[str, Any]) -> dict[str, Any]:
     - 404 where the path or a filter (`…_id`) names an object: it does not exist or is outside the caller's data
       scope;
     - 422 where the operation takes parameters or a body: they fail validation or a number is out of range;
-    - 400 where it takes a body: the body cannot be parsed (bad JSON, a multipart body without its boundary).
+    - 400 where it takes a body: the body cannot be parsed (bad JSON, a multipart body without its boundary);
+    - 413 where it takes a body: longer than an upload may be (refused from its declared length, unread).
     """
     error_ref = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}
     schemas = schema.setdefault("components", {}).setdefault("schemas", {})
@@ -193,7 +195,7 @@ def document_common_errors(schema: dict[str, Any]) -> dict[str, Any]:
             if params or "requestBody" in operation:
                 statuses.add(422)
             if "requestBody" in operation:
-                statuses.add(400)
+                statuses |= {400, 413}
             # ninja keys its responses by int; the document's keys are strings.
             responses = {str(status): response for status, response in operation.get("responses", {}).items()}
             operation["responses"] = responses
