@@ -259,6 +259,17 @@ def refresh_sweep(*, now: datetime.datetime | None = None) -> int:
     return queued
 
 
+def refresh_run_pending() -> int:
+    """Run every recomputation asked for, here and now, once each (`suzhi demo` after loading, with the queue held
+    back); returns how many ran."""
+    pending = sorted(set(PendingRefresh.objects.values_list("name", "object_id")))
+    for name, object_id in pending:
+        refresh_task = _refresh_task(name)
+        if refresh_task is not None:
+            refresh_task.call(object_id)
+    return len(pending)
+
+
 def sweep_quietly() -> None:
     """One sweep (recomputations, then background exports whose process died) from a process's own loop or
     thread: errors logged (the database may be restarting), and no

@@ -2,6 +2,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand
+from django.test.utils import override_settings
 
 from suzhi.core.demo import load_demo
 
@@ -15,6 +16,19 @@ def logins_text(logins: list[tuple[str, str, str]], url: str = "") -> str:
     return "\n".join(lines) + "\n"
 
 
+def loaded_then_computed() -> list[tuple[str, str, str]]:
+    """Load the demo with background work held back, then compute the ranks and targets it asked for, once each,
+    in this process. On SQLite a recomputation running on a background thread meanwhile would wait for the
+    loader's long transactions and fail with "database is locked"."""
+    from suzhi.core.tasks import refresh_run_pending
+
+    with override_settings(TASKS={"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}):
+        logins = load_demo()
+    with override_settings(SUZHI_REFRESH_MIN_SECONDS=0):
+        refresh_run_pending()
+    return logins
+
+
 class Command(BaseCommand):
     help = "Load the demo campaign (Dunhuang, the seed's plan 1) idempotently and print the demo logins."
 
@@ -24,7 +38,7 @@ class Command(BaseCommand):
         parser.add_argument("--url", default="", help="the address the demo is served on, printed with the logins")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        text = logins_text(load_demo(), options["url"])
+        text = logins_text(loaded_then_computed(), options["url"])
         if options["logins_file"]:
             path = Path(options["logins_file"])
             path.parent.mkdir(parents=True, exist_ok=True)
