@@ -5,7 +5,8 @@ transaction; each schedules a recomputation of the campaign's targets after the 
 
 The tallies (`MetricTally` per person, `MetricOrgCount` per organisation and category key) are kept exact by
 taking a turn per person (`_lock_people`) before anything else, so that the writers of one person's records, and
-the people services changing the person (`tallies_follow_people`), change that person's tallies one at a time.
+the people services changing the person (`tallies_follow_people`), and the moves of organisations
+(`tallies_follow_org_moves`, for the people overlaps), change that person's tallies one at a time.
 Each writer reads the person's record counts once, in its turn, and derives every tally change from them.
 """
 
