@@ -370,3 +370,40 @@ def test_the_organisation_import_s_moves_keep_people_counted_once(tree, campaign
     by_hand = _subtree_people_by_hand(campaign, "training.people")
     assert by_hand[tree.town_a.pk] == 1 and by_hand[tree.town_b.pk] == 1
     assert _subtree_people(campaign, "people") == by_hand
+
+
+def test_following_a_move_takes_the_turns_of_those_it_concerns_and_a_fixed_number_of_statements(
+        tree, campaign, django_assert_num_queries, monkeypatch):
+    from suzhi.campaigns.services import records
+    from suzhi.core.org_followers import OrgMove
+
+    lectures = campaign.activities.get(key="lectures")
+
+    def trained_at(name, first, second):
+        person = make_person(name, first)
+        _put(lectures, person, f"p-{name}-1", metric="training.people")
+        if second is not None:
+            person_transfer(actor=tree.committee_admin, person_id=person.pk, to_organisation_id=second.pk)
+            person.refresh_from_db()
+            _put(lectures, person, f"p-{name}-2", metric="training.people")
+        return person
+
+    concerned = [trained_at(f"两处{n}", tree.unit_a, tree.unit_b) for n in range(5)]
+    for n in range(3):
+        trained_at(f"只在乙{n}", tree.unit_b, None)  # records in the moved unit only: no pair to meet
+        trained_at(f"不在乙{n}", tree.unit_a, tree.town_b)  # records elsewhere only
+    turns = []
+    real_turns = records._take_turns
+    monkeypatch.setattr(records, "_take_turns", lambda ids: (turns.append(sorted(ids)), real_turns(ids)))
+    old = tree.unit_b.path
+    Organisation.objects.move(tree.unit_b, tree.town_a, "last-child")
+    tree.unit_b.refresh_from_db()
+    assert _tallies(campaign) != _recount(campaign)
+    # Those concerned found, their turns (one more statement on PostgreSQL), their records, their organisations'
+    # paths, their tallies' keys, the ids of where their organisations meet, one upsert, whatever the number of
+    # people; and the savepoint of the atomic block and its release.
+    turn = 1 if connection.vendor == "postgresql" else 0
+    with django_assert_num_queries(8 + turn), transaction.atomic():
+        records.tallies_follow_org_moves([OrgMove(old_path=old, new_path=tree.unit_b.path)])
+    assert turns == [sorted(person.pk for person in concerned)]
+    assert _tallies(campaign) == _recount(campaign)
