@@ -1,5 +1,5 @@
-"""Whatever happens to the records and the people, every target's per-organisation numbers, read from the tallies
-or from the records, are what counting the records and the people by hand gives."""
+"""Whatever happens to the records, the people and the organisation tree, every target's per-organisation numbers,
+read from the tallies or from the records, are what counting the records and the people by hand gives."""
 
 import datetime
 from collections import defaultdict
@@ -7,7 +7,7 @@ from collections import defaultdict
 import pytest
 import yaml
 from django.db import transaction
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from suzhi.campaigns import kinds
@@ -17,6 +17,7 @@ from suzhi.campaigns.models import MetricRecord
 from suzhi.campaigns.services.plans import plan_load
 from suzhi.campaigns.services.records import metric_record_put, metric_record_remove
 from suzhi.core.models import DictItem, Organisation
+from suzhi.core.services.orgs import org_move
 from suzhi.people.models import CATEGORY_DICT, Person
 from suzhi.people.services.persons import person_deactivate, person_reactivate, person_transfer, person_update
 from tests.campaigns.factories import plan_data
@@ -61,6 +62,10 @@ operations = st.lists(st.one_of(
     st.tuples(st.just("moved"), people_, st.sampled_from(["lectures", "skills"]), st.sampled_from(METRICS),
               st.integers(0, 5), st.integers(0, 5)),
     st.tuples(st.just("leave"), people_),
+    # An organisation moved with everything below it (a unit or a town, under the federation, a town or a unit):
+    # where a person's organisations meet changes.
+    st.tuples(st.just("move"), st.sampled_from(["unit_a", "unit_b", "town_a", "town_b"]),
+              st.sampled_from(["federation", "town_a", "town_b", "unit_a", "unit_b"])),
 ), max_size=14)
 
 
@@ -120,6 +125,13 @@ def _expected_subtrees(target, campaign) -> dict[int, tuple[float, int]]:
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+# Always among the examples: a person trained at both units, whose units then meet lower (unit_b under town_a), or
+# at one of them (town_a under town_b, then unit_b under unit_a).
+@example(steps=[("moved", 0, "lectures", "training.people", 0, 1), ("move", "unit_b", "town_a")],
+         genders=["M", "F", "M", "F"])
+@example(steps=[("moved", 1, "skills", "training.hours", 2, 3), ("put", 0, "lectures", "training.people", 4),
+                ("moved", 0, "lectures", "training.people", 0, 1), ("move", "town_a", "town_b"),
+                ("move", "unit_b", "unit_a")], genders=["M", "F", "M", "F"])
 @given(steps=operations, genders=st.lists(st.sampled_from("MF"), min_size=4, max_size=4))
 def test_every_target_agrees_with_counting_by_hand(tree, steps, genders):
     items = {item.code: item for item in DictItem.objects.filter(dict_type__code=CATEGORY_DICT)}
@@ -138,7 +150,7 @@ def test_every_target_agrees_with_counting_by_hand(tree, steps, genders):
         people = [make_person(f"人{n}", units[n % 2], gender=genders[n]) for n in range(4)]
         admin = tree.committee_admin
         for step in steps:
-            person = people[step[1]] if step[0] not in ("remove",) else None
+            person = people[step[1]] if step[0] not in ("remove", "move") else None
             if person is not None:
                 person.refresh_from_db()
             if step[0] == "put":
@@ -150,6 +162,10 @@ def test_every_target_agrees_with_counting_by_hand(tree, steps, genders):
                 _op, activity, metric, source = step
                 with transaction.atomic():
                     metric_record_remove(activity=by_key[activity], metric=metric, source=f"s{source}")
+            elif step[0] == "move":
+                moved, target = (Organisation.objects.get(pk=getattr(tree, name).pk) for name in step[1:])
+                if not target.path.startswith(moved.path):  # not under itself
+                    org_move(actor=admin, org_id=moved.pk, target_id=target.pk)
             elif step[0] == "categories":
                 person_update(actor=admin, person_id=person.pk, categories=sorted(step[2]))
             elif step[0] in ("transfer", "moved"):

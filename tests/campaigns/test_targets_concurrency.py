@@ -112,3 +112,67 @@ def test_a_record_does_not_wait_for_a_contest_start_holding_the_person(followed)
     finally:
         release.set()
         holder.join()
+
+
+@pytest.fixture
+def trained(tree):
+    """A campaign, and `put(person, source)` writing a participation for the person where they are now."""
+    campaign = plan_load(actor=tree.committee_admin, text=yaml.safe_dump(plan_data(), allow_unicode=True))
+    lectures = campaign.activities.get(key="lectures")
+
+    def put(person, source):
+        person.refresh_from_db()
+        with transaction.atomic():
+            return records.metric_record_put(activity=lectures, metric="training.participations", person=person,
+                                             source=source, occurred_on=datetime.date(2024, 4, 15)).source
+
+    return campaign, put
+
+
+def _counted_as_by_hand(campaign):
+    from tests.campaigns.test_targets_tallies import _recount, _tallies
+
+    return _tallies(campaign) == _recount(campaign)
+
+
+def test_a_record_at_a_second_organisation_waits_for_a_move_of_the_first_and_counts_where_they_meet_now(
+        tree, trained, monkeypatch):
+    from suzhi.core.services.orgs import org_move
+    from suzhi.people.services.persons import person_transfer
+
+    campaign, put = trained
+    person = make_person("甲", tree.unit_b)
+    put(person, "s1")
+    person_transfer(actor=tree.committee_admin, person_id=person.pk, to_organisation_id=tree.unit_a.pk)
+    # The move has rewritten unit_b's path and not committed: the person, with records at unit_b alone, is none of
+    # its concern. Their first record at unit_a waits to read where unit_b is, then counts 甲 once at town_a.
+    with paused_inside(monkeypatch, records, "moved_subtrees",
+                       lambda: org_move(actor=tree.committee_admin, org_id=tree.unit_b.pk, target_id=tree.town_a.pk)):
+        waiting = waits_for_a_lock(lambda: put(person, "s2"))  # fails if it did not wait for the move
+    waiting.join()
+    assert waiting.done == ["s2"]
+    assert MetricOrgCount.objects.get(activity_key=MetricOrgCount.EVERY_ACTIVITY, people_overlaps=1).organisation_id \
+        == tree.town_a.pk
+    assert _counted_as_by_hand(campaign)
+
+
+def test_a_move_waits_for_a_record_of_a_person_it_concerns_then_counts_them(tree, trained, monkeypatch):
+    from suzhi.core.services.orgs import org_move
+    from suzhi.people.services.persons import person_transfer
+
+    campaign, put = trained
+    person = make_person("甲", tree.unit_a)
+    put(person, "s1")
+    person_transfer(actor=tree.committee_admin, person_id=person.pk, to_organisation_id=tree.unit_b.pk)
+    put(person, "s2")
+    # A record being written for 甲 (in their turn) while unit_a moves under town_b: the move waits for the turn,
+    # then finds 甲's units meeting at town_b.
+    with paused_inside(monkeypatch, records, "_tallies_write", lambda: put(person, "s3")):
+        moving = waits_for_a_lock(
+            lambda: org_move(actor=tree.committee_admin, org_id=tree.unit_a.pk, target_id=tree.town_b.pk).pk)
+    moving.join()
+    assert moving.done == [tree.unit_a.pk]
+    assert MetricTally.objects.get(person=person).records == 3
+    assert MetricOrgCount.objects.get(activity_key=MetricOrgCount.EVERY_ACTIVITY, people_overlaps=1).organisation_id \
+        == tree.town_b.pk
+    assert _counted_as_by_hand(campaign)

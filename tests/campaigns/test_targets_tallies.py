@@ -294,3 +294,116 @@ def test_the_same_fact_twice_in_one_call_is_refused(tree, campaign):
     fact = MetricFact(metric="training.participations", source="s", occurred_on=DAY)
     with pytest.raises(ValueError), transaction.atomic():
         metric_records_put(activity=lectures, person=make_person("甲", tree.unit_a), facts=[fact, fact])
+
+
+def _subtree_people_by_hand(campaign, metric: str) -> dict[int, int]:
+    """Each organisation's people with records of the metric there or below, counted by hand, a person once."""
+    orgs = list(Organisation.objects.filter(path__startswith=campaign.organiser.path))
+    records = list(MetricRecord.objects.filter(campaign=campaign, metric=metric).select_related("organisation"))
+    found = {org.pk: len({r.person_id for r in records if r.organisation.path.startswith(org.path)}) for org in orgs}
+    return {org: n for org, n in found.items() if n}
+
+
+def _subtree_people(campaign, key: str) -> dict[int, int]:
+    """The target's roll-up, as a refresh stores it: read from the kept counts."""
+    target = campaign.targets.select_related("deadline").get(key=key)
+    values = compute_target(target, org_nodes(campaign), campaign.organiser.path)
+    return {org: int(value.numerator) for org, value in values.items() if value.numerator}
+
+
+def test_a_move_of_an_organisation_keeps_people_counted_once_in_every_subtree(tree, campaign):
+    from suzhi.core.services.orgs import org_move
+
+    lectures = campaign.activities.get(key="lectures")
+    a = make_person("甲", tree.unit_a)
+    b = make_person("乙", tree.unit_b, categories=["laid_off"])
+    _put(lectures, a, "p-a1", metric="training.people")
+    _put(lectures, b, "p-b1", metric="training.people")
+    person_transfer(actor=tree.committee_admin, person_id=a.pk, to_organisation_id=tree.unit_b.pk)
+    a.refresh_from_db()
+    _put(lectures, a, "p-a2", metric="training.people")  # 甲: records at both units, who meet at the federation
+    assert _subtree_people(campaign, "people") == _subtree_people_by_hand(campaign, "training.people")
+    org_move(actor=tree.committee_admin, org_id=tree.unit_b.pk, target_id=tree.town_a.pk)
+    # Both units under town_a now: 甲 is counted once there, not twice.
+    by_hand = _subtree_people_by_hand(campaign, "training.people")
+    assert by_hand[tree.town_a.pk] == 2 and by_hand[tree.federation.pk] == 2
+    assert _subtree_people(campaign, "people") == by_hand
+    assert _tallies(campaign) == _recount(campaign)
+    assert {org: n for (metric, activity, org, _key), (_p, _r, n) in _tallies(campaign)[1].items()
+            if activity == MetricOrgCount.EVERY_ACTIVITY and metric == "training.people" and n} == {tree.town_a.pk: 1}
+    kept = _tallies(campaign)
+    metric_tallies_rebuild(actor=tree.committee_admin, campaign_id=campaign.pk)
+    assert _tallies(campaign) == kept
+    # And back, then the federation's other town moved under the first one's unit: where they meet moves again.
+    org_move(actor=tree.committee_admin, org_id=tree.unit_b.pk, target_id=tree.town_b.pk)
+    assert _tallies(campaign) == _recount(campaign)
+    org_move(actor=tree.committee_admin, org_id=tree.town_b.pk, target_id=tree.unit_a.pk)
+    assert _tallies(campaign) == _recount(campaign)
+    assert _subtree_people(campaign, "people") == _subtree_people_by_hand(campaign, "training.people")
+    assert _subtree_people_by_hand(campaign, "training.people")[tree.unit_a.pk] == 2
+
+
+def test_the_organisation_import_s_moves_keep_people_counted_once(tree, campaign):
+    from suzhi.core.services.org_import import org_import
+    from tests.core.test_orgs_import import HEADER, xlsx
+
+    lectures = campaign.activities.get(key="lectures")
+    a = make_person("甲", tree.unit_a)
+    _put(lectures, a, "p-a1", metric="training.people")
+    _put(lectures, a, "s-a1")
+    person_transfer(actor=tree.committee_admin, person_id=a.pk, to_organisation_id=tree.unit_b.pk)
+    a.refresh_from_db()
+    _put(lectures, a, "p-a2", metric="training.people")
+    _put(lectures, a, "s-a2")
+    # Several moves in one file, one below the other: unit_b under a new organisation under town_a, then town_a
+    # itself under town_b.
+    rows = [
+        HEADER,
+        ["DH-SZZ-001", "沙州镇乙企业", "企事业单位", "MID"],
+        ["MID", "中间层", "其他", "DH-QLZ"],
+        ["DH-QLZ", "七里镇工会联合会", "乡镇工会联合会", "DH-SZZ"],
+    ]
+    result = org_import(actor=tree.committee_admin, data=xlsx(rows), filename="orgs.xlsx", dry_run=False,
+                        skip_invalid=False)
+    assert not result.errors and (result.created, result.updated) == (1, 2)
+    assert _tallies(campaign) == _recount(campaign)
+    by_hand = _subtree_people_by_hand(campaign, "training.people")
+    assert by_hand[tree.town_a.pk] == 1 and by_hand[tree.town_b.pk] == 1
+    assert _subtree_people(campaign, "people") == by_hand
+
+
+def test_following_a_move_takes_the_turns_of_those_it_concerns_and_a_fixed_number_of_statements(
+        tree, campaign, django_assert_num_queries, monkeypatch):
+    from suzhi.campaigns.services import records
+    from suzhi.core.org_followers import OrgMove
+
+    lectures = campaign.activities.get(key="lectures")
+
+    def trained_at(name, first, second):
+        person = make_person(name, first)
+        _put(lectures, person, f"p-{name}-1", metric="training.people")
+        if second is not None:
+            person_transfer(actor=tree.committee_admin, person_id=person.pk, to_organisation_id=second.pk)
+            person.refresh_from_db()
+            _put(lectures, person, f"p-{name}-2", metric="training.people")
+        return person
+
+    concerned = [trained_at(f"两处{n}", tree.unit_a, tree.unit_b) for n in range(5)]
+    for n in range(3):
+        trained_at(f"只在乙{n}", tree.unit_b, None)  # records in the moved unit only: no pair to meet
+        trained_at(f"不在乙{n}", tree.unit_a, tree.town_b)  # records elsewhere only
+    turns = []
+    real_turns = records._take_turns
+    monkeypatch.setattr(records, "_take_turns", lambda ids: (turns.append(sorted(ids)), real_turns(ids)))
+    old = tree.unit_b.path
+    Organisation.objects.move(tree.unit_b, tree.town_a, "last-child")
+    tree.unit_b.refresh_from_db()
+    assert _tallies(campaign) != _recount(campaign)
+    # Those concerned found, their turns (one more statement on PostgreSQL), their records, their organisations'
+    # paths, their tallies' keys, the ids of where their organisations meet, one upsert, whatever the number of
+    # people; and the savepoint of the atomic block and its release.
+    turn = 1 if connection.vendor == "postgresql" else 0
+    with django_assert_num_queries(8 + turn), transaction.atomic():
+        records.tallies_follow_org_moves([OrgMove(old_path=old, new_path=tree.unit_b.path)])
+    assert turns == [sorted(person.pk for person in concerned)]
+    assert _tallies(campaign) == _recount(campaign)

@@ -10,8 +10,8 @@ class CampaignsConfig(AppConfig):
 
     def ready(self) -> None:
         from suzhi.campaigns.demo import load_campaigns_demo
-        from suzhi.campaigns.services.records import tallies_follow_people
-        from suzhi.core import demo, navigation, oplog_actions, org_usage, permissions
+        from suzhi.campaigns.services.records import tallies_follow_org_moves, tallies_follow_people
+        from suzhi.core import demo, navigation, oplog_actions, org_followers, org_usage, permissions
         from suzhi.core.navigation import NavItem
         from suzhi.people import followers
 
@@ -30,6 +30,8 @@ class CampaignsConfig(AppConfig):
         demo.register_loader(load_campaigns_demo)
         # The metric tallies copy people's organisation, categories and status (see MetricTally).
         followers.register_follower(tallies_follow_people)
+        # The people overlaps depend on where organisations meet in the tree (see MetricOrgCount).
+        org_followers.register_org_follower(tallies_follow_org_moves)
         navigation.register(NavItem("campaigns", _("Campaigns"), "campaigns:campaign_list", "campaign.view", 20))
         for code, label in (
             ("campaign.create", _("Create campaign")),

@@ -170,8 +170,8 @@ class MetricOrgCount(models.Model):
     activity, key) and pair of organisations next to each other in tree order (by path) among those where the person
     has records, it holds one at their lowest common ancestor: summed over a subtree, `people - people_overlaps`
     counts each person with records in it once (the organisations of a subtree are consecutive in tree order, and
-    so are the pairs whose ancestor is in it). It depends on where the organisations are in the tree: after
-    organisations move, `metric_tallies_rebuild` (suzhi recount) puts it right.
+    so are the pairs whose ancestor is in it). It depends on where the organisations are in the tree: moves of
+    organisations put it right in their transaction (`services.records.tallies_follow_org_moves`).
 
     Kept exact by `services.records` and `tallies_follow_people`, like `MetricTally`; a row may stay at zero."""
 

@@ -5,7 +5,8 @@ transaction; each schedules a recomputation of the campaign's targets after the 
 
 The tallies (`MetricTally` per person, `MetricOrgCount` per organisation and category key) are kept exact by
 taking a turn per person (`_lock_people`) before anything else, so that the writers of one person's records, and
-the people services changing the person (`tallies_follow_people`), change that person's tallies one at a time.
+the people services changing the person (`tallies_follow_people`), and the moves of organisations
+(`tallies_follow_org_moves`, for the people overlaps), change that person's tallies one at a time.
 Each writer reads the person's record counts once, in its turn, and derives every tally change from them.
 """
 
@@ -27,6 +28,7 @@ from suzhi.core import oplog
 from suzhi.core.counts import counts_add
 from suzhi.core.errors import ValidationFailed
 from suzhi.core.models import Organisation
+from suzhi.core.org_followers import OrgMove, moved_subtrees, path_after, path_before
 from suzhi.people.models import Person
 
 EVERY = MetricOrgCount.EVERY_ACTIVITY
@@ -198,6 +200,64 @@ def _follow(ids: list[int]) -> None:
     MetricTally.objects.bulk_update(stale, ["organisation", "categories", "active"])
 
 
+def tallies_follow_org_moves(moves: Sequence[OrgMove]) -> None:
+    """Bring the people overlaps (`MetricOrgCount.people_overlaps`) up to date with the organisations' places after
+    these moves (made in this order): for each person with records at a moved organisation and at another one of the
+    same metric, and each (campaign, metric, activity or every activity) whose organisations include a moved one,
+    the overlaps of their organisations where they were taken off and those where they are now added. The
+    organisation services call it (through `core.org_followers`) inside their transaction, after the tree rows are
+    written, which they hold locked.
+
+    Only those people's overlaps can change: the organisations above one that did not move did not move either.
+    They are read, then read again in their turn (the writers' turns: any writer that counted them before the move
+    has committed, later ones read the tree as we leave it); a person with records there at one organisation who
+    gets records at a second meanwhile is counted by that writer, whose read of the organisations' paths waits for
+    the move (`_overlaps`, lock). One bulk read of these people's records per CHUNK people, whatever the number of
+    moves."""
+    there = Q()
+    for root in moved_subtrees(moves):
+        there |= Q(organisation__path__startswith=root)
+    spread = (MetricRecord.objects.filter(person_id__in=MetricRecord.objects.filter(there).values("person_id"))
+              .order_by().values("campaign_id", "metric", "person_id")
+              .annotate(orgs=Count("organisation_id", distinct=True), there=Count("id", filter=there))
+              .filter(orgs__gt=1, there__gt=0).values_list("person_id", flat=True))
+    ids = sorted(set(spread))
+    for start in range(0, len(ids), CHUNK):
+        _follow_moves(ids[start:start + CHUNK], moves)
+
+
+def _follow_moves(ids: list[int], moves: Sequence[OrgMove]) -> None:
+    _take_turns(ids)
+    rows = MetricRecord.objects.filter(person_id__in=ids).order_by().values_list(
+        "campaign_id", "metric", "activity_id", "organisation_id", "person_id").distinct()
+    sets = {group: orgs for group, orgs in _org_sets(_with_every_activity(Counter(rows))).items() if len(orgs) > 1}
+    paths = _org_paths({org for orgs in sets.values() for org in orgs})
+    roots = moved_subtrees(moves)
+    sets = {group: orgs for group, orgs in sets.items()
+            if any(paths[org].startswith(root) for org in orgs for root in roots)}
+    if not sets:
+        return
+    # The key the person's counts are under: their tallies' copy (`_follow` moves them together).
+    keys = {(campaign_id, metric, person_id): key for campaign_id, metric, person_id, key in MetricTally.objects.filter(
+        person_id__in=ids).values_list("campaign_id", "metric", "person_id", "categories")}
+    changes: Counter[tuple[Spread, str]] = Counter()  # ((campaign, metric, activity, person), common path now): n
+    for group, orgs in sets.items():
+        now = [paths[org] for org in orgs]
+        # Before the moves: where the organisations were, and where their common ancestors then are now.
+        for path, n in overlap_paths([[path_before(path, moves) for path in now]]).items():
+            changes[(group, path_after(path, moves))] -= n
+        for path, n in overlap_paths([now]).items():
+            changes[(group, path)] += n
+    ids_by_path = dict(Organisation.objects.filter(path__in={path for _group, path in changes}).values_list(
+        "path", "pk"))
+    groups: Counter[tuple[Any, ...]] = Counter()
+    for ((campaign_id, metric, activity_id, person_id), path), n in changes.items():
+        if n:
+            groups[(campaign_id, metric, activity_id, ids_by_path[path], keys[(campaign_id, metric, person_id)],
+                    2)] += n
+    _counts_add(MetricOrgCount, groups)
+
+
 def _require_transaction() -> None:
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("metric records are written inside the kind's service transaction")
@@ -222,6 +282,16 @@ def _lock_people(ids: Iterable[int]) -> dict[int, _PersonNow]:
                 f"SELECT pg_advisory_xact_lock(%s + p.id) FROM (SELECT id FROM {table} "  # noqa: S608 - model table
                 f"WHERE id = ANY(%s::bigint[]) ORDER BY id FOR KEY SHARE) p", [_LOCK_SPACE, ordered])
     return _people_now(ordered)
+
+
+def _take_turns(ids: Iterable[int]) -> None:
+    """The people's turns alone (`_lock_people` without its lock of the person rows), for a follower of organisation
+    moves: it holds organisations a people service may be waiting for while holding a person row."""
+    ordered = sorted(set(ids))
+    if ordered and connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s + p.id) FROM (SELECT id FROM unnest(%s::bigint[]) "
+                           "AS ids(id) ORDER BY id) p", [_LOCK_SPACE, ordered])
 
 
 def _people_now(ids: Iterable[int]) -> dict[int, _PersonNow]:
@@ -257,15 +327,18 @@ def _org_sets(counts: Counter[Place]) -> dict[Spread, frozenset[int]]:
     return {group: frozenset(orgs) for group, orgs in sets.items()}
 
 
-def _overlaps(sets: dict[Spread, frozenset[int]]) -> Counter[Place]:
+def _overlaps(sets: dict[Spread, frozenset[int]], *, lock: bool = False) -> Counter[Place]:
     """The overlaps (`metrics.overlap_paths`, `MetricOrgCount.people_overlaps`) of these people's organisations, as
     {(campaign, metric, activity, organisation, person): n}: none without a person at several organisations, else
-    two queries (the organisations' paths, then the ids of their common ancestors)."""
+    two queries (the organisations' paths, then the ids of their common ancestors).
+
+    `lock` (the record writers): read the paths FOR KEY SHARE on PostgreSQL, so that a move of one of these
+    organisations (which rewrites its path, holding the row FOR UPDATE) either waits for our commit or is
+    committed before we read; `tallies_follow_org_moves` puts right what was counted before a move."""
     spread = {group: orgs for group, orgs in sets.items() if len(orgs) > 1}
     if not spread:
         return Counter()
-    paths = dict(Organisation.objects.filter(pk__in={org for orgs in spread.values() for org in orgs}).values_list(
-        "pk", "path"))
+    paths = _org_paths({org for orgs in spread.values() for org in orgs}, lock=lock)
     found = {group: overlap_paths([[paths[org] for org in orgs]]) for group, orgs in spread.items()}
     ids = dict(Organisation.objects.filter(path__in={path for each in found.values() for path in each}).values_list(
         "path", "pk"))
@@ -274,6 +347,16 @@ def _overlaps(sets: dict[Spread, frozenset[int]]) -> Counter[Place]:
         for path, n in each.items():
             result[(campaign_id, metric, activity_id, ids[path], person_id)] += n
     return result
+
+
+def _org_paths(org_ids: Collection[int], *, lock: bool = False) -> dict[int, str]:
+    ordered = sorted(org_ids)
+    if lock and connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT id, path FROM {Organisation._meta.db_table} WHERE id = ANY(%s::bigint[]) "  # noqa: S608
+                           f"ORDER BY id FOR KEY SHARE", [ordered])
+            return dict(cursor.fetchall())
+    return dict(Organisation.objects.filter(pk__in=ordered).values_list("pk", "path"))
 
 
 def _tallies_write(people: dict[int, _PersonNow], before: Counter[Place], after: Counter[Place]) -> None:
@@ -294,7 +377,7 @@ def _tallies_write(people: dict[int, _PersonNow], before: Counter[Place], after:
     changed_sets = {group for group in sets_old.keys() | sets_new.keys() if sets_old.get(group) != sets_new.get(group)}
     for sign, sets in ((-1, sets_old), (1, sets_new)):
         spread = {group: sets[group] for group in changed_sets if group in sets}
-        for (campaign_id, metric, activity_id, org_id, person_id), n in _overlaps(spread).items():
+        for (campaign_id, metric, activity_id, org_id, person_id), n in _overlaps(spread, lock=True).items():
             groups[(campaign_id, metric, activity_id, org_id, people[person_id].category_key, 2)] += sign * n
     _counts_add(MetricOrgCount, groups)
     totals_old: Counter[tuple[int, str, int]] = Counter()

@@ -25,6 +25,7 @@ from suzhi.core.errors import PermissionDenied, ValidationFailed
 from suzhi.core.excel import cell_text, read_rows, write_xlsx
 from suzhi.core.masking import mask_phone
 from suzhi.core.models import Organisation
+from suzhi.core.org_followers import OrgMove, orgs_moved
 from suzhi.core.params import get_param
 from suzhi.core.permissions import has_code
 from suzhi.core.scope import organisation_in_scope, scope_for
@@ -477,6 +478,7 @@ def _write(rows: list[_Row]) -> None:
     for row in rows:
         row.node = row.existing
         by_level[row.level].append(row)
+    moves: list[OrgMove] = []
     for level in sorted(by_level):
         level_rows = sorted(by_level[level], key=lambda r: r.number)
         creates = [r for r in level_rows if r.existing is None]
@@ -488,7 +490,14 @@ def _write(rows: list[_Row]) -> None:
                 assert target is not None
                 if target.pk is None:
                     target = Organisation.objects.get(code=target.code)
+                assert row.existing is not None
+                # Where it is now: earlier moves of this import may have moved it with an organisation above.
+                row.existing.refresh_from_db(fields=["path", "depth", "numchild"])
+                old_path = row.existing.path
                 Organisation.objects.move(row.existing, target, "last-child")
+                moves.append(OrgMove(old_path=old_path, new_path=row.existing.path))
+    # What depends on where organisations meet (the campaigns' people overlaps) follows, once for all the moves.
+    orgs_moved(moves=moves)
 
 
 def _apply_field_changes(rows: list[_Row], now: Any) -> None:

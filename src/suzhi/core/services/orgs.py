@@ -20,6 +20,7 @@ from suzhi.core.errors import Conflict, PermissionDenied, ValidationFailed
 from suzhi.core.masking import mask_phone
 from suzhi.core.models import DictItem, Organisation
 from suzhi.core.models.orgs import ORG_TYPE_DICT
+from suzhi.core.org_followers import OrgMove, orgs_moved
 from suzhi.core.org_usage import usage_of
 from suzhi.core.permissions import has_code
 from suzhi.core.scope import scope_for
@@ -235,7 +236,8 @@ def org_update(*, actor: Any, org_id: int, data: Mapping[str, Any]) -> Organisat
 
 @transaction.atomic
 def org_move(*, actor: Any, org_id: int, target_id: int) -> Organisation:
-    """Move an organisation and everything below it under a new parent; both must be in scope."""
+    """Move an organisation and everything below it under a new parent; both must be in scope. The followers of
+    moves (`core.org_followers`) bring what depends on the tree up to date in the same transaction."""
     _ensure_manager(actor)
     org = access_org_for_update(user=actor, org_id=org_id)
     target = access_org_for_update(user=actor, org_id=target_id)
@@ -245,12 +247,15 @@ def org_move(*, actor: Any, org_id: int, target_id: int) -> Organisation:
     if org.path[: -Organisation.steplen] == target.path:
         return org  # already there
     old_parent = parent_of(org)
+    old_path = org.path
     try:
         Organisation.objects.move(org, target, "last-child")
     except PathOverflow as exc:
         message = _("No more organisations fit at this place in the tree.")
         raise ValidationFailed(message, detail=[{"field": "target_id", "message": message}]) from exc
     org.refresh_from_db()
+    # What depends on where organisations meet (the campaigns' people overlaps) follows in this transaction.
+    orgs_moved(moves=[OrgMove(old_path=old_path, new_path=org.path)])
     oplog.record(
         actor=actor,
         action="org.move",
