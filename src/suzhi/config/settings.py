@@ -272,7 +272,11 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": os.environ.get("SUZHI_LOG_LEVEL", "INFO")},
     # runserver's request lines, without query strings (which carry what was searched for).
-    "loggers": {"django.server": {"handlers": ["console"], "filters": ["access"], "level": "INFO", "propagate": False}},
+    "loggers": {
+        "django.server": {"handlers": ["console"], "filters": ["access"], "level": "INFO", "propagate": False},
+        # A line per task start and end buries what matters (failures are still logged, at WARNING and above).
+        "django_tasks": {"level": os.environ.get("SUZHI_TASKS_LOG_LEVEL", "WARNING")},
+    },
 }
 
 SUZHI = {
