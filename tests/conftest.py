@@ -18,6 +18,16 @@ os.environ.setdefault("SUZHI_TESTING", "1")
 from tests.core.factories import DEFAULT_PASSWORD, UserFactory, grant, make_org  # noqa: E402
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _no_sweeper_thread():
+    """The thread pool's sweeper thread lives as long as its process and would reach for the database between
+    tests; tests that use the thread pool run without it, and the sweep's own tests call refresh_sweep."""
+    from suzhi.core import tasks
+
+    tasks._sweeper._pid = os.getpid()  # as if this process had started its sweeper already
+    yield
+
+
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     """The cache outlives each test's rollback; cached parameters must not leak between tests."""

@@ -44,6 +44,7 @@ class CampaignsConfig(AppConfig):
         ):
             oplog_actions.register(code, label)
         oplog_actions.register_details({
+            "days": pgettext_lazy("log detail", "Days moved"),
             "title": pgettext_lazy("log detail", "Title"),
             "year": pgettext_lazy("log detail", "Year"),
             "phase": pgettext_lazy("log detail", "Phase"),

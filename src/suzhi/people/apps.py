@@ -58,4 +58,9 @@ class PeopleConfig(AppConfig):
             "source": pgettext_lazy("log detail", "Where"),
             "count": pgettext_lazy("log detail", "Count"),
             "id_numbers": pgettext_lazy("log detail", "ID numbers (masked)"),
+            "already": pgettext_lazy("log detail", "Already had an account"),
+            "inactive": pgettext_lazy("log detail", "Left the unit"),
+            "remaining": pgettext_lazy("log detail", "Left for another batch"),
+            "no_account": pgettext_lazy("log detail", "Without an account"),
+            "reissued": pgettext_lazy("log detail", "Codes reissued"),
         })
