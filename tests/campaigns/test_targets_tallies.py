@@ -407,3 +407,21 @@ def test_following_a_move_takes_the_turns_of_those_it_concerns_and_a_fixed_numbe
         records.tallies_follow_org_moves([OrgMove(old_path=old, new_path=tree.unit_b.path)])
     assert turns == [sorted(person.pk for person in concerned)]
     assert _tallies(campaign) == _recount(campaign)
+
+
+def test_a_move_of_an_organisation_asks_for_the_targets_again(tree, campaign, django_capture_on_commit_callbacks):
+    """The stored values rolled up through a moved organisation are recomputed, not left with the old tree's sums."""
+    from suzhi.campaigns.models import TargetValue
+    from suzhi.core.models import PendingRefresh
+    from suzhi.core.services.orgs import org_move
+
+    lectures = campaign.activities.get(key="lectures")
+    with django_capture_on_commit_callbacks(execute=True):
+        _put(lectures, make_person("甲", tree.unit_b), "m-1", metric="training.people")
+    target = campaign.targets.get(key="people")
+    assert not TargetValue.objects.filter(target=target, organisation=tree.town_a, numerator__gt=0).exists()
+    PendingRefresh.objects.all().delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        org_move(actor=tree.committee_admin, org_id=tree.unit_b.pk, target_id=tree.town_a.pk)
+    assert TargetValue.objects.get(target=target, organisation=tree.town_a).numerator == 1
+    assert not PendingRefresh.objects.exists()  # asked for, then done by the refresh

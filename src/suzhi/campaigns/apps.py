@@ -11,6 +11,7 @@ class CampaignsConfig(AppConfig):
     def ready(self) -> None:
         from suzhi.campaigns.demo import load_campaigns_demo
         from suzhi.campaigns.services.records import tallies_follow_org_moves, tallies_follow_people
+        from suzhi.campaigns.services.targets import targets_follow_org_moves
         from suzhi.core import demo, navigation, oplog_actions, org_followers, org_usage, permissions
         from suzhi.core.navigation import NavItem
         from suzhi.people import followers
@@ -32,6 +33,7 @@ class CampaignsConfig(AppConfig):
         followers.register_follower(tallies_follow_people)
         # The people overlaps depend on where organisations meet in the tree (see MetricOrgCount).
         org_followers.register_org_follower(tallies_follow_org_moves)
+        org_followers.register_org_follower(targets_follow_org_moves)
         navigation.register(NavItem("campaigns", _("Campaigns"), "campaigns:campaign_list", "campaign.view", 20))
         for code, label in (
             ("campaign.create", _("Create campaign")),

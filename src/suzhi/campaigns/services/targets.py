@@ -37,6 +37,14 @@ def schedule_targets_refresh(*, campaign_id: int) -> None:
     refresh_ask(name=TARGETS_REFRESH, object_id=campaign_id)
 
 
+def targets_follow_org_moves(moves: Any) -> None:
+    """Organisations moved in the tree: every stored target value rolled up through them is out of date, so each
+    campaign with targets asks for a recomputation, in the move's transaction (registered with
+    `core.org_followers`; a few campaigns, one statement each)."""
+    for campaign_id in Target.objects.order_by().values_list("campaign_id", flat=True).distinct():
+        schedule_targets_refresh(campaign_id=campaign_id)
+
+
 @transaction.atomic
 def targets_refresh(*, actor: Any, campaign_id: int) -> datetime.datetime:
     """Compute every target of the campaign for every organisation and store the values (one grouped query
