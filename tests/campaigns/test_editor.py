@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from suzhi.campaigns.forms_editor import format_open_in, parse_open_in
+from suzhi.campaigns.forms.editor import format_open_in, parse_open_in
 from suzhi.campaigns.models import Campaign
 from suzhi.campaigns.plan.schema import Plan
 from suzhi.campaigns.services.plans import plan_load, plan_of

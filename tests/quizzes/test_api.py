@@ -8,7 +8,7 @@ from ninja import NinjaAPI
 
 from suzhi.config import urls as project_urls
 from suzhi.core.api.base import BearerTokenAuth, SessionAuth, install_error_handlers
-from suzhi.quizzes.api import router
+from suzhi.quizzes.api.banks import router
 from suzhi.quizzes.formats.base import ParsedOption, ParsedQuestion, QuestionType
 from suzhi.quizzes.models import Question, QuestionBank, QuestionVersion
 from suzhi.quizzes.services import questions as services

@@ -12,7 +12,7 @@ from suzhi.core.models import OperationLog
 from suzhi.quizzes.formats.base import ParsedOption, ParsedQuestion, QuestionType
 from suzhi.quizzes.models import Question, QuestionBank, QuestionVersion
 from suzhi.quizzes.services import questions as services
-from suzhi.quizzes.views import register_navigation
+from suzhi.quizzes.views.banks import register_navigation
 from tests.conformance import conformance_dir
 
 # The lead mounts the pages at /quizzes/; until then (and after) this module serves them itself.

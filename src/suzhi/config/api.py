@@ -5,16 +5,16 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 from ninja import NinjaAPI
 
-from suzhi.campaigns.api import router as campaigns_router
+from suzhi.campaigns.api.campaigns import router as campaigns_router
 from suzhi.core.api import activation, auth, dicts, logs, notices, orgs, roles, users
 from suzhi.core.api.base import BearerTokenAuth, SessionAuth, document_common_errors, install_error_handlers
 from suzhi.people.api import accounts as people_accounts
 from suzhi.people.api import exports as people_exports
 from suzhi.people.api import imports as people_imports
 from suzhi.people.api import persons
-from suzhi.quizzes.api import router as quizzes_router
-from suzhi.quizzes.api_contests import router as contests_router
-from suzhi.training.api import router as training_router
+from suzhi.quizzes.api.banks import router as quizzes_router
+from suzhi.quizzes.api.contests import router as contests_router
+from suzhi.training.api.sessions import router as training_router
 
 
 class SuzhiAPI(NinjaAPI):

@@ -21,7 +21,9 @@ class QuizzesConfig(AppConfig):
             fields=["quizzes.Attempt.organisation", "quizzes.QuizResult.organisation"],
         )
         org_usage.register_derived("quizzes.QuizOrgResult.organisation")  # recomputed by the ranking refresh
-        from suzhi.quizzes import views, views_contests, views_participant
+        from suzhi.quizzes.views import banks as views
+        from suzhi.quizzes.views import contests as views_contests
+        from suzhi.quizzes.views import participant as views_participant
 
         views.register_navigation()
         views_contests.register_navigation()

@@ -1,7 +1,7 @@
 """Question-bank, contest and participant pages, mounted at /quizzes/."""
 
-from suzhi.quizzes import views, views_contests, views_participant
+from suzhi.quizzes.views import banks, contests, participant
 
 app_name = "quizzes"
 
-urlpatterns = [*views.urlpatterns, *views_contests.urlpatterns, *views_participant.urlpatterns]
+urlpatterns = [*banks.urlpatterns, *contests.urlpatterns, *participant.urlpatterns]

@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
 
-from suzhi.campaigns.forms_editor import FORMSETS, MAX_ROWS, PlanEditor
+from suzhi.campaigns.forms.editor import FORMSETS, MAX_ROWS, PlanEditor
 from suzhi.campaigns.models import Campaign
 from suzhi.campaigns.plan.check import PlanInvalid
 from suzhi.campaigns.selectors.campaigns import MANAGE, access_campaign_for_update

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from suzhi.core.errors import Conflict, DomainError, NotFound, ValidationFailed
 from suzhi.core.web import AuthedHttpRequest, paginate, require_perm, show_form_error
-from suzhi.people.forms import DeactivateForm, PersonFilterForm, PersonForm, TransferForm
+from suzhi.people.forms.persons import DeactivateForm, PersonFilterForm, PersonForm, TransferForm
 from suzhi.people.models import Person
 from suzhi.people.selectors.persons import (
     MANAGE,

@@ -27,7 +27,7 @@ from suzhi.core.web import AuthedHttpRequest, paginate, require_perm, show_form_
 from suzhi.people.models import Person
 from suzhi.people.selectors.persons import can_see_pii, persons_list, pii_viewer, shown_id_number
 from suzhi.people.services.persons import persons_pii_reveal
-from suzhi.training.forms import ListImportForm, RosterPickForm, SessionFilterForm, SessionForm
+from suzhi.training.forms.sessions import ListImportForm, RosterPickForm, SessionFilterForm, SessionForm
 from suzhi.training.models import Attendance, Enrolment, TrainingSession
 from suzhi.training.selectors.sessions import MANAGE, VIEW, session_get, sessions_visible
 from suzhi.training.services import imports as importer

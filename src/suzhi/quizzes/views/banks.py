@@ -20,7 +20,7 @@ from suzhi.core.errors import NotFound, ValidationFailed
 from suzhi.core.uploads import StagedUpload
 from suzhi.core.web import AuthedHttpRequest, paginate, require_perm, show_form_error
 from suzhi.quizzes.formats.excel import question_sheet_template
-from suzhi.quizzes.forms import BankForm, ImportForm, QuestionFilterForm, QuestionForm
+from suzhi.quizzes.forms.banks import BankForm, ImportForm, QuestionFilterForm, QuestionForm
 from suzhi.quizzes.models import Question, QuestionBank
 from suzhi.quizzes.selectors.banks import MANAGE, VIEW, bank_get, banks_visible, question_get, questions_of
 from suzhi.quizzes.services import questions as services

@@ -18,7 +18,7 @@ from suzhi.core import navigation, scope
 from suzhi.core.errors import Conflict, NotFound, ValidationFailed
 from suzhi.core.models import Organisation
 from suzhi.core.web import AuthedHttpRequest, paginate, require_perm, show_form_error, xlsx_download
-from suzhi.quizzes.forms_contests import ContestForm
+from suzhi.quizzes.forms.contests import ContestForm
 from suzhi.quizzes.models import QuestionVersion, Quiz
 from suzhi.quizzes.rules import describe_attributes, quiz_rules
 from suzhi.quizzes.selectors import results as result_selectors
