@@ -12,7 +12,6 @@ from suzhi.core.models import OperationLog
 from suzhi.quizzes.formats.base import ParsedOption, ParsedQuestion, QuestionType
 from suzhi.quizzes.models import Question, QuestionBank, QuestionVersion
 from suzhi.quizzes.services import questions as services
-from suzhi.quizzes.views.banks import register_navigation
 from tests.conformance import conformance_dir
 
 # The lead mounts the pages at /quizzes/; until then (and after) this module serves them itself.
@@ -48,7 +47,6 @@ def _choice_post(**extra):
 
 
 def test_bank_list_and_create(tree, login_client, bank):
-    register_navigation()
     client = login_client(tree.town_a_admin)
     page = client.get(reverse("quizzes:bank_list"))
     assert page.status_code == 200

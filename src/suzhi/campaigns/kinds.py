@@ -5,13 +5,22 @@ A manifest names the kind, gives the Pydantic model its `settings:` block in a p
 the actions a plan can open in phases (报名, 签到, 答题, 提交, 评审 …), and the metrics the kind provides to
 targets. Metric values are the rows the kind writes to `MetricRecord` (through `metric_record`), so one
 grouped query computes any metric for every organisation.
+
+A `KindManifest` is also an `AppManifest` (core/manifests.py): the same one registration declares the kind's
+permissions, log labels, menu entries, pages and API (mounted by the platform), organisation-usage counters and
+demo data; and, for the engine, how the demo's dates move, the link from an activity on the campaign page to the
+kind's own page, and the kind's ranked results (campaigns/results.py) that honours read.
 """
 
 import dataclasses
 import enum
+from typing import Any
 
 from django.utils.functional import Promise
+from django.utils.module_loading import import_string
 from pydantic import BaseModel, ConfigDict
+
+from suzhi.core.manifests import AppManifest, register_app, unregister_app
 
 
 class Aggregate(enum.StrEnum):
@@ -41,8 +50,8 @@ class NoSettings(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-@dataclasses.dataclass(frozen=True)
-class KindManifest:
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class KindManifest(AppManifest):
     code: str
     label: str | Promise
     actions: dict[str, str | Promise]
@@ -53,9 +62,22 @@ class KindManifest:
     # organisation types and person categories. The others (开班, 评审, 评分) are the organisers', governed by
     # their permissions.
     participant_actions: frozenset[str] = frozenset()
+    # Dotted paths, imported when first used: `demo_shift(campaign, delta)` moves the kind's demo dates with the
+    # campaign's; `activity_url(activity, user) -> str | None` is the kind's page for an activity, when `user` may
+    # see it; `results(activity,
+    # subject=, within=)` its ranked results (campaigns/results.py).
+    demo_shift: str = ""
+    activity_url: str = ""
+    results: str = ""
 
     def metric(self, code: str) -> Metric | None:
         return next((m for m in self.metrics if m.code == code), None)
+
+    def url_for(self, activity: Any, user: Any) -> str | None:
+        """The kind's own page for `activity`, or None when the kind has none or `user` may not see it."""
+        if not self.activity_url:
+            return None
+        return import_string(self.activity_url)(activity, user)
 
 
 _KINDS: dict[str, KindManifest] = {}
@@ -67,12 +89,19 @@ def register_kind(manifest: KindManifest) -> None:
     for metric in manifest.metrics:
         if not metric.code.startswith(f"{manifest.code}."):
             raise ValueError(f"metric {metric.code!r} must start with {manifest.code!r}.")
+    register_app(manifest, name=f"kind {manifest.code}")
+    if manifest.demo_shift:
+        from suzhi.campaigns.demo import register_shift
+
+        register_shift(import_string(manifest.demo_shift))
     _KINDS[manifest.code] = manifest
 
 
 def unregister_kind(code: str) -> None:
     """For tests that register an example kind."""
-    _KINDS.pop(code, None)
+    manifest = _KINDS.pop(code, None)
+    if manifest is not None:
+        unregister_app(manifest)
 
 
 def kind(code: str) -> KindManifest | None:

@@ -1,20 +1,14 @@
-"""The JSON API at /api/v1/ (django-ninja). Each area brings its own router."""
+"""The JSON API at /api/v1/ (django-ninja). Each area brings its own router: the core's are added here, every
+other app's come from its manifest (core/manifests.py)."""
 
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 from ninja import NinjaAPI
 
-from suzhi.campaigns.api.campaigns import router as campaigns_router
+from suzhi.core import manifests
 from suzhi.core.api import activation, auth, dicts, logs, notices, orgs, roles, users
 from suzhi.core.api.base import BearerTokenAuth, SessionAuth, document_common_errors, install_error_handlers
-from suzhi.people.api import accounts as people_accounts
-from suzhi.people.api import exports as people_exports
-from suzhi.people.api import imports as people_imports
-from suzhi.people.api import persons
-from suzhi.quizzes.api.banks import router as quizzes_router
-from suzhi.quizzes.api.contests import router as contests_router
-from suzhi.training.api.sessions import router as training_router
 
 
 class SuzhiAPI(NinjaAPI):
@@ -43,11 +37,5 @@ api.add_router("/roles", roles.router)
 api.add_router("/logs", logs.router)
 api.add_router("/dicts", dicts.router)
 api.add_router("/notices", notices.router)
-api.add_router("/people/imports", people_imports.router)
-api.add_router("/people/exports", people_exports.router)
-api.add_router("/people/accounts", people_accounts.router)
-api.add_router("/people", persons.router)
-api.add_router("/campaigns", campaigns_router)
-api.add_router("/training", training_router)
-api.add_router("/quizzes", quizzes_router)
-api.add_router("/contests", contests_router)
+for prefix, router in manifests.api_routers():
+    api.add_router(prefix, router)

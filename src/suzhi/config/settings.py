@@ -83,6 +83,8 @@ INSTALLED_APPS = [
     "suzhi.submissions",
     "suzhi.competitions",
 ]
+# Activity kinds from other packages plug in the same way: their app, one line here (comma-separated).
+INSTALLED_APPS += env_list("SUZHI_EXTRA_APPS", "")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

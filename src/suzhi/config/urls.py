@@ -2,14 +2,13 @@ from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
 from suzhi.config.api import api
+from suzhi.core import manifests
 
+# Each app's pages are mounted from its manifest (core/manifests.py); the core's own pages come last, at the root.
 urlpatterns = [
     path("api/v1/", api.urls),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
-    path("people/", include("suzhi.people.urls")),
-    path("campaigns/", include("suzhi.campaigns.urls")),
-    path("training/", include("suzhi.training.urls")),
-    path("quizzes/", include("suzhi.quizzes.urls")),
+    *manifests.url_patterns(),
     path("", include("suzhi.core.urls")),
 ]
 

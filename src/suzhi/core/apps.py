@@ -9,7 +9,7 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from suzhi.core import navigation, org_usage, permissions  # noqa: F401 - registers the codes
-        from suzhi.core.navigation import NavItem
+        from suzhi.core.navigation import ORGANISATION, SYSTEM, NavItem
 
         org_usage.register_core_counters()
         from suzhi.core import todos
@@ -19,14 +19,14 @@ class CoreConfig(AppConfig):
         for item in (
             NavItem("home", _("Home"), "core:home", None, 10),
             NavItem("notices", _("Notices"), "core:notice_list", None, 20),
-            NavItem("orgs", _("Organisations"), "core:org_tree", "org.view", 30),
-            NavItem("users", _("Users"), "core:user_list", "user.view", 40),
-            NavItem("roles", _("Roles"), "core:role_list", "role.manage", 50),
-            NavItem("notice_manage", _("Publish notices"), "core:notice_manage", "notice.manage", 60),
-            NavItem("oplog", _("Operation log"), "core:oplog_list", "log.view", 70),
-            NavItem("loginlog", _("Login log"), "core:loginlog_list", "log.view", 80),
-            NavItem("dicts", _("Dictionaries"), "core:dict_list", "dict.manage", 90),
-            NavItem("params", _("System parameters"), "core:param_list", "dict.manage", 95),
-            NavItem("api_docs", _("API"), "api:openapi-view", "user.view", 200),
+            NavItem("orgs", _("Organisations"), "core:org_tree", "org.view", 30, group=ORGANISATION),
+            NavItem("users", _("Users"), "core:user_list", "user.view", 40, group=ORGANISATION),
+            NavItem("roles", _("Roles"), "core:role_list", "role.manage", 50, group=ORGANISATION),
+            NavItem("notice_manage", _("Publish notices"), "core:notice_manage", "notice.manage", 60, group=SYSTEM),
+            NavItem("oplog", _("Operation log"), "core:oplog_list", "log.view", 70, group=SYSTEM),
+            NavItem("loginlog", _("Login log"), "core:loginlog_list", "log.view", 80, group=SYSTEM),
+            NavItem("dicts", _("Dictionaries"), "core:dict_list", "dict.manage", 90, group=SYSTEM),
+            NavItem("params", _("System parameters"), "core:param_list", "dict.manage", 95, group=SYSTEM),
+            NavItem("api_docs", _("API"), "api:openapi-view", "user.view", 200, group=SYSTEM),
         ):
             navigation.register(item)

@@ -1,10 +1,35 @@
-"""The navigation menu, built from the permissions the user holds. Apps add entries in `ready()`."""
+"""The navigation menu, built from the permissions the user holds. Apps declare entries in their manifests.
+
+Organisers' entries sit in a few groups (活动 / 组织人员 / 系统), shown as drop-down menus, so a dozen kinds do not
+overflow a 1366-pixel screen. A group the user can see only one entry of shows that entry itself, so a
+participant's menu on a phone stays a short row of links (首页, 通知公告, 我的培训, 我的竞赛).
+"""
 
 from dataclasses import dataclass
 from typing import Any
 
 from django.urls import NoReverseMatch, reverse
 from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+# Groups an entry can sit in, in menu order; "" is the top level.
+WORK = "work"
+ORGANISATION = "organisation"
+SYSTEM = "system"
+
+
+@dataclass(frozen=True)
+class NavGroup:
+    key: str
+    label: str | Promise
+    order: int
+
+
+GROUPS: dict[str, NavGroup] = {
+    WORK: NavGroup(WORK, _("Campaign work"), 25),
+    ORGANISATION: NavGroup(ORGANISATION, _("Organisations and people"), 60),
+    SYSTEM: NavGroup(SYSTEM, _("System"), 90),
+}
 
 
 @dataclass(frozen=True)
@@ -14,6 +39,11 @@ class NavItem:
     url_name: str
     permission: str | None = None  # None: every logged-in user
     order: int = 100
+    group: str = ""  # a key of GROUPS, or "" for the top level
+
+    def __post_init__(self) -> None:
+        if self.group and self.group not in GROUPS:
+            raise ValueError(f"navigation entry {self.key!r}: unknown group {self.group!r}")
 
 
 _ITEMS: dict[str, NavItem] = {}
@@ -23,10 +53,17 @@ def register(item: NavItem) -> None:
     _ITEMS[item.key] = item
 
 
-def items_for(user: Any) -> list[dict[str, str]]:
+def unregister(key: str) -> None:
+    _ITEMS.pop(key, None)
+
+
+def items_for(user: Any) -> list[dict[str, Any]]:
+    """The menu for `user`: entries {"key", "label", "url"} and groups {"key", "label", "children": [entries]}
+    in order. Entries whose URL is not mounted are left out."""
     if not getattr(user, "is_authenticated", False):
         return []
-    result = []
+    entries: list[tuple[tuple[int, str], dict[str, Any]]] = []
+    children: dict[str, list[dict[str, Any]]] = {}
     for item in sorted(_ITEMS.values(), key=lambda i: (i.order, i.key)):
         if item.permission and not user.has_perm(item.permission):
             continue
@@ -34,5 +71,23 @@ def items_for(user: Any) -> list[dict[str, str]]:
             url = reverse(item.url_name)
         except NoReverseMatch:
             continue
-        result.append({"key": item.key, "label": str(item.label), "url": url})
+        entry = {"key": item.key, "label": str(item.label), "url": url}
+        if item.group:
+            children.setdefault(item.group, []).append(entry)
+        else:
+            entries.append(((item.order, item.key), entry))
+    for key, members in children.items():
+        group = GROUPS[key]
+        if len(members) == 1:
+            entries.append(((group.order, key), members[0]))
+        else:
+            entries.append(((group.order, key), {"key": key, "label": str(group.label), "children": members}))
+    return [entry for _order, entry in sorted(entries, key=lambda pair: pair[0])]
+
+
+def flatten(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The entries of a menu, groups opened."""
+    result = []
+    for item in items:
+        result.extend(item.get("children") or [item])
     return result

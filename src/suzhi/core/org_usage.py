@@ -56,6 +56,11 @@ def register(
     _COUNTERS[key] = UsageCounter(label=label, count=count, fields=fields)
 
 
+def unregister(key: str) -> None:
+    """For tests that register an example app and take it away again."""
+    _COUNTERS.pop(key, None)
+
+
 def register_derived(*fields: str) -> None:
     """Foreign keys ("app_label.Model.field") whose rows are recomputed figures that go with the organisation."""
     _DERIVED.update(fields)

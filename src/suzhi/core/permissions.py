@@ -77,6 +77,13 @@ def register(code: str, label: str | Promise, group: str | Promise) -> None:
     rules.set_perm(code, holds)
 
 
+def unregister(code: str) -> None:
+    """For tests that register an example app and take it away again."""
+    REGISTRY.pop(code, None)
+    if rules.perm_exists(code):
+        rules.remove_perm(code)
+
+
 def grouped() -> list[tuple[str, list[PermissionCode]]]:
     groups: dict[str, list[PermissionCode]] = {}
     for item in REGISTRY.values():

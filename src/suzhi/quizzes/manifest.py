@@ -1,6 +1,7 @@
-"""The knowledge-contest kind's manifest (知识竞赛): timed online papers, ranked per person and unit."""
+"""The knowledge-contest kind's manifest (知识竞赛): timed online papers, ranked per person and unit. Everything
+the platform mounts for the kind is declared here and registered once in `QuizzesConfig.ready()`."""
 
-from typing import Literal
+from typing import Any, Literal
 
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -8,6 +9,8 @@ from pydantic import Field
 
 from suzhi.campaigns.kinds import Aggregate, KindManifest, Metric
 from suzhi.campaigns.plan.schema import AttributeRule, PlanModel
+from suzhi.core.manifests import ApiMount, UsageCount
+from suzhi.core.navigation import WORK, NavItem
 
 RankingKey = Literal["participation_rate", "average_score", "attempts_per_person"]
 
@@ -74,4 +77,68 @@ MANIFEST = KindManifest(
     ),
     settings_schema=QuizSettings,
     participant_actions=frozenset({"attempt"}),
+    permission_group=_("Knowledge contests"),
+    permissions=(
+        ("quiz.view", _("View question banks and contests")),
+        ("quiz.manage", _("Edit question banks, import questions, set up contests")),
+    ),
+    log_actions=(
+        ("quiz.bank_create", _("Create question bank")),
+        ("quiz.question_create", _("Add question")),
+        ("quiz.question_update", _("Edit question")),
+        ("quiz.question_retire", _("Retire question")),
+        ("quiz.import", _("Import questions")),
+        ("quiz.quiz_create", _("Create contest")),
+        ("quiz.quiz_update", _("Change contest")),
+        ("quiz.quiz_publish", _("Publish contest")),
+        ("quiz.quiz_withdraw", _("Withdraw contest")),
+        ("quiz.attempt_start", _("Start contest attempt")),
+        ("quiz.attempt_submit", _("Submit contest attempt")),
+        ("quiz.results_refresh", _("Recompute contest ranks")),
+        ("quiz.regrade", _("Regrade contest")),
+        ("quiz.answer_mark", _("Mark short answer")),
+    ),
+    log_object_types=(("quizzes.attempt", pgettext_lazy("log object", "Contest attempt")),),
+    log_details={
+        "score": pgettext_lazy("log detail", "Score"),
+        "finished_by": pgettext_lazy("log detail", "Finished by"),
+        "question": pgettext_lazy("log detail", "Question"),
+        "version": pgettext_lazy("log detail", "Version"),
+        "format": pgettext_lazy("log detail", "Format"),
+        "attempts": pgettext_lazy("log detail", "Attempts"),
+        "scores_changed": pgettext_lazy("log detail", "Scores changed"),
+        "questions_moved": pgettext_lazy("log detail", "Questions moved"),
+        "bank": pgettext_lazy("log detail", "Question bank"),
+        "rules": pgettext_lazy("log detail", "Rules"),
+    },
+    navigation=(
+        NavItem("quizzes", _("Question banks"), "quizzes:bank_list", "quiz.view", 40, group=WORK),
+        NavItem("contests", _("Knowledge contests"), "quizzes:contest_list", "quiz.view", 41, group=WORK),
+        # Every logged-in user may have a roster record, so no permission.
+        NavItem("quizzes_my", _("My contests"), "quizzes:my_contests", None, 16),
+    ),
+    urls="suzhi.quizzes.urls",
+    url_prefix="quizzes/",
+    api=(ApiMount("/quizzes", "suzhi.quizzes.api.banks:router"),
+         ApiMount("/contests", "suzhi.quizzes.api.contests:router")),
+    usage=(
+        UsageCount("question_banks", _("question banks"), ("quizzes.QuestionBank.organisation",)),
+        UsageCount("contests", _("contests"), ("quizzes.Quiz.organiser",)),
+        UsageCount("contest_answers", _("contest attempts and results"),
+                   ("quizzes.Attempt.organisation", "quizzes.QuizResult.organisation")),
+    ),
+    usage_derived=("quizzes.QuizOrgResult.organisation",),  # recomputed by the ranking refresh
+    demo_loaders=("suzhi.quizzes.demo.load_quiz_demo",),
+    demo_shift="suzhi.quizzes.demo.shift_quiz_demo",
+    activity_url="suzhi.quizzes.manifest.activity_url",
+    results="suzhi.quizzes.selectors.ranked.ranked_results",
 )
+
+
+def activity_url(activity: Any, user: Any) -> str | None:
+    """The organiser's list of the activity's contests, for those who may see them."""
+    from django.urls import reverse
+
+    if not user.has_perm("quiz.view"):
+        return None
+    return f"{reverse('quizzes:contest_list')}?activity={activity.pk}"

@@ -1,6 +1,7 @@
-"""The training kind's manifest (培训): sessions, enrolment, check-in, credit hours (学时)."""
+"""The training kind's manifest (培训): sessions, enrolment, check-in, credit hours (学时). Everything the
+platform mounts for the kind is declared here and registered once in `TrainingConfig.ready()`."""
 
-from typing import Literal
+from typing import Any, Literal
 
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -8,6 +9,8 @@ from pydantic import Field
 
 from suzhi.campaigns.kinds import Aggregate, KindManifest, Metric
 from suzhi.campaigns.plan.schema import PlanModel
+from suzhi.core.manifests import ApiMount, UsageCount
+from suzhi.core.navigation import WORK, NavItem
 
 TrainingForm = Literal["class", "lecture", "workshop", "remote"]
 
@@ -43,4 +46,56 @@ MANIFEST = KindManifest(
     ),
     settings_schema=TrainingSettings,
     participant_actions=frozenset({"enroll", "check_in"}),
+    permission_group=_("Training"),
+    permissions=(
+        ("training.view", _("View training sessions, enrolments and attendance")),
+        ("training.manage", _("Open sessions, enrol people, record attendance and hours")),
+    ),
+    log_actions=(
+        ("training.session_create", _("Open training session")),
+        ("training.session_update", _("Edit training session")),
+        ("training.session_cancel", _("Cancel training session")),
+        ("training.code_reset", _("Replace check-in code")),
+        ("training.enrol", _("Enrol in training")),
+        ("training.enrol_bulk", _("Enrol people in training")),
+        ("training.enrol_cancel", _("Withdraw from training")),
+        ("training.check_in", _("Check in to training")),
+        ("training.attendance_add", _("Record attendance")),
+        ("training.attendance_change", _("Change credited hours")),
+        ("training.attendance_remove", _("Remove attendance")),
+        ("training.certificate_issue", _("Issue certificate of hours")),
+    ),
+    log_details={
+        "person": pgettext_lazy("log detail", "Person"),
+        "hours": pgettext_lazy("log detail", "Credit hours"),
+        "year": pgettext_lazy("log detail", "Year"),
+        "sessions": pgettext_lazy("log detail", "Sessions"),
+        "enrolled": pgettext_lazy("log detail", "Enrolled"),
+        "refused": pgettext_lazy("log detail", "Refused"),
+    },
+    navigation=(
+        NavItem("training", _("Training"), "training:session_list", "training.view", 30, group=WORK),
+        # Every logged-in user may have a roster record, so no permission.
+        NavItem("training_my", _("My training"), "training:my_training", None, 15),
+    ),
+    urls="suzhi.training.urls",
+    url_prefix="training/",
+    api=(ApiMount("/training", "suzhi.training.api.sessions:router"),),
+    usage=(
+        UsageCount("training_sessions", _("training sessions"), ("training.TrainingSession.organiser",)),
+        UsageCount("hours_certificates", _("certificates of hours"),
+                   ("training.HoursCertificate.organisation", "training.HoursCertificate.issuer")),
+    ),
+    demo_loaders=("suzhi.training.demo.load_training_demo",),
+    demo_shift="suzhi.training.demo.shift_training_demo",
+    activity_url="suzhi.training.manifest.activity_url",
 )
+
+
+def activity_url(activity: Any, user: Any) -> str | None:
+    """The organiser's list of the activity's sessions, for those who may see them."""
+    from django.urls import reverse
+
+    if not user.has_perm("training.view"):
+        return None
+    return f"{reverse('training:session_list')}?activity={activity.pk}"

@@ -55,7 +55,7 @@ def campaign_detail(request: AuthedHttpRequest, campaign_id: int) -> HttpRespons
             actions.append({"label": label, "windows": windows,
                             "open": any(start <= today <= end for start, end in windows)})
         activities.append({"activity": activity, "kind": manifest.label if manifest else activity.kind,
-                           "actions": actions})
+                           "actions": actions, "url": manifest.url_for(activity, request.user) if manifest else None})
     manageable = scope.organisation_in_scope(request.user, MANAGE, campaign.organiser)
     return render(request, "campaigns/detail.html", {
         "campaign": campaign, "phases": phases, "today": today, "activities": activities,

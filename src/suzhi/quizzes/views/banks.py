@@ -12,10 +12,9 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from suzhi.core import navigation, scope
+from suzhi.core import scope
 from suzhi.core.errors import NotFound, ValidationFailed
 from suzhi.core.uploads import StagedUpload
 from suzhi.core.web import AuthedHttpRequest, paginate, require_perm, show_form_error
@@ -28,10 +27,6 @@ from suzhi.quizzes.services import questions as services
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ERRORS_SHOWN = 200
 _STAGED = StagedUpload("quizzes")
-
-
-def register_navigation() -> None:
-    navigation.register(navigation.NavItem("quizzes", gettext_lazy("Question banks"), "quizzes:bank_list", VIEW, 40))
 
 
 def _xlsx(content: bytes, filename: str) -> HttpResponse:

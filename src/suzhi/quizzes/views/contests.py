@@ -9,12 +9,12 @@ from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from suzhi.campaigns.models import Activity
 from suzhi.campaigns.selectors.campaigns import campaigns_visible
-from suzhi.core import navigation, scope
+from suzhi.core import scope
 from suzhi.core.errors import Conflict, NotFound, ValidationFailed
 from suzhi.core.models import Organisation
 from suzhi.core.web import AuthedHttpRequest, paginate, require_perm, show_form_error, xlsx_download
@@ -28,11 +28,6 @@ from suzhi.quizzes.services import contests as contest_services
 from suzhi.quizzes.services import results as result_services
 
 EXPORT_MAX = 200_000
-
-
-def register_navigation() -> None:
-    navigation.register(navigation.NavItem("contests", gettext_lazy("Knowledge contests"), "quizzes:contest_list",
-                                           VIEW, 41))
 
 
 def _can_manage(user: Any, quiz: Quiz) -> bool:

@@ -16,14 +16,12 @@ from django.http import HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from suzhi.campaigns import gating
 from suzhi.campaigns.models import Phase
 from suzhi.core.errors import Conflict, PermissionDenied, ValidationFailed
-from suzhi.core.navigation import NavItem, register
 from suzhi.core.web import AuthedHttpRequest
 from suzhi.people.selectors.persons import person_for_user
 from suzhi.quizzes.models import Attempt, Quiz, QuizResult
@@ -32,11 +30,6 @@ from suzhi.quizzes.selectors.attempts import attempt_sheet, contests_for
 from suzhi.quizzes.services import attempts as attempt_services
 
 REFUSALS = (ValidationFailed, Conflict, PermissionDenied)
-
-
-def register_navigation() -> None:
-    """Called from QuizzesConfig.ready(): every logged-in user may have a roster record, so no permission."""
-    register(NavItem("quizzes_my", gettext_lazy("My contests"), "quizzes:my_contests", None, 16))
 
 
 def _windows(quizzes: list[Quiz]) -> dict[int, list[tuple[datetime.date, datetime.date]]]:

@@ -15,13 +15,12 @@ from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from suzhi.core import scope
 from suzhi.core.errors import Conflict, NotFound, ValidationFailed
 from suzhi.core.models import Organisation
-from suzhi.core.navigation import NavItem, register
 from suzhi.core.uploads import StagedUpload
 from suzhi.core.web import AuthedHttpRequest, paginate, require_perm, show_form_error, xlsx_download
 from suzhi.people.models import Person
@@ -38,10 +37,6 @@ from suzhi.training.services.sessions import session_cancel, session_create, ses
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ROSTER_PICK_LIMIT = 300
 ERRORS_SHOWN = 200
-
-
-def register_navigation() -> None:
-    register(NavItem("training", gettext_lazy("Training"), "training:session_list", VIEW, 30))
 
 
 # Reading ------------------------------------------------------------------------------------------------

@@ -14,12 +14,10 @@ from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 
 from suzhi.core import scope
 from suzhi.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
-from suzhi.core.navigation import NavItem, register
 from suzhi.core.scope import self_and_ancestor_paths
 from suzhi.core.web import AuthedHttpRequest, paginate, require_perm
 from suzhi.people.models import Person
@@ -33,11 +31,6 @@ from suzhi.training.services import enrolments as enrolment_services
 from suzhi.training.services.sessions import session_code_reset
 
 REFUSALS = (ValidationFailed, Conflict, PermissionDenied)
-
-
-def register_navigation() -> None:
-    """Called from TrainingConfig.ready(): every logged-in user may have a roster record, so no permission."""
-    register(NavItem("training_my", gettext_lazy("My training"), "training:my_training", None, 15))
 
 
 def _hours_text(value: Any) -> str:

@@ -12,9 +12,9 @@
     document.addEventListener("htmx:afterRequest", arm);
     arm();
   }
-  // Close the user menu when tapping elsewhere.
+  // Close the user menu and the menu groups when tapping elsewhere.
   document.addEventListener("click", function (event) {
-    document.querySelectorAll("details.usermenu[open]").forEach(function (menu) {
+    document.querySelectorAll("details.usermenu[open], .navgroup details[open]").forEach(function (menu) {
       if (!menu.contains(event.target)) { menu.removeAttribute("open"); }
     });
   });
