@@ -27,7 +27,8 @@ def reading(tree):
     data["activities"].append({"key": "books", "kind": "reading", "title": "职工读书活动",
                                "open_in": {"report": ["launch", "rollout"]}, "settings": {"books": ["平凡的世界"]}})
     campaign = plan_load(actor=tree.committee_admin, text=yaml.safe_dump(data, allow_unicode=True))
-    role = Role.objects.create(code="reading_admin", name="读书活动管理员", permissions=["reading.view", "campaign.view"],
+    role = Role.objects.create(code="reading_admin", name="读书活动管理员",
+                               permissions=["reading.view", "campaign.view"],
                                data_scope="subtree")
     for admin, org in ((tree.town_a_admin, tree.town_a), (tree.town_b_admin, tree.town_b)):
         RoleAssignment.objects.create(user=admin, role=role, organisation=org)
