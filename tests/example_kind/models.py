@@ -13,3 +13,6 @@ class ReadingReport(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     pages = models.PositiveIntegerField()
     day = models.DateField()
+
+    def __str__(self) -> str:
+        return f"{self.person_id}: {self.pages}"
