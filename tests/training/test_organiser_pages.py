@@ -14,7 +14,6 @@ from suzhi.core.models import OperationLog
 from suzhi.core.navigation import flatten, items_for
 from suzhi.training.models import Attendance, Enrolment, TrainingSession
 from suzhi.training.services.enrolments import enrol_people
-from suzhi.training.views.organiser import register_navigation
 from tests.people.factories import make_person
 from tests.training.factories import make_session, training_campaign
 
@@ -228,6 +227,5 @@ def test_session_export_and_attendance_export_masked(tree, campaign, login_clien
 
 
 def test_navigation_entry(tree):
-    register_navigation()
     assert "training" in {item["key"] for item in flatten(items_for(tree.town_a_admin))}
     assert "training" not in {item["key"] for item in flatten(items_for(tree.participant_a))}

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.urls import NoReverseMatch, reverse
 from django.utils.functional import Promise
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 # Groups an entry can sit in, in menu order; "" is the top level.
 WORK = "work"
@@ -26,9 +26,9 @@ class NavGroup:
 
 
 GROUPS: dict[str, NavGroup] = {
-    WORK: NavGroup(WORK, _("Campaign work"), 25),
-    ORGANISATION: NavGroup(ORGANISATION, _("Organisations and people"), 60),
-    SYSTEM: NavGroup(SYSTEM, _("System"), 90),
+    WORK: NavGroup(WORK, pgettext_lazy("menu group", "Campaign work"), 25),
+    ORGANISATION: NavGroup(ORGANISATION, pgettext_lazy("menu group", "Organisations and people"), 60),
+    SYSTEM: NavGroup(SYSTEM, pgettext_lazy("menu group", "System"), 90),
 }
 
 
