@@ -37,7 +37,8 @@ def test_people_by_rank_with_shared_places(tree, contest):
     assert places[0] == (1, "乙", Decimal("8.00"))
     # Equal scores are split by the time used and the finish (the contest's rule), so the places run 1, 2, 3.
     assert [place[0] for place in places] == [1, 2, 3]
-    assert {(name, score) for _position, name, score in places[1:]} == {("甲", Decimal("6.00")), ("丙", Decimal("6.00"))}
+    six = Decimal("6.00")
+    assert {(name, score) for _position, name, score in places[1:]} == {("甲", six), ("丙", six)}
     assert all(entry.person_id and entry.detail for entry in ranking.entries)
 
 
