@@ -130,19 +130,27 @@ def _export_operations(rows: Any) -> HttpResponse:
     )
 
 
+def _log_page(request: AuthedHttpRequest, *, form: Any, rows: Any, export: Any, template: str,
+              title: str) -> HttpResponse:
+    """A log list (操作日志, 登录日志): the filtered rows a page at a time, or all of them as .xlsx (`?export=xlsx`),
+    refused with a message past EXPORT_MAX_ROWS."""
+    if rows is not None and request.GET.get("export") == "xlsx":
+        if not _too_many(request, rows.count()):
+            return export(rows)
+        params = request.GET.copy()
+        params.pop("export", None)
+        return redirect(f"{request.path}?{params.urlencode()}")
+    context: dict[str, Any] = {"form": form, "export_query": _export_query(request), "log_title": title}
+    context.update(paginate(request, rows if rows is not None else []))
+    return render(request, template, context)
+
+
 @require_perm("log.view")
 def oplog_list(request: AuthedHttpRequest) -> HttpResponse:
     form = OperationLogFilterForm(request.GET)
     rows = _operation_rows(request, form) if form.is_valid() else None
-    if rows is not None and request.GET.get("export") == "xlsx":
-        if not _too_many(request, rows.count()):
-            return _export_operations(rows)
-        params = request.GET.copy()
-        params.pop("export", None)
-        return redirect(f"{request.path}?{params.urlencode()}")
-    context: dict[str, Any] = {"form": form, "export_query": _export_query(request)}
-    context.update(paginate(request, rows if rows is not None else []))
-    return render(request, "core/logs/operations.html", context)
+    return _log_page(request, form=form, rows=rows, export=_export_operations,
+                     template="core/logs/operations.html", title=_("Operation log"))
 
 
 @require_perm("log.view")
@@ -188,15 +196,8 @@ def loginlog_list(request: AuthedHttpRequest) -> HttpResponse:
             success=data.get("success"),
             ip=data.get("ip", ""),
         )
-    if rows is not None and request.GET.get("export") == "xlsx":
-        if not _too_many(request, rows.count()):
-            return _export_logins(rows)
-        params = request.GET.copy()
-        params.pop("export", None)
-        return redirect(f"{request.path}?{params.urlencode()}")
-    context: dict[str, Any] = {"form": form, "export_query": _export_query(request)}
-    context.update(paginate(request, rows if rows is not None else []))
-    return render(request, "core/logs/logins.html", context)
+    return _log_page(request, form=form, rows=rows, export=_export_logins, template="core/logs/logins.html",
+                     title=_("Login log"))
 
 
 def _export_query(request: AuthedHttpRequest) -> str:
