@@ -194,3 +194,17 @@ def get_in_scope(
 def organisation_in_scope(user: Any, permission: str, organisation: Any) -> bool:
     scope = scope_for(user, permission)
     return scope.all or scope.covers_path(organisation.path) or organisation.pk in scope.org_ids
+
+
+def may_manage(user: Any, permission: str, organisation: Any) -> bool:
+    """Whether `user` may change what `organisation` holds: they have `permission`, and the organisation is within
+    that permission's scope."""
+    return bool(user.has_perm(permission)) and organisation_in_scope(user, permission, organisation)
+
+
+def managed(obj: M, *, user: Any, permission: str, organisation: Any) -> M:
+    """`obj`, already read within the caller's view scope, if the caller may change it (may_manage); otherwise a
+    404: what one may only see (organised above them) is as good as absent to a page that changes it."""
+    if not may_manage(user, permission, organisation):
+        raise NotFound()
+    return obj

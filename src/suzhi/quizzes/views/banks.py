@@ -36,15 +36,12 @@ def _xlsx(content: bytes, filename: str) -> HttpResponse:
 
 
 def _can_manage(user: Any, bank: QuestionBank) -> bool:
-    return user.has_perm(MANAGE) and scope.organisation_in_scope(user, MANAGE, bank.organisation)
+    return scope.may_manage(user, MANAGE, bank.organisation)
 
 
 def _managed_bank(user: Any, bank_id: int) -> QuestionBank:
-    """A bank the caller may change; one they only see (their town's or one above) is a 404, as in the services."""
     bank = bank_get(user=user, bank_id=bank_id)
-    if not _can_manage(user, bank):
-        raise NotFound()
-    return bank
+    return scope.managed(bank, user=user, permission=MANAGE, organisation=bank.organisation)
 
 
 def _question_of_bank(user: Any, bank_id: int, question_id: int, *, manage: bool = False) -> Question:

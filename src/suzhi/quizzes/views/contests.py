@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from suzhi.campaigns.models import Activity
 from suzhi.campaigns.selectors.campaigns import campaigns_visible
 from suzhi.core import scope
-from suzhi.core.errors import Conflict, NotFound, ValidationFailed
+from suzhi.core.errors import Conflict, ValidationFailed
 from suzhi.core.models import Organisation
 from suzhi.core.web import AuthedHttpRequest, paginate, require_perm, show_form_error, xlsx_download
 from suzhi.quizzes.forms.contests import ContestForm
@@ -31,14 +31,12 @@ EXPORT_MAX = 200_000
 
 
 def _can_manage(user: Any, quiz: Quiz) -> bool:
-    return user.has_perm(MANAGE) and scope.organisation_in_scope(user, MANAGE, quiz.organiser)
+    return scope.may_manage(user, MANAGE, quiz.organiser)
 
 
 def _managed(user: Any, quiz_id: int) -> Quiz:
     quiz = quiz_get(user=user, quiz_id=quiz_id)
-    if not _can_manage(user, quiz):
-        raise NotFound()
-    return quiz
+    return scope.managed(quiz, user=user, permission=MANAGE, organisation=quiz.organiser)
 
 
 def _quiz_activities(user: Any) -> list[Activity]:

@@ -103,11 +103,8 @@ def session_calendar(request: AuthedHttpRequest) -> HttpResponse:
 
 
 def _managed(request: AuthedHttpRequest, session_id: Any) -> TrainingSession:
-    """A session the caller may change; one they only see (organised above them) is as good as absent."""
     session = session_get(user=request.user, session_id=session_id)
-    if not (request.user.has_perm(MANAGE) and scope.organisation_in_scope(request.user, MANAGE, session.organiser)):
-        raise NotFound()
-    return session
+    return scope.managed(session, user=request.user, permission=MANAGE, organisation=session.organiser)
 
 
 def _enrolments(user: Any, session: TrainingSession) -> list[Enrolment]:
@@ -128,7 +125,7 @@ def _enrolments(user: Any, session: TrainingSession) -> list[Enrolment]:
 def session_detail(request: AuthedHttpRequest, session_id: int) -> HttpResponse:
     user = request.user
     session = session_get(user=user, session_id=session_id)
-    manageable = user.has_perm(MANAGE) and scope.organisation_in_scope(user, MANAGE, session.organiser)
+    manageable = scope.may_manage(user, MANAGE, session.organiser)
     enrolments = _enrolments(user, session)
     pick_form = RosterPickForm(request.GET or None, user=user)
     candidates: list[Person] = []
