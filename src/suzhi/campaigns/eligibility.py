@@ -91,7 +91,6 @@ ATTRIBUTES = reason("attributes", _("This activity is only for people with %(rul
 
 _OPS = {"eq": "", "lt": "__lt", "le": "__lte", "gt": "__gt", "ge": "__gte", "in": "__in"}
 OP_SIGNS = {"eq": "=", "ne": "≠", "lt": "<", "le": "≤", "gt": ">", "ge": "≥", "in": "∈"}
-ATTRIBUTE_FIELDS = ("gender", "union_member", "age", "education", "political_status")
 Rule = AttributeRule | Mapping[str, Any]
 
 

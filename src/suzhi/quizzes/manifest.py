@@ -7,7 +7,7 @@ from django.utils.translation import pgettext_lazy
 from pydantic import Field
 
 from suzhi.campaigns.kinds import Aggregate, KindManifest, Metric
-from suzhi.campaigns.plan.schema import AttributeRule, PlanModel
+from suzhi.campaigns.plan.schema import KindSettings, PlanModel
 
 RankingKey = Literal["participation_rate", "average_score", "attempts_per_person"]
 
@@ -46,7 +46,7 @@ class Paper(PlanModel):
     shuffle_options: bool = True
 
 
-class QuizSettings(PlanModel):
+class QuizSettings(KindSettings):
     time_limit_minutes: int = Field(30, gt=0, le=600)
     attempts_per_person: int = Field(1, gt=0, le=100)
     attempts_per_day: int | None = Field(None, gt=0)
@@ -55,8 +55,6 @@ class QuizSettings(PlanModel):
     show_results: Literal["after_submit", "after_window"] = "after_submit"
     unit_ranking: list[RankingKey] = Field(default_factory=_default_ranking)
     paper: Paper = Field(default_factory=lambda: Paper.model_validate({}))
-    attributes: list[AttributeRule] = Field(default_factory=list,
-                                            description="Conditions every participant must meet (age < 45).")
 
 
 MANIFEST = KindManifest(

@@ -7,7 +7,7 @@ from django.utils.translation import pgettext_lazy
 from pydantic import Field
 
 from suzhi.campaigns.kinds import Aggregate, KindManifest, Metric
-from suzhi.campaigns.plan.schema import PlanModel
+from suzhi.campaigns.plan.schema import KindSettings
 
 TrainingForm = Literal["class", "lecture", "workshop", "remote"]
 
@@ -16,7 +16,7 @@ def _default_forms() -> list[TrainingForm]:
     return ["class", "lecture"]
 
 
-class TrainingSettings(PlanModel):
+class TrainingSettings(KindSettings):
     forms: list[TrainingForm] = Field(
         default_factory=_default_forms, description="培训班, 讲座, 研修, 远程 allowed for sessions."
     )
