@@ -11,7 +11,7 @@ from django.utils import timezone
 from freezegun import freeze_time
 
 from suzhi.campaigns.demo import busiest_phase, demo_offset, shifted_text
-from suzhi.campaigns.gating import window
+from suzhi.campaigns.eligibility import window
 from suzhi.campaigns.models import Campaign, MetricRecord
 from suzhi.campaigns.plan.check import parse_plan_text
 from suzhi.core.models import User

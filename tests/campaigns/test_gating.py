@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.utils import translation
 
-from suzhi.campaigns.gating import can
+from suzhi.campaigns.eligibility import can
 from suzhi.campaigns.services.phases import phase_set_end
 from suzhi.campaigns.services.plans import plan_load
 from tests.campaigns.factories import plan_data

@@ -6,7 +6,7 @@ import pytest
 import yaml
 
 from suzhi.campaigns import kinds
-from suzhi.campaigns.gating import can
+from suzhi.campaigns.eligibility import can
 from suzhi.campaigns.models import TargetValue
 from suzhi.campaigns.plan.check import check_plan_text
 from suzhi.campaigns.services.plans import plan_load

@@ -103,3 +103,55 @@ def test_round_trip_without_loss(tree):
     plan, _errors = check_plan_text(plan_yaml())
     again, errors = check_plan_text(plan_to_yaml(plan))
     assert errors == [] and again == plan
+
+
+def _quiz_activity(attributes):
+    return {"key": "contest", "kind": "quiz", "title": "知识竞赛", "open_in": {"attempt": ["rollout"]},
+            "settings": {"time_limit_minutes": 20, "attributes": attributes}}
+
+
+def _with_activity(activity):
+    import yaml
+
+    data = plan_data()
+    data["activities"].append(activity)
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+
+
+@pytest.mark.parametrize(("attributes", "path", "needle", "message"), [
+    ([{"field": "agee", "op": "lt", "value": 45}], "activities[2].settings.attributes[0].field", "field: agee",
+     "未知的人员属性“agee”"),
+    ([{"field": "age", "op": "lt", "value": "四十五"}], "activities[2].settings.attributes[0].value", "value: 四十五",
+     "年龄须与整数岁数比较。"),
+    ([{"field": "gender", "value": "F"}, {"field": "education", "op": "in", "value": "bachelor"}],
+     "activities[2].settings.attributes[1].value", "value: bachelor", "“in”须给出一个取值列表。"),
+])
+def test_activity_settings_attribute_rules_are_checked_like_target_filters(tree, attributes, path, needle, message):
+    text = _with_activity(_quiz_activity(attributes))
+    _plan, errors = check_plan_text(text)
+    assert [e.path for e in errors] == [path]
+    assert message in errors[0].message
+    assert errors[0].line == next(n for n, row in enumerate(text.splitlines(), start=1) if needle in row)
+
+
+@pytest.mark.parametrize("kind", ["training", "collection", "competition"])
+def test_any_kinds_settings_may_carry_attribute_rules(tree, kind):
+    """Kinds whose settings do not declare `attributes` (a collection's) take them too, checked the same way."""
+    good = {"key": "extra", "kind": kind, "title": "面向青年", "settings": {
+        "attributes": [{"field": "age", "op": "lt", "value": 35}, {"field": "extra.工种", "value": "电工"}]}}
+    plan, errors = check_plan_text(_with_activity(good))
+    assert errors == [] and plan is not None and plan.activities[2].settings["attributes"][0]["value"] == 35
+    bad = {**good, "settings": {"attributes": [{"field": "shoe_size", "value": 40},
+                                               {"field": "age", "op": "about", "value": 3}]}}
+    _plan, errors = check_plan_text(_with_activity(bad))
+    assert {e.path for e in errors} == {"activities[2].settings.attributes[0].field",
+                                        "activities[2].settings.attributes[1].op"}
+    assert all(e.line is not None for e in errors)
+
+
+def test_settings_attribute_errors_come_with_the_kinds_own(tree):
+    activity = {"key": "extra", "kind": "collection", "title": "征集", "settings": {
+        "max_per_person": 0, "attributes": [{"field": "agee", "value": 1}]}}
+    _plan, errors = check_plan_text(_with_activity(activity))
+    assert {e.path for e in errors} == {"activities[2].settings.max_per_person",
+                                        "activities[2].settings.attributes[0].field"}

@@ -3,7 +3,7 @@ from typing import Any
 
 from django.db import transaction
 
-from suzhi.campaigns.gating import can
+from suzhi.campaigns.eligibility import can
 from suzhi.campaigns.models import Activity
 from suzhi.campaigns.services.records import MetricFact, metric_records_put
 from suzhi.core import oplog

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from suzhi.core.errors import NotFound, ValidationFailed
 from suzhi.quizzes.models import QuizResult
-from suzhi.quizzes.rules import describe_attributes, quiz_rules, results_visible, start_decision, window_closes
+from suzhi.quizzes.rules import contest_attributes, results_visible, start_decision, window_closes
 from suzhi.quizzes.services.attempts import answer_save, attempt_start, attempt_submit
 from suzhi.quizzes.services.contests import quiz_publish
 from tests.core.factories import make_org
@@ -138,7 +138,7 @@ def test_age_rule_with_birth_dates(tree, bank):
     turned = start_decision(quiz=quiz, person=make_person("四十五", tree.unit_a, birth_date=born(45)))
     assert turned.code == "attributes" and "age < 45" in turned.message
     assert code(quiz, make_person("不详", tree.unit_a)) == "attributes"  # no birth date: the rule cannot be met
-    assert describe_attributes(quiz_rules(quiz)) == "age < 45"
+    assert contest_attributes(quiz) == "age < 45"
 
 
 def finish(user, quiz, right, *, now=None):

@@ -13,7 +13,6 @@ Pure reads: `services.targets` stores what this computes.
 """
 
 import dataclasses
-import datetime
 import math
 from collections import Counter, defaultdict
 from collections.abc import Collection, Iterable
@@ -23,14 +22,14 @@ from django.db import connection, models
 from django.db.models import Count, Q, QuerySet, Sum
 
 from suzhi.campaigns import kinds
+from suzhi.campaigns.eligibility import category_ids, category_key_q, person_q
 from suzhi.campaigns.kinds import Aggregate
 from suzhi.campaigns.models import Campaign, MetricOrgCount, MetricReachCount, MetricRecord, MetricTally, Target
-from suzhi.core.models import DictItem, Organisation
+from suzhi.core.models import Organisation
 from suzhi.people.category_keys import category_ids as category_ids_of
-from suzhi.people.models import CATEGORY_DICT, Person, PersonCount
+from suzhi.people.models import Person, PersonCount
 
 STEP = Organisation.steplen
-_OPS = {"eq": "", "lt": "__lt", "le": "__lte", "gt": "__gt", "ge": "__gte", "in": "__in"}
 
 
 def overlap_paths(places: Iterable[Collection[str]]) -> Counter[str]:
@@ -93,65 +92,6 @@ def org_nodes(campaign: Campaign) -> list[OrgNode]:
         "id", "path", "org_type__code"
     )
     return [OrgNode(pk, path, code or "") for pk, path, code in rows]
-
-
-def _attribute_q(rule: dict[str, Any], prefix: str, reference: datetime.date) -> Q:
-    field, op, value = rule["field"], rule.get("op", "eq"), rule.get("value")
-    if field == "age":
-        # Completed years on the reference day: age >= n  <=>  born on or before reference - n years.
-        def born_by(years: int) -> datetime.date:
-            try:
-                return reference.replace(year=reference.year - years)
-            except ValueError:  # 29 February
-                return reference.replace(year=reference.year - years, day=28)
-
-        n = int(value or 0)
-        at_least = {"ge": n, "gt": n + 1}
-        below = {"lt": n, "le": n + 1}
-        if op in at_least:
-            return Q(**{f"{prefix}birth_date__lte": born_by(at_least[op])})
-        if op in below:
-            return Q(**{f"{prefix}birth_date__gt": born_by(below[op])})
-        exact = Q(**{f"{prefix}birth_date__gt": born_by(n + 1), f"{prefix}birth_date__lte": born_by(n)})
-        return ~exact if op == "ne" else exact
-    if field.startswith("extra."):
-        lookup = f"{prefix}extra__{field[len('extra.'):]}"
-    elif field in ("education", "political_status"):
-        lookup = f"{prefix}{field}__code"
-    else:
-        lookup = f"{prefix}{field}"
-    if op == "ne":
-        return ~Q(**{lookup: value})
-    return Q(**{f"{lookup}{_OPS[op]}": value})
-
-
-def category_ids(codes: Iterable[str]) -> list[int]:
-    """The ids of the person categories with these codes (one query; none without codes)."""
-    codes = list(codes)
-    if not codes:
-        return []
-    return list(DictItem.objects.filter(dict_type__code=CATEGORY_DICT, code__in=codes).values_list("pk", flat=True))
-
-
-def category_key_q(ids: Iterable[int], field: str) -> Q:
-    """Holding any of these categories, by a category key (`Person.category_key` or a tally's copy of it)."""
-    q = Q()
-    for pk in ids:
-        q |= Q(**{f"{field}__contains": f",{pk},"})
-    return q
-
-
-def person_q(filter_: dict[str, Any], prefix: str, reference: datetime.date) -> Q:
-    """The people a target's filter keeps; `prefix` reaches the person ("" or "person__")."""
-    q = Q()
-    categories = filter_.get("person_categories") or []
-    if categories:
-        # The key on the person row rather than a join to the category links: no second table of a million rows.
-        # No category known by those codes keeps nobody.
-        q &= category_key_q(category_ids(categories), f"{prefix}category_key") or Q(pk__in=[])
-    for rule in filter_.get("attributes") or []:
-        q &= _attribute_q(rule, prefix, reference)
-    return q
 
 
 def _target_records(target: Target) -> QuerySet[MetricRecord]:

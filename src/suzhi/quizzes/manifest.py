@@ -8,7 +8,7 @@ from django.utils.translation import pgettext_lazy
 from pydantic import Field
 
 from suzhi.campaigns.kinds import Aggregate, KindManifest, Metric
-from suzhi.campaigns.plan.schema import AttributeRule, PlanModel
+from suzhi.campaigns.plan.schema import KindSettings, PlanModel
 from suzhi.core.manifests import ApiMount, UsageCount
 from suzhi.core.navigation import WORK, NavItem
 
@@ -49,7 +49,7 @@ class Paper(PlanModel):
     shuffle_options: bool = True
 
 
-class QuizSettings(PlanModel):
+class QuizSettings(KindSettings):
     time_limit_minutes: int = Field(30, gt=0, le=600)
     attempts_per_person: int = Field(1, gt=0, le=100)
     attempts_per_day: int | None = Field(None, gt=0)
@@ -58,8 +58,6 @@ class QuizSettings(PlanModel):
     show_results: Literal["after_submit", "after_window"] = "after_submit"
     unit_ranking: list[RankingKey] = Field(default_factory=_default_ranking)
     paper: Paper = Field(default_factory=lambda: Paper.model_validate({}))
-    attributes: list[AttributeRule] = Field(default_factory=list,
-                                            description="Conditions every participant must meet (age < 45).")
 
 
 MANIFEST = KindManifest(

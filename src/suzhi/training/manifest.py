@@ -8,7 +8,7 @@ from django.utils.translation import pgettext_lazy
 from pydantic import Field
 
 from suzhi.campaigns.kinds import Aggregate, KindManifest, Metric
-from suzhi.campaigns.plan.schema import PlanModel
+from suzhi.campaigns.plan.schema import KindSettings
 from suzhi.core.manifests import ApiMount, UsageCount
 from suzhi.core.navigation import WORK, NavItem
 
@@ -19,7 +19,7 @@ def _default_forms() -> list[TrainingForm]:
     return ["class", "lecture"]
 
 
-class TrainingSettings(PlanModel):
+class TrainingSettings(KindSettings):
     forms: list[TrainingForm] = Field(
         default_factory=_default_forms, description="培训班, 讲座, 研修, 远程 allowed for sessions."
     )

@@ -9,7 +9,7 @@ from ninja import Router, Schema
 from ninja.pagination import paginate
 from ninja.responses import Status
 
-from suzhi.campaigns.gating import can
+from suzhi.campaigns.eligibility import can
 from suzhi.campaigns.models import Activity
 from suzhi.campaigns.plan.check import check_plan_text
 from suzhi.campaigns.selectors.campaigns import MANAGE, VIEW, campaign_get, campaigns_visible, phases_of

@@ -10,11 +10,9 @@ import pydantic
 from django.utils.translation import gettext as _
 
 from suzhi.campaigns import kinds
-from suzhi.campaigns.plan.schema import Plan
+from suzhi.campaigns.plan.schema import ATTRIBUTE_FIELDS, AttributeRule, KindSettings, Plan
 from suzhi.campaigns.plan.source import Path, PlanSource, YamlSyntaxError, format_path
 from suzhi.core.errors import ValidationFailed
-
-ATTRIBUTE_FIELDS = ("gender", "union_member", "age", "education", "political_status")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -145,6 +143,40 @@ class _Checker:
             if value not in known:
                 self.add((*path, index), _("Unknown %(what)s “%(value)s”.") % {"what": what, "value": value})
 
+    def attribute_rules(self, path: Path, rules: list[Any]) -> None:
+        """Conditions on people (a target's filter, an activity's settings): known fields, whole years of age, a
+        list for “in”. Rules the schema refused (reported with its errors) are passed over."""
+        for position, item in enumerate(rules):
+            try:
+                rule = item if isinstance(item, AttributeRule) else AttributeRule.model_validate(item)
+            except pydantic.ValidationError:
+                continue
+            if rule.field not in ATTRIBUTE_FIELDS and not rule.field.startswith("extra."):
+                self.add((*path, position, "field"),
+                         _("Unknown person attribute “%(field)s”; use %(known)s or extra.<name>.")
+                         % {"field": rule.field, "known": ", ".join(ATTRIBUTE_FIELDS)})
+            elif rule.field == "age" and (rule.op == "in" or isinstance(rule.value, bool)
+                                          or not isinstance(rule.value, int)):
+                self.add((*path, position, "value"), _("An age is compared with a whole number of years."))
+            elif rule.op == "in" and not isinstance(rule.value, list):
+                self.add((*path, position, "value"), _("“in” needs a list of values."))
+
+    def settings(self, path: Path, schema: type[pydantic.BaseModel], settings: dict[str, Any]) -> None:
+        """A kind's settings against its schema, and their `attributes` (which any kind's settings may carry:
+        read apart when the kind's schema does not declare them) checked as a target's filter's."""
+        checks: list[tuple[type[pydantic.BaseModel], dict[str, Any]]] = [(schema, settings)]
+        if "attributes" not in schema.model_fields:
+            checks = [(schema, {k: v for k, v in settings.items() if k != "attributes"}),
+                      (KindSettings, {"attributes": settings.get("attributes", [])})]
+        for model, data in checks:
+            try:
+                model.model_validate(data)
+            except pydantic.ValidationError as exc:
+                self.errors.extend(_schema_errors(exc, path))
+        rules = settings.get("attributes")
+        if isinstance(rules, list):
+            self.attribute_rules((*path, "attributes"), rules)
+
     def organisations(self) -> None:
         if not self.check_db:
             return
@@ -180,10 +212,7 @@ class _Checker:
                 self.add((*path, "kind"), _("Unknown activity kind “%(kind)s”; known kinds: %(known)s.")
                          % {"kind": activity.kind, "known": known})
                 continue
-            try:
-                manifest.settings_schema.model_validate(activity.settings)
-            except pydantic.ValidationError as exc:
-                self.errors.extend(_schema_errors(exc, (*path, "settings")))
+            self.settings((*path, "settings"), manifest.settings_schema, activity.settings)
             for action, phase_keys in activity.open_in.items():
                 if action not in manifest.actions:
                     self.add((*path, "open_in", action), _("“%(kind)s” has no action “%(action)s”; its actions: "
@@ -215,18 +244,7 @@ class _Checker:
             self.codes((*path, "filter", "org_types"), target.filter.org_types, self.org_types, org_type_word)
             self.codes((*path, "filter", "person_categories"), target.filter.person_categories, self.categories,
                        category_word)
-            for position, rule in enumerate(target.filter.attributes):
-                if rule.field not in ATTRIBUTE_FIELDS and not rule.field.startswith("extra."):
-                    self.add((*path, "filter", "attributes", position, "field"),
-                             _("Unknown person attribute “%(field)s”; use %(known)s or extra.<name>.")
-                             % {"field": rule.field, "known": ", ".join(ATTRIBUTE_FIELDS)})
-                elif rule.field == "age" and (rule.op == "in" or isinstance(rule.value, bool)
-                                              or not isinstance(rule.value, int)):
-                    self.add((*path, "filter", "attributes", position, "value"),
-                             _("An age is compared with a whole number of years."))
-                elif rule.op == "in" and not isinstance(rule.value, list):
-                    self.add((*path, "filter", "attributes", position, "value"),
-                             _("“in” needs a list of values."))
+            self.attribute_rules((*path, "filter", "attributes"), target.filter.attributes)
         for index, award in enumerate(plan.awards):
             if award.activity and award.activity not in activities:
                 self.add(("awards", index, "activity"), _("Unknown activity “%(key)s”.") % {"key": award.activity})

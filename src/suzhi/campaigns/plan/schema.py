@@ -76,12 +76,25 @@ class Activity(PlanModel):
     settings: dict[str, Any] = Field(default_factory=dict, description="The kind's own settings.")
 
 
+# The person's attributes a rule may name, besides extra.<name> (the roster's further attributes).
+ATTRIBUTE_FIELDS = ("gender", "union_member", "age", "education", "political_status")
+
+
 class AttributeRule(PlanModel):
     """A condition on a person: gender, union_member, age, education, political_status or extra.<name>."""
 
     field: str = Field(min_length=1, max_length=60)
     op: Literal["eq", "ne", "lt", "le", "gt", "ge", "in"] = "eq"
     value: Any
+
+
+class KindSettings(PlanModel):
+    """What the settings of any kind may carry: conditions on the people taking part, beyond the activity's
+    organisation types and person categories (a kind's settings model may extend this; for one that does not, the
+    plan check reads `attributes` apart)."""
+
+    attributes: list[AttributeRule] = Field(default_factory=list,
+                                            description="Conditions every participant must meet (age < 45).")
 
 
 class TargetFilter(PlanModel):

@@ -9,8 +9,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from suzhi.campaigns import kinds
+from suzhi.campaigns.eligibility import action_window
 from suzhi.campaigns.forms.campaigns import PhaseEndForm, PlanUploadForm
-from suzhi.campaigns.gating import action_window
 from suzhi.campaigns.plan.check import PlanError, PlanInvalid, check_plan_text
 from suzhi.campaigns.selectors.campaigns import (
     MANAGE,

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from suzhi.campaigns.gating import Decision
+from suzhi.campaigns.eligibility import Decision
 from suzhi.campaigns.models import Phase
 from suzhi.people.models import Person
 from suzhi.quizzes.models import Attempt, AttemptAnswer, QuestionVersion, Quiz, QuizResult

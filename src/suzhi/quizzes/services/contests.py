@@ -8,7 +8,7 @@ import pydantic
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from suzhi.campaigns.gating import person_eligibility
+from suzhi.campaigns.eligibility import person_eligibility
 from suzhi.campaigns.models import Activity
 from suzhi.campaigns.plan.check import schema_errors
 from suzhi.core import oplog, scope

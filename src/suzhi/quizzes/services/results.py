@@ -10,7 +10,7 @@ from django.db.models import Count, F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from suzhi.campaigns.metrics import person_q
+from suzhi.campaigns.eligibility import eligible_q
 from suzhi.campaigns.services.records import MetricFact, metric_records_put
 from suzhi.core import oplog
 from suzhi.core.errors import NotFound, ValidationFailed
@@ -90,17 +90,11 @@ def _store_person_ranks(quiz_id: int) -> None:
 
 
 def eligible_people(quiz: Quiz) -> Any:
-    """The people the contest is for: active, under the organiser, of its organisation types, categories and
-    attributes."""
-    activity = quiz.activity
-    rules = quiz_rules(quiz)
-    people = Person.objects.filter(is_active=True, organisation__path__startswith=quiz.organiser.path)
-    filter_ = {"person_categories": activity.person_categories or [],
-               "attributes": [r.model_dump() for r in rules.attributes]}
-    people = people.filter(person_q(filter_, "", timezone.localdate()))
-    if activity.org_types:
-        people = people.filter(organisation__org_type__code__in=activity.org_types)
-    return people
+    """The people the contest is for: under its organiser, and those the campaign engine lets take part in its
+    activity (on a roster, of its organisation types, categories and attribute rules, with the contest's own)."""
+    return Person.objects.filter(eligible_q(quiz.activity, timezone.localdate(),
+                                            attributes=quiz_rules(quiz).attributes),
+                                 organisation__path__startswith=quiz.organiser.path)
 
 
 def _store_org_results(quiz: Quiz) -> int:

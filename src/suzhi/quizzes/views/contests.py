@@ -20,7 +20,7 @@ from suzhi.core.models import Organisation
 from suzhi.core.web import AuthedHttpRequest, paginate, require_perm, show_form_error, xlsx_download
 from suzhi.quizzes.forms.contests import ContestForm
 from suzhi.quizzes.models import QuestionVersion, Quiz
-from suzhi.quizzes.rules import describe_attributes, quiz_rules
+from suzhi.quizzes.rules import contest_attributes, quiz_rules
 from suzhi.quizzes.selectors import results as result_selectors
 from suzhi.quizzes.selectors.banks import MANAGE, VIEW, banks_visible
 from suzhi.quizzes.selectors.contests import quiz_get, quizzes_visible
@@ -126,7 +126,7 @@ def contest_detail(request: AuthedHttpRequest, quiz_id: int) -> HttpResponse:
     quotas = [_("%(type)s × %(count)d (%(points)s marks each)") % {
         "type": labels[q.type], "count": q.count, "points": f"{q.points:g}"} for q in rules.paper.quotas]
     return render(request, "quizzes/contests/detail.html", {
-        "quiz": quiz, "rules": rules, "quotas": quotas, "attributes": describe_attributes(rules),
+        "quiz": quiz, "rules": rules, "quotas": quotas, "attributes": contest_attributes(quiz, rules),
         "live": result_selectors.live_participation(user=request.user, quiz=quiz),
         "can_manage": _can_manage(request.user, quiz),
         "to_mark": result_selectors.answers_to_mark(user=request.user, quiz=quiz).count(),

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from suzhi.campaigns import gating
+from suzhi.campaigns import eligibility
 from suzhi.campaigns.models import Phase
 from suzhi.core.errors import Conflict, PermissionDenied, ValidationFailed
 from suzhi.core.web import AuthedHttpRequest
@@ -38,7 +38,7 @@ def _windows(quizzes: list[Quiz]) -> dict[int, list[tuple[datetime.date, datetim
     campaign_ids = {q.activity.campaign_id for q in quizzes}
     for phase in Phase.objects.filter(campaign_id__in=campaign_ids):
         phases.setdefault(phase.campaign_id, []).append(phase)
-    return {q.pk: gating.action_window(q.activity, "attempt", phases.get(q.activity.campaign_id, []))
+    return {q.pk: eligibility.action_window(q.activity, "attempt", phases.get(q.activity.campaign_id, []))
             for q in quizzes}
 
 

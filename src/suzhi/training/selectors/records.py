@@ -11,10 +11,11 @@ from django.db.models import Count, QuerySet, Sum
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
 
+from suzhi.campaigns.eligibility import Memo
 from suzhi.campaigns.models import Phase
 from suzhi.people.models import Person
 from suzhi.training.models import Attendance, Enrolment, TrainingSession
-from suzhi.training.rules import EligibilityCache, enrolment_refusal
+from suzhi.training.rules import enrolment_refusal
 from suzhi.training.selectors.sessions import sessions_open_to
 
 RECENT_PAST = 10
@@ -32,6 +33,7 @@ class MySession:
 class OpenSession:
     session: TrainingSession
     refusal: str | None = None  # None: the 报名 button is shown
+    code: str = ""  # the refusal's reason code
 
 
 @dataclasses.dataclass
@@ -72,13 +74,14 @@ def sessions_to_enrol(*, person: Person) -> list[OpenSession]:
         .exclude(pk__in=Enrolment.objects.filter(person=person).values("session_id"))[:OPEN_LIMIT]
     )
     phases = _phases(sessions)
-    cache: EligibilityCache = {}
+    memo: Memo = {}
     rows = []
     for session in sessions:
         taken = getattr(session, "enrolled", 0)  # annotated by sessions_open_to
-        refusal = enrolment_refusal(session, person, taken, now=now, cache=cache,
-                                    phases=phases.get(session.activity.campaign_id, []))
-        rows.append(OpenSession(session=session, refusal=refusal))
+        decision = enrolment_refusal(session, person, taken, now=now, memo=memo,
+                                     phases=phases.get(session.activity.campaign_id, []))
+        rows.append(OpenSession(session=session, refusal=None if decision else decision.message,
+                                code=decision.code))
     return rows
 
 

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from suzhi.campaigns.gating import window
+from suzhi.campaigns.eligibility import window
 from suzhi.campaigns.services.records import metric_record_put, metric_record_remove
 from suzhi.core import oplog
 from suzhi.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed

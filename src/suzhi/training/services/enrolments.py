@@ -47,9 +47,9 @@ def enrol_self(*, actor: User, session_id: Any) -> Enrolment:
     session = _locked(session_id)
     if Enrolment.objects.filter(session=session, person=person).exists():
         raise Conflict(_("You are already enrolled."), code="already_enrolled")
-    reason = enrolment_refusal(session, person, session.enrolments.count(), now=timezone.now())
-    if reason:
-        raise ValidationFailed(reason, code="not_eligible")
+    decision = enrolment_refusal(session, person, session.enrolments.count(), now=timezone.now())
+    if not decision:
+        raise ValidationFailed(decision.message, code=decision.code)
     enrolment = Enrolment.objects.create(session=session, person=person, source=Enrolment.Source.SELF,
                                          enrolled_by=actor)
     oplog.record(actor=actor, action="training.enrol", obj=session, organisation=person.organisation,
@@ -79,9 +79,9 @@ def enrol_people(*, actor: User, session_id: Any, person_ids: list[Any],
         if person.pk in already:
             result.refused.append((person, _("Already enrolled.")))
             continue
-        reason = enrolment_refusal(session, person, taken, now=now, recording=recording)
-        if reason:
-            result.refused.append((person, reason))
+        decision = enrolment_refusal(session, person, taken, now=now, recording=recording)
+        if not decision:
+            result.refused.append((person, decision.message))
             continue
         created.append(Enrolment(session=session, person=person, source=source, enrolled_by=actor))
         result.enrolled.append(person)

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from suzhi.campaigns.gating import can
+from suzhi.campaigns.eligibility import can
 from suzhi.campaigns.models import Activity
 from suzhi.core import oplog, scope
 from suzhi.core.errors import NotFound, ValidationFailed
