@@ -10,8 +10,10 @@ from openpyxl import Workbook, load_workbook
 from suzhi.core import params
 from suzhi.core.errors import PermissionDenied, ValidationFailed
 from suzhi.core.excel import read_rows
+from suzhi.core.imports import error_rows_xlsx
 from suzhi.core.models import OperationLog, Organisation, SystemParameter
-from suzhi.core.services.org_import import error_rows_xlsx, export_table, org_import, template_xlsx
+from suzhi.core.org_sheet import export_table, template_xlsx
+from suzhi.core.services.org_import import org_import
 from tests.core.factories import UserFactory
 
 HEADER = ["组织编码", "组织名称", "组织类型", "上级编码"]

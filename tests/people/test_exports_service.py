@@ -7,10 +7,11 @@ import pytest
 
 from suzhi.core.errors import NotFound, PermissionDenied
 from suzhi.core.excel import read_rows
+from suzhi.core.imports import find_header
 from suzhi.core.models import DictItem, ExportJob, OperationLog
 from suzhi.people.models import Person
 from suzhi.people.services.exports import HEADERS, people_export_count, people_export_start
-from suzhi.people.services.imports import _find_header
+from suzhi.people.sheet import COLUMNS
 from tests.core.test_exports_service import exports_env  # noqa: F401 - the fixture
 from tests.people.factories import make_person
 
@@ -96,7 +97,7 @@ def test_participant_without_person_view_is_refused(tree, people):
 
 def test_the_importer_recognises_the_exported_header(tree, people):
     rows = sheet(people_export_start(actor=tree.town_a_admin))
-    index, found = _find_header(rows)
+    index, found = find_header(rows, COLUMNS)
     assert index == 0
     expected = {"name", "id_number", "gender", "phone", "organisation", "categories", "education", "hire_date"}
     assert expected <= set(found)

@@ -129,3 +129,21 @@ def test_api_template(tree, api_client):
     response = api_client(tree.town_a_admin).get(f"{API}/template")
     assert response.status_code == 200 and read_rows(response.content, "t.xlsx")[0][0]
     assert api_client(tree.participant_a).get(f"{API}/template").status_code == 403
+
+
+def test_the_unit_is_preselected_for_an_admin_of_one_unit(tree, login_client, media):
+    page = login_client(tree.unit_a_admin).get(URL)
+    field = page.context["form"]["organisation"]
+    assert str(field.value()) == str(tree.unit_a.pk)
+    assert f'value="{tree.unit_a.pk}" selected' in page.content.decode()
+    # A town admin has several units: nothing is chosen for them.
+    town = login_client(tree.town_a_admin).get(URL)
+    assert town.context["form"]["organisation"].value() is None
+
+
+def test_preview_shows_the_first_rows(tree, login_client, media):
+    client = login_client(tree.town_a_admin)
+    data = xlsx([["人员名册"], ["姓名", "身份证号"], ["预览人", resident_id()]])
+    preview = client.post(URL, {"step": "preview", "file": upload("r.xlsx", data), "organisation": tree.unit_a.pk})
+    assert preview.context["result"].preview[0][0] == 3  # the row number the clerk sees, under the title row
+    assert 'id="import-preview"' in preview.content.decode() and "预览人" in preview.content.decode()

@@ -10,9 +10,11 @@ from stdnum.cn import ric
 
 from suzhi.core import params
 from suzhi.core.errors import NotFound, PermissionDenied, ValidationFailed
+from suzhi.core.imports import error_rows_xlsx
 from suzhi.core.models import OperationLog, SystemParameter
 from suzhi.people.models import Person, PersonTransfer
-from suzhi.people.services.imports import error_rows_xlsx, people_import, template_xlsx
+from suzhi.people.services.imports import people_import
+from suzhi.people.sheet import template_xlsx
 from tests.core.factories import make_org
 from tests.people import factories
 from tests.people.factories import make_person

@@ -55,8 +55,10 @@ def write_xlsx(
     *,
     sheet_title: str = "",
     validations: dict[int, Sequence[str]] | None = None,
+    widths: dict[int, int] | None = None,
 ) -> bytes:
-    """An .xlsx with a bold, frozen header row. `validations` maps a column index to dropdown values.
+    """An .xlsx with a bold, frozen header row. `validations` maps a column index to dropdown values, `widths`
+    a column index to its width (otherwise the header's length sets it).
 
     Written in openpyxl's write-only mode, so a 100,000-row export streams rows instead of holding
     every cell object in memory.
@@ -71,7 +73,8 @@ def write_xlsx(
     sheet = workbook.create_sheet((sheet_title or "Sheet1")[:31])
     sheet.freeze_panes = "A2"
     for index, header in enumerate(headers, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = max(10, min(40, len(str(header)) * 2 + 4))
+        width = (widths or {}).get(index - 1) or max(10, min(40, len(str(header)) * 2 + 4))
+        sheet.column_dimensions[get_column_letter(index)].width = width
     if validations:
         for col_index, values in validations.items():
             letter = get_column_letter(col_index + 1)

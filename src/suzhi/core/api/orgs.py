@@ -9,8 +9,11 @@ from ninja.files import UploadedFile
 from ninja.pagination import paginate
 from ninja.responses import Status
 
+from suzhi.core import org_sheet
 from suzhi.core.api.base import ErrorOut, Pagination, current_user
+from suzhi.core.api.imports import ImportOut, import_out
 from suzhi.core.errors import NotFound
+from suzhi.core.imports import ensure_upload_size
 from suzhi.core.masking import mask_phone
 from suzhi.core.models import Organisation
 from suzhi.core.permissions import has_code
@@ -100,23 +103,6 @@ class MoveIn(Schema):
     target_id: int
 
 
-class ImportErrorOut(Schema):
-    row: int
-    column: str
-    message: str
-
-
-class ImportOut(Schema):
-    created: int
-    updated: int
-    unchanged: int
-    invalid_rows: int
-    total_rows: int
-    dry_run: bool
-    written: bool = Field(description="Whether anything was written; counts are what the valid rows do")
-    errors: list[ImportErrorOut]
-
-
 def _one(user: Any, org_id: int) -> Organisation:
     org = selectors.with_parent_pk(selectors.orgs_visible(user=user)).filter(pk=org_id).first()
     if org is None:
@@ -144,7 +130,7 @@ def org_roots(request: HttpRequest):
 @router.get("/import/template", summary="The import template (.xlsx) with the type dropdown")
 def org_import_template(request: HttpRequest):
     ensure_perm(current_user(request), "org.manage")
-    response = HttpResponse(importer.template_xlsx(), content_type=XLSX)
+    response = HttpResponse(org_sheet.template_xlsx(), content_type=XLSX)
     response["Content-Disposition"] = "attachment; filename=org-import-template.xlsx"
     return response
 
@@ -159,15 +145,11 @@ def org_import(
 ):
     user = current_user(request)
     ensure_perm(user, "org.manage")
-    importer.ensure_upload_size(file.size or 0)
+    ensure_upload_size(file.size or 0)
     result = importer.org_import(
         actor=user, data=file.read(), filename=file.name or "", dry_run=dry_run, skip_invalid=skip_invalid
     )
-    return {
-        "created": result.created, "updated": result.updated, "unchanged": result.unchanged,
-        "invalid_rows": result.invalid_rows, "total_rows": result.total_rows, "dry_run": result.dry_run,
-        "written": result.written, "errors": result.errors,
-    }
+    return import_out(result)
 
 
 @router.get("/{org_id}", response={200: OrgOut, 403: ErrorOut, 404: ErrorOut}, summary="One organisation")

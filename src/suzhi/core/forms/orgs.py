@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from suzhi.core.services.org_import import MAX_UPLOAD_BYTES
+from suzhi.core.forms.imports import ImportUploadForm
 from suzhi.core.services.orgs import OrgTypes
 
 
@@ -37,23 +37,8 @@ class OrgEditForm(OrgForm):
     is_active = forms.BooleanField(label=_("Active"), required=False)
 
 
-class OrgImportForm(forms.Form):
-    file = forms.FileField(
-        label=_("Spreadsheet"),
-        help_text=_(".xlsx, .xls, .ods or .csv; the first sheet is read"),
-        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.xls,.xlsm,.ods,.csv"}),
-    )
+class OrgImportForm(ImportUploadForm):
     skip_invalid = forms.BooleanField(
         label=_("Import the valid rows only"), required=False,
         help_text=_("Otherwise a file with any error imports nothing"),
     )
-
-    def clean_file(self) -> Any:
-        upload = self.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(
-                _("The file is larger than %(mb)d MB.") % {"mb": MAX_UPLOAD_BYTES // (1024 * 1024)}
-            )
-        return upload
-
-

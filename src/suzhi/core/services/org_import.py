@@ -1,4 +1,5 @@
-"""Importing the organisation tree from Excel (组织架构导入), and the same columns for templates and exports.
+"""Importing the organisation tree from Excel (组织架构导入), through the import pipeline (`suzhi.core.imports`);
+the columns, template and export are in `suzhi.core.org_sheet`.
 
 The file is checked as a whole first: every row's fields, duplicate codes, parents (in the tree or in the
 file, in any order), cycles. Only then is anything written: new organisations get their materialised
@@ -7,25 +8,24 @@ bounded number of queries; the rare moves of existing organisations go through t
 """
 
 import dataclasses
-import re
 from collections import Counter, defaultdict, deque
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import F, Max
 from django.db.models.functions import Substr
 from django.utils import timezone
-from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext
 
 from suzhi.core import oplog
 from suzhi.core.errors import PermissionDenied, ValidationFailed
-from suzhi.core.excel import cell_text, read_rows, write_xlsx
+from suzhi.core.excel import cell_text
+from suzhi.core.imports import ImportResult, Sheet, read_sheet
 from suzhi.core.masking import mask_phone
 from suzhi.core.models import Organisation
 from suzhi.core.org_followers import OrgMove, orgs_moved
+from suzhi.core.org_sheet import COLUMNS
 from suzhi.core.params import get_param
 from suzhi.core.permissions import has_code
 from suzhi.core.scope import organisation_in_scope, scope_for
@@ -33,102 +33,7 @@ from suzhi.core.selectors.orgs import MANAGE
 from suzhi.core.services.orgs import OrgTypes, clean_org_fields, name_initials
 
 STEP = Organisation.steplen
-MAX_UPLOAD_BYTES = 20 * 1024 * 1024
-HEADER_SEARCH_ROWS = 20
 DEFAULT_MAX_ROWS = 50000
-
-
-@dataclasses.dataclass(frozen=True)
-class Column:
-    key: str
-    label: str | Promise  # the header the template and the export write
-    required: bool
-    variants: tuple[str, ...]  # other headers people use for it
-
-
-COLUMNS: tuple[Column, ...] = (
-    Column("code", gettext_lazy("Organisation code"), True,
-           ("组织编码", "编码", "单位编码", "组织代码", "code", "organisation code", "organization code", "org code")),
-    Column("name", gettext_lazy("Organisation name"), True,
-           ("组织名称", "名称", "单位名称", "name", "organisation name", "organization name")),
-    Column("org_type", gettext_lazy("Organisation type"), True,
-           ("组织类型", "类型", "单位类型", "type", "organisation type", "organization type")),
-    Column("parent_code", gettext_lazy("Parent code"), True,
-           ("上级编码", "上级组织编码", "上级单位编码", "parent code", "parent")),
-    Column("short_name", gettext_lazy("Short name"), False, ("简称", "short name")),
-    Column("region_code", gettext_lazy("Administrative region code"), False,
-           ("行政区划代码", "区划代码", "行政区划", "region code")),
-    Column("contact_person", gettext_lazy("Contact person"), False, ("联系人", "contact person")),
-    Column("contact_phone", gettext_lazy("Contact phone"), False, ("联系电话", "电话", "contact phone", "phone")),
-    Column("address", gettext_lazy("Address"), False, ("地址", "address")),
-)
-TYPE_COLUMN_INDEX = 2
-
-_NOISE = re.compile(r"[\s\u3000*＊_\-:：]|[(（][^)）]*[)）]")
-
-
-def _normalise_header(value: Any) -> str:
-    return _NOISE.sub("", cell_text(value)).lower()
-
-
-def _header_lookup() -> dict[str, str]:
-    lookup: dict[str, str] = {}
-    for column in COLUMNS:
-        # The label in the current language too, so a template downloaded in any language reads back.
-        for name in (*column.variants, str(column.label)):
-            lookup.setdefault(_normalise_header(name), column.key)
-    return lookup
-
-
-@dataclasses.dataclass
-class ImportResult:
-    """Counts are what the valid rows do (or did, when `written`); errors are {row, column, message}."""
-
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    errors: list[dict[str, Any]] = dataclasses.field(default_factory=list)
-    dry_run: bool = False
-    written: bool = False
-    total_rows: int = 0
-    headers: list[str] = dataclasses.field(default_factory=list)
-    error_rows: list[tuple[list[Any], str]] = dataclasses.field(default_factory=list)
-
-    @property
-    def invalid_rows(self) -> int:
-        return len(self.error_rows)
-
-    def tally(self, rows: Sequence[Any], headers_by_key: dict[str, str], *, is_update: Callable[[Any], bool],
-              skip_invalid: bool) -> list[Any]:
-        """Count what the rows do (a row has `number`, `raw`, `messages` as (column key, message), `ok` and
-        `existing`), keep each invalid row's errors and its line for the error report, and return the valid
-        rows to write: none on a dry run, or when there are errors and the user did not choose to skip them."""
-        for row in rows:
-            if not row.ok:
-                formatted = [row_error(row.number, headers_by_key.get(key, ""), message)
-                             for key, message in row.messages]
-                self.errors.extend(formatted)
-                self.error_rows.append((row.raw, "\n".join(e["message"] for e in formatted)))
-            elif row.existing is None:
-                self.created += 1
-            elif is_update(row):
-                self.updated += 1
-            else:
-                self.unchanged += 1
-        if self.dry_run or (self.errors and not skip_invalid):
-            return []
-        return [row for row in rows if row.ok]
-
-
-def row_error(number: int, column: str, message: str) -> dict[str, Any]:
-    """One error of an import as the pages, the API and the CLI show it: row, column title and the sentence."""
-    if column:
-        text = _("Row %(row)d, column “%(column)s”: %(message)s") % {
-            "row": number, "column": column, "message": message}
-    else:
-        text = _("Row %(row)d: %(message)s") % {"row": number, "message": message}
-    return {"row": number, "column": column, "message": text}
-
 
 _KEEP = "keep"  # an existing organisation stays under its current parent
 _ROOT = "root"
@@ -171,75 +76,13 @@ def _param_chunk() -> int:
     return max(100, min(2000, (connection.features.max_query_params or 2000) - 50))
 
 
-def find_header(
-    rows: list[list[Any]], *, lookup: dict[str, str], normalise: Callable[[Any], str], columns: Sequence[Any],
-    is_header: Callable[[dict[str, int]], bool], search_rows: int = HEADER_SEARCH_ROWS,
-) -> tuple[int, dict[str, int]]:
-    """The header row of an import sheet, under any title rows: its index and each known column's position.
-    `lookup` maps a normalised header text to a column key; `columns` have `key`, `label` and `required`."""
-    for index, row in enumerate(rows[:search_rows]):
-        found: dict[str, int] = {}
-        for col, value in enumerate(row):
-            key = lookup.get(normalise(value))
-            if key and key not in found:
-                found[key] = col
-        if is_header(found):
-            missing = [str(c.label) for c in columns if c.required and c.key not in found]
-            if missing:
-                raise ValidationFailed(
-                    _("The header row (row %(row)d) lacks the column(s) %(columns)s.")
-                    % {"row": index + 1, "columns": pgettext("list separator", ", ").join(missing)},
-                    code="missing_columns",
-                    detail=[{"row": index + 1, "column": m, "message": _("Missing column")} for m in missing],
-                )
-            return index, found
-    raise ValidationFailed(
-        _("No header row found. The first rows must include the columns %(columns)s.")
-        % {"columns": pgettext("list separator", ", ").join(str(c.label) for c in columns if c.required)},
-        code="no_header",
-    )
-
-
-def _find_header(rows: list[list[Any]]) -> tuple[int, dict[str, int]]:
-    return find_header(
-        rows, lookup=_header_lookup(), normalise=_normalise_header, columns=COLUMNS,
-        is_header=lambda found: len([k for k in found if k in ("code", "name", "org_type", "parent_code")]) >= 2,
-    )
-
-
-def ensure_upload_size(size: int) -> None:
-    if size > MAX_UPLOAD_BYTES:
-        raise ValidationFailed(
-            _("The file is larger than %(mb)d MB.") % {"mb": MAX_UPLOAD_BYTES // (1024 * 1024)}, code="file_too_large"
-        )
-
-
-def _parse(data: bytes, filename: str) -> tuple[list[str], list[_Row], dict[str, str]]:
-    ensure_upload_size(len(data))
-    rows = read_rows(data, filename)
-    if not any(any(cell_text(v) for v in row) for row in rows):
-        raise ValidationFailed(_("The sheet is empty."), code="empty_file")
-    header_index, columns = _find_header(rows)
-    header = [cell_text(v) for v in rows[header_index]]
-    headers_by_key = {key: header[col] for key, col in columns.items()}
-    width = len(header)
-    parsed: list[_Row] = []
-    for index in range(header_index + 1, len(rows)):
-        raw = list(rows[index])
-        values = {key: cell_text(raw[col]) if col < len(raw) else "" for key, col in columns.items()}
-        if not any(values.values()):
-            continue
-        parsed.append(_Row(number=index + 1, raw=(raw + [""] * width)[:width], data=values))
-    if not parsed:
-        raise ValidationFailed(_("There are no data rows below the header row."), code="empty_file")
+def _parse(data: bytes, filename: str) -> tuple[Sheet, list[_Row]]:
     limit = get_param("org_import_max_rows", DEFAULT_MAX_ROWS) or DEFAULT_MAX_ROWS
-    if len(parsed) > limit:
-        raise ValidationFailed(
-            _("The file has %(count)d rows; at most %(max)d can be imported at once.")
-            % {"count": len(parsed), "max": limit},
-            code="too_many_rows",
-        )
-    return header, parsed, headers_by_key
+    sheet = read_sheet(data, filename, COLUMNS, max_rows=limit)
+    width, positions = sheet.width, sheet.positions
+    rows = [_Row(number=number, raw=raw[:width], data={key: cell_text(raw[col]) for key, col in positions.items()})
+            for number, raw in zip(sheet.numbers, sheet.rows, strict=True)]
+    return sheet, rows
 
 
 def _load_existing(codes: set[str]) -> dict[str, Organisation]:
@@ -438,12 +281,12 @@ def org_import(*, actor: Any, data: bytes, filename: str, dry_run: bool, skip_in
     """Create or update organisations from a spreadsheet; see the module docstring for the rules."""
     if not has_code(actor, MANAGE):
         raise PermissionDenied()
-    header, rows, headers_by_key = _parse(data, filename)
+    sheet, rows = _parse(data, filename)
     analysis = _Analysis(actor=actor, rows=rows)
     analysis.run()
 
-    result = ImportResult(dry_run=dry_run, total_rows=len(rows), headers=header)
-    valid = result.tally(rows, headers_by_key, is_update=lambda row: bool(row.changes or row.moves),
+    result = ImportResult.of(sheet, dry_run=dry_run)
+    valid = result.tally(rows, sheet.titles, is_update=lambda row: bool(row.changes or row.moves),
                          skip_invalid=skip_invalid)
     if not valid:
         return result
@@ -593,43 +436,3 @@ def _next_positions(parents: list[Organisation], roots: bool) -> dict[str, int]:
         last_root = Organisation.objects.filter(depth=1).order_by().aggregate(last=Max("path"))["last"]
         result[""] = Organisation._str2int(last_root[-STEP:]) + 1 if last_root else 1
     return result
-
-
-# ---- templates, error reports and exports ------------------------------------------------------------
-
-
-def template_xlsx() -> bytes:
-    """An empty sheet with the import's columns; the type column offers the dictionary as a dropdown."""
-    return write_xlsx(
-        [str(c.label) for c in COLUMNS],
-        [],
-        sheet_title=str(_("Organisations")),
-        validations={TYPE_COLUMN_INDEX: OrgTypes.load().labels()},
-    )
-
-
-def error_rows_xlsx(result: ImportResult) -> bytes:
-    """The rows that were not imported, as uploaded, with the reasons in an added column."""
-    headers = [*result.headers, str(_("Error reason"))]
-    return write_xlsx(headers, [[*raw, reason] for raw, reason in result.error_rows],
-                      sheet_title=str(_("Errors")))
-
-
-def export_table(orgs: Iterable[Organisation], *, show_pii: bool) -> tuple[list[str], list[list[Any]]]:
-    """Organisations in the import's columns, so an exported sheet can be edited and imported again.
-
-    A parent outside the exported set is left blank: on import, blank keeps an existing organisation where it is.
-    """
-    orgs = list(orgs)
-    code_by_path = {org.path: org.code for org in orgs}
-    rows = []
-    for org in orgs:
-        phone = org.contact_phone if show_pii else mask_phone(org.contact_phone)
-        values = {
-            "code": org.code, "name": org.name, "org_type": org.org_type.label,
-            "parent_code": code_by_path.get(org.path[:-STEP], ""), "short_name": org.short_name,
-            "region_code": org.region_code, "contact_person": org.contact_person, "contact_phone": phone,
-            "address": org.address,
-        }
-        rows.append([values[c.key] for c in COLUMNS])
-    return [str(c.label) for c in COLUMNS], rows

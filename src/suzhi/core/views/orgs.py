@@ -1,17 +1,17 @@
 """Pages of the organisation tree: browse, search, read, create, edit, move, delete, import, export."""
 
 from typing import Any
-from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, HttpResponse
+from django.http import HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from suzhi.core import org_sheet
 from suzhi.core.errors import Conflict, PermissionDenied, ValidationFailed
 from suzhi.core.forms.orgs import OrgEditForm, OrgForm, OrgImportForm
 from suzhi.core.masking import mask_phone
@@ -21,13 +21,20 @@ from suzhi.core.selectors import orgs as selectors
 from suzhi.core.services import org_import as importer
 from suzhi.core.services import orgs as services
 from suzhi.core.uploads import StagedUpload
+from suzhi.core.views.imports import (
+    errors_download,
+    finished_message,
+    import_context,
+    refused_message,
+    stage_errors,
+    xlsx_attachment,
+)
 from suzhi.core.web import AuthedHttpRequest, paginate, require_perm, show_form_error, xlsx_download
 
 VIEW = selectors.VIEW
 MANAGE = selectors.MANAGE
 TREE_CHILDREN_SHOWN = 200
 SEARCH_RESULTS_SHOWN = 50
-ERRORS_SHOWN = 200
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -214,21 +221,15 @@ def org_delete(request: AuthedHttpRequest, org_id: int) -> HttpResponse:
 _STAGED = StagedUpload("orgs")
 
 
-def _store_errors(request: AuthedHttpRequest, result: importer.ImportResult) -> None:
-    _STAGED.store_errors(request, importer.error_rows_xlsx(result) if result.error_rows else None)
-
-
 def _import_page(request: AuthedHttpRequest, form: OrgImportForm, result: Any = None, *, stage: str = "upload",
                  filename: str = "") -> HttpResponse:
-    return render(request, "core/orgs/import.html", {
-        "form": form,
-        "result": result,
-        "errors": result.errors[:ERRORS_SHOWN] if result else [],
-        "errors_truncated": bool(result and len(result.errors) > ERRORS_SHOWN),
-        "stage": stage,
-        "filename": filename,
-        "skip_invalid": request.POST.get("skip_invalid") == "on",
-    })
+    return render(request, "core/orgs/import.html", import_context(
+        request, title=_("Import organisations"), form=form, result=result, stage=stage, filename=filename,
+        upload_url=reverse("core:org_import"), errors_url=reverse("core:org_import_errors"),
+        template_url=reverse("core:org_import_template"),
+        skip_help=_("Rows with errors, and rows below them, are left out. Without this, nothing is imported while "
+                    "the file has errors."),
+    ))
 
 
 @require_perm(MANAGE)
@@ -250,17 +251,13 @@ def org_import(request: AuthedHttpRequest) -> HttpResponse:
             form = OrgImportForm()
             form.add_error(None, str(exc.message))
             return _import_page(request, form)
-        _store_errors(request, result)
+        stage_errors(request, _STAGED, result)
         if not result.written:
-            messages.error(request, _("Nothing was imported: the file has errors. Correct them, or choose to "
-                                      "import the valid rows only."))
+            refused_message(request)
             return _import_page(request, OrgImportForm(), result, stage="preview", filename=filename)
         # Written once: a second confirmation must not run it again; the error rows stay downloadable.
         _STAGED.consume(request)
-        messages.success(request, _("Import finished: %(created)d created, %(updated)d updated, %(unchanged)d "
-                                    "unchanged, %(skipped)d rows not imported.") % {
-            "created": result.created, "updated": result.updated, "unchanged": result.unchanged,
-            "skipped": result.invalid_rows})
+        finished_message(request, result)
         return _import_page(request, OrgImportForm(), result, stage="done", filename=filename)
 
     form = OrgImportForm(request.POST, request.FILES)
@@ -275,30 +272,25 @@ def org_import(request: AuthedHttpRequest) -> HttpResponse:
         form.add_error("file", str(exc.message))
         return _import_page(request, form)
     _STAGED.store(request, data, upload.name)
-    _store_errors(request, result)
+    stage_errors(request, _STAGED, result)
     return _import_page(request, form, result, stage="preview", filename=upload.name)
 
 
 @require_perm(MANAGE)
 def org_import_errors(request: AuthedHttpRequest) -> HttpResponseBase:
-    errors_file = _STAGED.errors_file(request)
-    return FileResponse(
-        errors_file.open("rb"), as_attachment=True, filename=_("import-errors.xlsx"), content_type=XLSX
-    )
+    return errors_download(request, _STAGED)
 
 
 @require_perm(MANAGE)
 def org_import_template(request: AuthedHttpRequest) -> HttpResponse:
-    response = HttpResponse(importer.template_xlsx(), content_type=XLSX)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(_('organisation-import-template.xlsx'))}"
-    return response
+    return xlsx_attachment(org_sheet.template_xlsx(), _("organisation-import-template.xlsx"))
 
 
 @require_perm(VIEW)
 def org_export(request: AuthedHttpRequest) -> HttpResponse:
     user = request.user
     orgs = selectors.org_subtree(user=user, root_id=request.GET.get("root"))
-    headers, rows = importer.export_table(orgs.iterator(chunk_size=2000), show_pii=has_code(user, "pii.view"))
+    headers, rows = org_sheet.export_table(orgs.iterator(chunk_size=2000), show_pii=has_code(user, "pii.view"))
     return xlsx_download(_("organisations.xlsx"), headers, rows, sheet=_("Organisations"))
 
 

@@ -5,72 +5,58 @@ holds, as the organisation import does; the browser never names a file on the se
 """
 
 from typing import Any
-from urllib.parse import quote
 
-from django import forms
 from django.contrib import messages
-from django.http import FileResponse, HttpResponse
+from django.http import HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from suzhi.core import scope
 from suzhi.core.errors import NotFound, ValidationFailed
 from suzhi.core.forms.fields import OrgChoiceField
+from suzhi.core.forms.imports import ImportUploadForm
 from suzhi.core.models import Organisation
-from suzhi.core.services.org_import import MAX_UPLOAD_BYTES
 from suzhi.core.uploads import StagedUpload
+from suzhi.core.views.imports import (
+    errors_download,
+    finished_message,
+    import_context,
+    refused_message,
+    stage_errors,
+    xlsx_attachment,
+)
 from suzhi.core.web import AuthedHttpRequest, require_perm
+from suzhi.people import sheet
 from suzhi.people.services import imports as importer
 
 IMPORT = importer.IMPORT
-ERRORS_SHOWN = 200
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _STAGED = StagedUpload("people")
 
 
-class PersonImportForm(forms.Form):
-    file = forms.FileField(
-        label=gettext_lazy("Spreadsheet"),
-        help_text=gettext_lazy(".xlsx, .xls, .ods or .csv; the first sheet is read"),
-        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.xls,.xlsm,.ods,.csv"}),
-    )
-
+class PersonImportForm(ImportUploadForm):
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         orgs = scope.filter_queryset(Organisation.objects.all(), user, IMPORT, org_field="")
+        only = list(orgs.order_by().values_list("pk", flat=True)[:2])
         self.fields["organisation"] = OrgChoiceField(
             orgs, permission=IMPORT, required=False, label=gettext_lazy("Default organisation"),
             help_text=gettext_lazy("For rows that name no organisation"),
+            # An admin of one unit imports that unit's roster: nothing to choose.
+            initial=only[0] if len(only) == 1 else None,
         )
-
-    def clean_file(self) -> Any:
-        upload = self.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(
-                _("The file is larger than %(mb)d MB.") % {"mb": MAX_UPLOAD_BYTES // (1024 * 1024)}
-            )
-        return upload
-
-
-def _store_errors(request: AuthedHttpRequest, result: importer.ImportResult) -> None:
-    _STAGED.store_errors(request, importer.error_rows_xlsx(result) if result.error_rows else None)
 
 
 def _page(request: AuthedHttpRequest, form: PersonImportForm, result: Any = None, *, stage: str = "upload",
           filename: str = "", org: Organisation | None = None) -> HttpResponse:
-    return render(request, "people/imports/import.html", {
-        "form": form,
-        "result": result,
-        "errors": result.errors[:ERRORS_SHOWN] if result else [],
-        "errors_truncated": bool(result and len(result.errors) > ERRORS_SHOWN),
-        "stage": stage,
-        "filename": filename,
-        "default_org": org,
-        "skip_invalid": request.POST.get("skip_invalid") == "on",
-    })
+    return render(request, "people/imports/import.html", import_context(
+        request, title=_("Import people"), form=form, result=result, stage=stage, filename=filename,
+        upload_url=reverse("people:person_import"), errors_url=reverse("people:person_import_errors"),
+        template_url=reverse("people:person_import_template"), default_org=org,
+    ))
 
 
 def _org(org_id: int | None) -> Organisation | None:
@@ -97,7 +83,7 @@ def person_import(request: AuthedHttpRequest) -> HttpResponse:
         form.add_error("file", str(exc.message))
         return _page(request, form)
     _STAGED.store(request, data, upload.name, org_id=org.pk if org else None)
-    _store_errors(request, result)
+    stage_errors(request, _STAGED, result)
     return _page(request, form, result, stage="preview", filename=upload.name, org=org)
 
 
@@ -117,33 +103,25 @@ def _confirm(request: AuthedHttpRequest) -> HttpResponse:
         form = PersonImportForm(user=user)
         form.add_error(None, str(exc.message))
         return _page(request, form)
-    _store_errors(request, result)
+    stage_errors(request, _STAGED, result)
     org = _org(org_id)
     if not result.written:
-        messages.error(request, _("Nothing was imported: the file has errors. Correct them, or choose to "
-                                  "import the valid rows only."))
+        refused_message(request)
         return _page(request, PersonImportForm(user=user), result, stage="preview", filename=filename, org=org)
     # Written once: a second confirmation must not run it again; the error rows stay downloadable.
     _STAGED.consume(request)
-    messages.success(request, _("Import finished: %(created)d created, %(updated)d updated, %(unchanged)d "
-                                "unchanged, %(skipped)d rows not imported.") % {
-        "created": result.created, "updated": result.updated, "unchanged": result.unchanged,
-        "skipped": result.invalid_rows})
+    finished_message(request, result)
     return _page(request, PersonImportForm(user=user), result, stage="done", filename=filename, org=org)
 
 
 @require_perm(IMPORT)
 def person_import_errors(request: AuthedHttpRequest) -> HttpResponseBase:
-    errors_file = _STAGED.errors_file(request)
-    return FileResponse(errors_file.open("rb"), as_attachment=True, filename=_("import-errors.xlsx"),
-                        content_type=XLSX)
+    return errors_download(request, _STAGED)
 
 
 @require_perm(IMPORT)
 def person_import_template(request: AuthedHttpRequest) -> HttpResponse:
-    response = HttpResponse(importer.template_xlsx(), content_type=XLSX)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(_('roster-import-template.xlsx'))}"
-    return response
+    return xlsx_attachment(sheet.template_xlsx(), _("roster-import-template.xlsx"))
 
 
 urlpatterns = [

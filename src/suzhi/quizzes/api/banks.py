@@ -8,11 +8,12 @@ from urllib.parse import quote
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 from ninja.responses import Status
 from pydantic import ValidationError as PydanticValidationError
 
 from suzhi.core.api.base import ErrorOut, current_user, page_slice
+from suzhi.core.api.imports import ImportErrorOut, ImportOut, import_out
 from suzhi.core.errors import NotFound, ValidationFailed
 from suzhi.core.web import ensure_perm
 from suzhi.quizzes.formats.base import ParsedOption, ParsedQuestion, QuestionType
@@ -118,21 +119,15 @@ class QuestionPage(Schema):
     count: int
 
 
-class ImportErrorOut(Schema):
-    line: int
+class QuestionImportErrorOut(ImportErrorOut):
+    line: int = Field(description="The spreadsheet row or the text's line (as `row`); 0 for the whole file")
     question: str
-    column: str
-    message: str
 
 
-class ImportOut(Schema):
+class QuestionImportOut(ImportOut):
     format: str
-    created: int
-    unchanged: int
-    errors: list[ImportErrorOut]
-    warnings: list[ImportErrorOut]  # what imported questions carry that the bank cannot keep
-    dry_run: bool
-    written: bool
+    errors: list[QuestionImportErrorOut]
+    warnings: list[QuestionImportErrorOut]  # what imported questions carry that the bank cannot keep
 
 
 class ImportTextIn(Schema):
@@ -292,7 +287,7 @@ IMPORT_BODY = {"requestBody": {"required": True, "content": {
 }}}
 
 
-@router.post("/banks/{bank_id}/import", response={200: ImportOut, **ERRORS}, summary="Import questions",
+@router.post("/banks/{bank_id}/import", response={200: QuestionImportOut, **ERRORS}, summary="Import questions",
              openapi_extra=IMPORT_BODY)
 def question_import(request: HttpRequest, bank_id: int, format: Format | None = None, dry_run: bool = False,
                     skip_invalid: bool = False):
@@ -306,7 +301,7 @@ def question_import(request: HttpRequest, bank_id: int, format: Format | None = 
     data, filename, fmt, dry_run, skip_invalid = _import_input(request, format, dry_run, skip_invalid)
     result = services.questions_import(actor=user, bank_id=bank_id, data=data, filename=filename, fmt=fmt,
                                        dry_run=dry_run, skip_invalid=skip_invalid)
-    return result
+    return import_out(result, format=result.format, warnings=result.warnings)
 
 
 @router.get("/banks/{bank_id}/export", response={200: None, **READ_ERRORS},

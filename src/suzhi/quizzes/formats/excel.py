@@ -10,16 +10,15 @@ options' feedback one line per option, "A：feedback".
 """
 
 import csv
-import io
 import re
-import unicodedata
 from collections.abc import Callable
 from typing import Any
 
 from django.utils.translation import gettext as _
 
 from suzhi.core.errors import DomainError
-from suzhi.core.excel import cell_text, read_rows, xlsx_cell
+from suzhi.core.excel import cell_text
+from suzhi.core.imports import Column, Columns, read_sheet, template_xlsx
 from suzhi.quizzes.formats.base import ParsedQuestion, ParseError, ParseResult, QuestionType
 from suzhi.quizzes.formats.text import (
     LETTERS,
@@ -43,7 +42,6 @@ TYPE_LABELS = {
     QuestionType.SHORT_ANSWER: "简答题",
 }
 OPTION_HEADERS = [f"选项{letter}" for letter in LETTERS]
-HEADERS = ["题型", "题干", *OPTION_HEADERS, "答案", "解析", "分类", "难度", "标签", "答对反馈", "答错反馈", "选项反馈"]
 _OPTION_FEEDBACK = re.compile(r"^\s*([A-Ha-h])\s*[:：.．、]\s*(.*)$")
 
 _VARIANTS: dict[str, tuple[str, ...]] = {
@@ -58,43 +56,26 @@ _VARIANTS: dict[str, tuple[str, ...]] = {
     "feedback_wrong": ("答错反馈", "错误反馈", "feedbackwrong"),
     "option_feedback": ("选项反馈", "optionfeedback"),
 }
-_DEFAULT_TITLES = {key: variants[0] for key, variants in _VARIANTS.items()} | {
-    f"option{i}": header for i, header in enumerate(OPTION_HEADERS)
-}
-_HEADER_KEYS = {variant: key for key, variants in _VARIANTS.items() for variant in variants}
-for _i, _letter in enumerate(LETTERS):
-    for _variant in (f"选项{_letter}", f"选项{_i + 1}", _letter, f"option{_letter}", f"option{_i + 1}"):
-        _HEADER_KEYS[_variant.lower()] = f"option{_i}"
-
-
-def _header_key(value: Any) -> str | None:
-    text = unicodedata.normalize("NFKC", cell_text(value))
-    # "*题干", "题型（必填）", "选项 A" are all seen in templates from other tools.
-    text = re.sub(r"[(（\[【].*?[)）\]】]", "", text)
-    text = re.sub(r"[\s*:：]+", "", text).lower()
-    return _HEADER_KEYS.get(text)
-
-
-def _find_header(rows: list[list[Any]]) -> tuple[int, dict[str, int], dict[str, str]] | None:
-    for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
-        columns: dict[str, int] = {}
-        titles: dict[str, str] = {}
-        for col, value in enumerate(row):
-            key = _header_key(value)
-            if key and key not in columns:
-                columns[key] = col
-                titles[key] = cell_text(value)
-        if "stem" in columns:
-            return index, columns, titles
-    return None
+COLUMNS = Columns((
+    Column("type", "题型", variants=_VARIANTS["type"], choices=tuple(TYPE_LABELS.values())),
+    Column("stem", "题干", required=True, variants=_VARIANTS["stem"]),
+    *(Column(f"option{i}", header, variants=(f"选项{i + 1}", letter, f"option{letter}", f"option{i + 1}"))
+      for i, (letter, header) in enumerate(zip(LETTERS, OPTION_HEADERS, strict=True))),
+    *(Column(key, variants[0], variants=variants) for key, variants in _VARIANTS.items()
+      if key not in ("type", "stem")),
+))
+HEADERS = COLUMNS.labels
+_DEFAULT_TITLES = {column.key: str(column.label) for column in COLUMNS}
+_WIDTHS = {"stem": 50, "explanation": 40, "answer": 16, "category": 20, "feedback_right": 24, "feedback_wrong": 24,
+           "option_feedback": 30}
 
 
 def parse_question_sheet(data: bytes, filename: str) -> ParseResult:
     """Questions from a spreadsheet in the Chinese template; one error per faulty cell, naming row and column."""
     result = ParseResult()
     try:
-        rows = read_rows(data, filename)
-    except DomainError as exc:
+        sheet = read_sheet(data, filename, COLUMNS, max_rows=MAX_ROWS, search_rows=HEADER_SEARCH_ROWS)
+    except DomainError as exc:  # not a spreadsheet, empty, no header row, too many rows
         result.errors.append(ParseError(line=0, question="", message=str(exc.message)))
         return result
     except csv.Error:  # a CSV with a damaged quote or a field over the csv module's size limit
@@ -102,30 +83,14 @@ def parse_question_sheet(data: bytes, filename: str) -> ParseResult:
             "“%(name)s” could not be read as a spreadsheet; it may be damaged."
         ) % {"name": filename}))
         return result
-    found = _find_header(rows)
-    if found is None:
-        result.errors.append(ParseError(line=0, question="", message=_(
-            "No header row was found: one of the first 10 rows must have a “题干” (question stem) column."
-        )))
-        return result
-    header_index, columns, titles = found
+    columns, titles = sheet.positions, sheet.titles
 
     def cell(row: list[Any], key: str) -> str:
         col = columns.get(key)
-        return cell_text(row[col]) if col is not None and col < len(row) else ""
+        return cell_text(row[col]) if col is not None else ""
 
-    data_rows = [
-        (header_index + 2 + offset, row)
-        for offset, row in enumerate(rows[header_index + 1 :])
-        if any(cell_text(value) for value in row)
-    ]
-    if len(data_rows) > MAX_ROWS:
-        result.errors.append(ParseError(line=0, question="", message=_(
-            "The file has %(count)s question rows; at most %(limit)s can be imported at once. Split the file."
-        ) % {"count": len(data_rows), "limit": MAX_ROWS}))
-        return result
     option_keys = [f"option{i}" for i in range(len(LETTERS)) if f"option{i}" in columns]
-    for line, row in data_rows:
+    for line, row in zip(sheet.numbers, sheet.rows, strict=True):
         _parse_row(row, line, cell, titles, option_keys, result)
     if not result.questions and not result.errors:
         result.errors.append(ParseError(line=0, question="", message=_("No questions were found.")))
@@ -251,35 +216,9 @@ def _row(question: ParsedQuestion) -> list[Any]:
 
 
 def _workbook(rows: list[list[Any]]) -> bytes:
-    # openpyxl directly rather than suzhi.core.excel.write_xlsx for the column widths and the type dropdown; the
-    # cells go through xlsx_cell, so a stem such as "=1+1" stays text (never a formula run by whoever opens it).
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.datavalidation import DataValidation
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("Questions")[:31])
-    sheet.freeze_panes = "A2"
-    widths = {"题干": 50, "解析": 40, "答案": 16, "分类": 20, "答对反馈": 24, "答错反馈": 24, "选项反馈": 30}
-    for index, header in enumerate(HEADERS, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = widths.get(header, 12)
-    types = DataValidation(type="list", formula1='"' + ",".join(TYPE_LABELS.values()) + '"', allow_blank=True)
-    types.add(f"A2:A{MAX_ROWS + 1}")
-    sheet.data_validations.append(types)
-    bold = Font(bold=True)
-    header_cells = []
-    for header in HEADERS:
-        cell = WriteOnlyCell(sheet, value=header)
-        cell.font = bold
-        header_cells.append(cell)
-    sheet.append(header_cells)
-    for row in rows:
-        sheet.append([xlsx_cell(sheet, value) for value in row])
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    # Through the pipeline's template writer: the cells go through xlsx_cell, so a stem such as "=1+1" stays text
+    # (never a formula run by whoever opens it); the type column offers its dropdown.
+    return template_xlsx(COLUMNS, sheet_title=str(_("Questions")), rows=rows, widths=_WIDTHS)
 
 
 def question_sheet_template() -> bytes:

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from suzhi.core import oplog, scope
 from suzhi.core.errors import NotFound, ValidationFailed
+from suzhi.core.imports import ImportResult
 from suzhi.core.models import Organisation, User
 from suzhi.core.web import ensure_perm
 from suzhi.quizzes.formats.base import ParsedOption, ParsedQuestion, ParseResult, QuestionType
@@ -162,15 +163,20 @@ def question_retire(*, actor: User, bank_id: Any, question_id: Any) -> None:
 
 
 @dataclasses.dataclass
-class QuestionImportResult:
-    format: str
-    created: int = 0
-    unchanged: int = 0  # already in the bank, identical
-    errors: list[dict[str, Any]] = dataclasses.field(default_factory=list)  # {line, question, column, message}
-    # What imported questions carry that the bank cannot keep ({line, question, column, message}); no obstacle.
+class QuestionImportResult(ImportResult):
+    """The pipeline's result for a question file (spreadsheet, text or GIFT): errors also carry `line` (the row or
+    the text's line) and `question`; `warnings` are what imported questions carry that the bank cannot keep."""
+
+    format: str = ""
     warnings: list[dict[str, Any]] = dataclasses.field(default_factory=list)
-    dry_run: bool = False
-    written: bool = False
+
+    @property
+    def invalid_rows(self) -> int:  # type: ignore[override]
+        return len({e["line"] for e in self.errors if e["line"]})
+
+
+def _problem(line: int, question: str, column: str, message: str) -> dict[str, Any]:
+    return {"row": line, "line": line, "question": question, "column": column, "message": message}
 
 
 def detect_format(filename: str, data: bytes) -> str:
@@ -236,18 +242,15 @@ def questions_import(*, actor: User, bank_id: Any, data: bytes, filename: str, f
     fmt = fmt or detect_format(filename, data)
     parsed = _parse(fmt, data, filename)
     result = QuestionImportResult(format=fmt, dry_run=dry_run)
-    result.errors = [{"line": e.line, "question": e.question, "column": e.column, "message": e.message}
-                     for e in parsed.errors]
-    result.warnings = [{"line": w.line, "question": w.question, "column": w.column, "message": w.message}
-                       for w in parsed.warnings]
+    result.errors = [_problem(e.line, e.question, e.column, e.message) for e in parsed.errors]
+    result.warnings = [_problem(w.line, w.question, w.column, w.message) for w in parsed.warnings]
     existing = {_key(version_fields(as_parsed(v)), v.category.path if v.category else "")
                 for v in questions_of(bank=bank)}
     valid: list[ParsedQuestion] = []
     for question in parsed.questions:
         problems = question_problems(question)
         if problems:
-            result.errors.extend({"line": question.source_line, "question": question.stem[:30], "column": "",
-                                  "message": p} for p in problems)
+            result.errors.extend(_problem(question.source_line, question.stem[:30], "", p) for p in problems)
             continue
         key = _key(version_fields(question), "/".join(p.strip() for p in question.category.split("/") if p.strip()))
         if key in existing:  # already in the bank: importing the same file again adds nothing
@@ -256,6 +259,7 @@ def questions_import(*, actor: User, bank_id: Any, data: bytes, filename: str, f
         valid.append(question)
     result.errors.sort(key=lambda e: e["line"])
     result.created = len(valid)
+    result.total_rows = len(parsed.questions) + len({e.line for e in parsed.errors if e.line})
     if dry_run or (result.errors and not skip_invalid) or not valid:
         return result
     categories: dict[str, QuestionCategory] = {}

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from suzhi.campaigns.models import Activity
 from suzhi.campaigns.selectors.campaigns import campaigns_visible
 from suzhi.core.forms.fields import OrgChoiceField
+from suzhi.core.forms.imports import ImportUploadForm
 from suzhi.core.models import Organisation
 from suzhi.core.selectors.dicts import dict_choices
 from suzhi.core.selectors.users import organisations_for
@@ -16,7 +17,6 @@ from suzhi.people.models import CATEGORY_DICT
 from suzhi.training.models import TrainingSession
 from suzhi.training.selectors.sessions import MANAGE, VIEW
 
-MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 DATETIME_INPUT = "%Y-%m-%dT%H:%M"
 
 
@@ -105,14 +105,4 @@ class RosterPickForm(forms.Form):
                                                                     *dict_choices(CATEGORY_DICT)]
 
 
-class ListImportForm(forms.Form):
-    file = forms.FileField(
-        label=_("Spreadsheet"), help_text=_(".xlsx, .xls, .ods or .csv; the first sheet is read"),
-        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.xls,.xlsm,.ods,.csv"}),
-    )
-
-    def clean_file(self) -> Any:
-        upload = self.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(_("The file is larger than %(mb)d MB.") % {"mb": MAX_UPLOAD_BYTES // 2**20})
-        return upload
+ListImportForm = ImportUploadForm

@@ -8,8 +8,9 @@ still being checked, inside a savepoint undone if the file is not to be written)
 reserved beforehand, changed ones with `bulk_update`: the number of queries grows with the number of
 chunks, never with the number of rows.
 
-`reading` finds the header and the data rows, `cleaning` checks them, `writing` stores them; this module
-is the service and the template.
+`reading` finds the header and the data rows (through the import pipeline, `suzhi.core.imports`), `cleaning`
+checks them, `writing` stores them; this module is the service. The columns and template are in
+`suzhi.people.sheet`.
 
 Speed goal (bench/people_import.py): a 100,000-row file imports in at most four times the time
 python-calamine alone takes to read it. Hence the per-column rules chosen once per file and memoised
@@ -18,7 +19,6 @@ per distinct text, and no ORM machinery per row or per IN-list value.
 
 import contextlib
 import gc
-from collections import defaultdict
 from collections.abc import Iterator
 from typing import Any
 
@@ -27,22 +27,17 @@ from django.utils.translation import gettext as _
 
 from suzhi.core import oplog
 from suzhi.core.errors import NotFound, PermissionDenied
-from suzhi.core.excel import write_xlsx
-from suzhi.core.models import DictItem, Organisation
+from suzhi.core.imports import ImportResult
+from suzhi.core.models import Organisation
 from suzhi.core.permissions import has_code
 from suzhi.core.scope import organisation_in_scope
-from suzhi.core.services.org_import import ImportResult, error_rows_xlsx
-from suzhi.people.models import CATEGORY_DICT, EDUCATION_DICT, POLITICAL_DICT
 from suzhi.people.services.imports.cleaning import _check, _Cleaners, _Dictionaries, _FileFacts, _gather
-from suzhi.people.services.imports.common import _KEYS, COLUMNS, IMPORT, _id_type_lookup, _Row
-from suzhi.people.services.imports.reading import _find_header, _parse
+from suzhi.people.services.imports.common import IMPORT, _id_type_lookup, _Row
+from suzhi.people.services.imports.reading import _parse
 from suzhi.people.services.imports.writing import _bulk_write_cache, _check_and_write
 from suzhi.people.services.refusals import id_numbers_refused_record
 
-__all__ = [
-    "COLUMNS", "IMPORT", "ImportResult", "_find_header", "default_organisation", "error_rows_xlsx",
-    "people_import", "template_xlsx",
-]
+__all__ = ["IMPORT", "default_organisation", "people_import"]
 
 
 def default_organisation(*, actor: Any, org_id: Any) -> Organisation | None:
@@ -90,14 +85,15 @@ def _no_gc_pauses() -> Iterator[None]:
 
 def _import(*, actor: Any, data: bytes, filename: str, default_org: Organisation | None, dry_run: bool,
             skip_invalid: bool) -> ImportResult:
-    header, rows, columns, headers_by_key = _parse(data, filename)
+    sheet, rows = _parse(data, filename)
+    columns = sheet.positions
     cleaners = _Cleaners(_Dictionaries(), _id_type_lookup())
     facts = _gather(actor=actor, rows=rows, columns=columns, cleaners=cleaners)
     checked = _check(rows=rows, columns=columns, cleaners=cleaners, facts=facts, default_org=default_org)
-    result = ImportResult(dry_run=dry_run, total_rows=len(rows), headers=header)
+    result = ImportResult.of(sheet, dry_run=dry_run)
 
     def tally() -> list[_Row]:
-        return result.tally(rows, headers_by_key, is_update=lambda row: bool(row.changes or row.categories_change),
+        return result.tally(rows, sheet.titles, is_update=lambda row: bool(row.changes or row.categories_change),
                             skip_invalid=skip_invalid)
 
     if dry_run:
@@ -134,31 +130,3 @@ def _log_refused(*, actor: Any, facts: _FileFacts, filename: str, default_org: O
         source = (_("Roster import preview of %(file)s") if dry_run else _("Roster import of %(file)s")) % {
             "file": filename}
         id_numbers_refused_record(actor=actor, id_numbers=refused, organisation=default_org, source=source)
-
-
-# ---- template --------------------------------------------------------------------------------------
-
-
-def template_xlsx() -> bytes:
-    """An empty roster with the import's columns; dictionary columns offer dropdowns."""
-    labels = defaultdict(list)
-    items = DictItem.objects.filter(
-        dict_type__code__in=[CATEGORY_DICT, EDUCATION_DICT, POLITICAL_DICT], is_active=True
-    ).select_related("dict_type").order_by("sort_order", "pk")
-    for item in items:
-        labels[item.dict_type.code].append(item.label)
-    choices = {
-        "id_type": [str(label) for label in ("居民身份证", "港澳居民来往内地通行证", "台湾居民来往大陆通行证",
-                                             "外国人永久居留身份证", "护照", "其他")],
-        "gender": ["男", "女"],
-        "categories": labels[CATEGORY_DICT],
-        "education": labels[EDUCATION_DICT],
-        "political_status": labels[POLITICAL_DICT],
-        "union_member": ["是", "否"],
-    }
-    return write_xlsx(
-        [str(c.label) for c in COLUMNS],
-        [],
-        sheet_title=str(_("Roster")),
-        validations={_KEYS.index(key): values for key, values in choices.items() if values},
-    )

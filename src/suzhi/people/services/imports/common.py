@@ -1,4 +1,4 @@
-"""What the parts of the roster import share: the columns, a row under import, chunking."""
+"""What the parts of the roster import share: a row under import, chunking."""
 
 import dataclasses
 import re
@@ -7,54 +7,18 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.db import connection
-from django.utils.functional import Promise
-from django.utils.translation import gettext_lazy, pgettext_lazy
 
-from suzhi.core.excel import cell_text
 from suzhi.core.models import Organisation
-from suzhi.people import validation as v
-from suzhi.people.models import (
-    Person,
-)
+from suzhi.people.models import Person
+from suzhi.people.sheet import COLUMNS
 
 IMPORT = "person.import"
-HEADER_SEARCH_ROWS = 20
 DEFAULT_MAX_ROWS = 200000
 CHUNK = 500  # bulk_update batches stay below SQLite's older 999 bound-parameter limit
 LOOKUP_CHUNK = 5000
 MAX_PARAMS = 32766  # bound values per statement at most, whatever the database allows
 STEP = Organisation.steplen
-
-
-@dataclasses.dataclass(frozen=True)
-class Column:
-    key: str
-    label: str | Promise  # what the template writes
-    required: bool
-    variants: tuple[str, ...]
-
-
-COLUMNS: tuple[Column, ...] = (
-    Column("name", pgettext_lazy("roster column", "Name"), True, ("姓名", "名字", "name")),
-    Column("id_type", gettext_lazy("ID type"), False, ("证件类型", "id type")),
-    Column("id_number", gettext_lazy("ID number"), True,
-           ("身份证号", "身份证号码", "公民身份号码", "身份证", "证件号码", "证件号", "id number")),
-    Column("gender", gettext_lazy("Gender"), False, ("性别", "gender", "sex")),
-    Column("birth_date", gettext_lazy("Date of birth"), False, ("出生日期", "出生年月日", "date of birth")),
-    Column("phone", gettext_lazy("Mobile phone"), False,
-           ("手机", "手机号", "手机号码", "联系电话", "电话", "mobile phone", "phone")),
-    Column("organisation", pgettext_lazy("roster column", "Organisation"), False,
-           ("单位", "所在单位", "单位名称", "单位编码", "组织编码", "组织", "organisation", "organization")),
-    Column("categories", gettext_lazy("Categories"), False, ("人员类别", "类别", "categories", "category")),
-    Column("post", gettext_lazy("Post"), False, ("岗位", "职务", "岗位职务", "岗位/职务", "post", "job title")),
-    Column("education", gettext_lazy("Education"), False, ("学历", "education")),
-    Column("political_status", gettext_lazy("Political status"), False, ("政治面貌", "political status")),
-    Column("union_member", gettext_lazy("Union member"), False,
-           ("是否工会会员", "工会会员", "union member")),
-    Column("hire_date", gettext_lazy("Hire date"), False,
-           ("入职日期", "参加工作时间", "参加工作日期", "入职时间", "hire date")),
-)
-_KEYS = [c.key for c in COLUMNS]
+_KEYS = COLUMNS.keys
 
 _ID_TYPES = {
     "居民身份证": Person.IdType.RESIDENT, "身份证": Person.IdType.RESIDENT,
@@ -64,21 +28,8 @@ _ID_TYPES = {
     "外国人永久居留身份证": Person.IdType.FOREIGN_PERMANENT, "外国人永久居留证": Person.IdType.FOREIGN_PERMANENT,
     "护照": Person.IdType.PASSPORT, "其他": Person.IdType.OTHER,
 }
-_NOISE = re.compile(r"[\s\u3000*＊_\-:：]|[(（][^)）]*[)）]")
 _LIST_SEPARATORS = re.compile(r"[、,，/;；\s]+")
 _GENDER_LABEL = {"M": "男", "F": "女"}
-
-
-def _normalise_header(value: Any) -> str:
-    return _NOISE.sub("", v.to_halfwidth(cell_text(value))).lower()
-
-
-def _header_lookup() -> dict[str, str]:
-    lookup: dict[str, str] = {}
-    for column in COLUMNS:
-        for name in (*column.variants, str(column.label)):
-            lookup.setdefault(_normalise_header(name), column.key)
-    return lookup
 
 
 def _id_type_lookup() -> dict[str, str]:
