@@ -105,6 +105,14 @@ def _definition(key: str, annotation: Any, info: FieldInfo, label: Label | None)
     return None, False
 
 
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="json")
+    if isinstance(value, list):
+        return [_jsonable(item) for item in value]
+    return value
+
+
 def settings_fields(model: type[BaseModel]) -> list[SettingField]:
     """The fields of a kind's settings model, in its order."""
     found = []
@@ -115,6 +123,6 @@ def settings_fields(model: type[BaseModel]) -> list[SettingField]:
         default = info.get_default(call_default_factory=True) if info.default is not PydanticUndefined or \
             info.default_factory is not None else None
         found.append(SettingField(key=key, label=str(label.text) if label else key,
-                                  help=str(label.help) if label else "", default=default,
+                                  help=str(label.help) if label else "", default=_jsonable(default),
                                   definition=definition, lines=lines))
     return found
