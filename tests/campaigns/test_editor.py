@@ -338,3 +338,51 @@ def test_a_large_plan_saves_through_the_forms(tree, login_client):
     assert response.status_code == 302, _errors(response)
     campaign.refresh_from_db()
     assert plan_of(campaign) == before
+
+
+def test_settings_and_open_in_are_fields_in_chinese(tree, campaign, login_client):
+    from django.utils import translation
+    from django.utils.translation import gettext
+
+    client = login_client(tree.committee_admin)
+    response = client.get(f"/campaigns/{campaign.pk}/edit/")
+    html = response.content.decode()
+    with translation.override("zh-hans"):
+        label, lecture = gettext("Credit hours of a session"), gettext("Lecture")
+    assert label in field_block(html, "activities-0-settings__default_hours")
+    assert lecture in field_block(html, "activities-0-settings__forms")
+    assert 'inputmode="decimal"' in field_block(html, "activities-0-settings__default_hours")
+    boxes = html.split('data-field="activities-0-open_in__enroll"', 1)[1].split("data-field=", 1)[0]
+    assert "启动阶段" in boxes and "实施阶段" in boxes and "enroll:" not in html
+    data = form_of(response)
+    assert data["activities-0-open_in__enroll"] == ["launch", "rollout"]
+    assert data["activities-0-settings__forms"] == ["class", "lecture"]  # the default, shown
+    data["activities-0-settings__forms"] = ["class", "remote"]
+    put(data, **{"activities-0-settings__yearly_hours": "12"})
+    data["activities-0-open_in__check_in"] = []
+    response = client.post(f"/campaigns/{campaign.pk}/edit/", data)
+    assert response.status_code == 302, _errors(response)
+    activity = plan_of(Campaign.objects.get(pk=campaign.pk)).activities[0]
+    # Only what the plan gave or what differs from the kind's defaults is written.
+    assert activity.settings == {"default_hours": 2, "forms": ["class", "remote"], "yearly_hours": 12}
+    assert activity.open_in == {"enroll": ["launch", "rollout"], "check_in": []}
+
+
+def test_changing_the_kind_shows_its_fields_before_saving(tree, campaign, login_client):
+    client = login_client(tree.committee_admin)
+    data = form_of(client.get(f"/campaigns/{campaign.pk}/edit/"))
+    put(data, **{"activities-1-kind": "competition"})
+    response = client.post(f"/campaigns/{campaign.pk}/edit/", data)
+    html = response.content.decode()
+    assert response.status_code == 200 and _has_error(field_block(html, "activities-1-kind"))
+    assert plan_of(Campaign.objects.get(pk=campaign.pk)).activities[1].kind == "collection"
+    data = form_of(response)
+    assert 'data-field="activities-1-open_in__register"' in html and "activities-1-settings__judges_per_entry" in data
+    data["activities-1-open_in__register"] = ["rollout"]
+    put(data, **{"activities-1-settings__judges_per_entry": "5"})
+    data["activities-1-settings__drop_extremes"] = ["false"]
+    response = client.post(f"/campaigns/{campaign.pk}/edit/", data)
+    assert response.status_code == 302, _errors(response)
+    activity = plan_of(Campaign.objects.get(pk=campaign.pk)).activities[1]
+    assert activity.kind == "competition" and activity.open_in == {"register": ["rollout"]}
+    assert activity.settings == {"judges_per_entry": 5, "drop_extremes": False}

@@ -26,6 +26,7 @@ from suzhi.campaigns.formdefs.fields import (
     TextDef,
     YesNoDef,
     is_empty,
+    plain_number,
 )
 from suzhi.campaigns.formdefs.values import FieldError, Resolver, check_values
 
@@ -44,10 +45,9 @@ def _number_widget(definition: NumberDef) -> forms.Widget:
         "step": "1" if whole else (f"{10 ** -definition.decimals:.{definition.decimals}f}"
                                    if definition.decimals else "any"),
     }
-    if definition.min is not None:
-        attrs["min"] = definition.min
-    if definition.max is not None:
-        attrs["max"] = definition.max
+    for bound in ("min", "max"):
+        if getattr(definition, bound) is not None:
+            attrs[bound] = plain_number(getattr(definition, bound))
     if definition.unit:
         attrs["data-unit"] = definition.unit
     return forms.NumberInput(attrs=attrs)

@@ -142,13 +142,13 @@ class NumberDef(FieldBase):
                 raise FieldProblem(_("Must be a whole number."))
             raise FieldProblem(_("At most %(n)s digit(s) after the point.") % {"n": self.decimals})
         if self.min is not None and number < decimal.Decimal(str(self.min)):
-            raise FieldProblem(_("Must be at least %(n)s.") % {"n": _plain_number(self.min)})
+            raise FieldProblem(_("Must be at least %(n)s.") % {"n": plain_number(self.min)})
         if self.max is not None and number > decimal.Decimal(str(self.max)):
-            raise FieldProblem(_("Must be at most %(n)s.") % {"n": _plain_number(self.max)})
+            raise FieldProblem(_("Must be at most %(n)s.") % {"n": plain_number(self.max)})
         return int(number) if number == number.to_integral_value() else float(number)
 
 
-def _plain_number(value: float) -> str:
+def plain_number(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else str(value)
 
 
@@ -312,7 +312,7 @@ class AttachmentDef(FieldBase):
                                    % {"name": name, "types": ", ".join(self.extensions)})
             if size > self.max_size_mb * 1024 * 1024:
                 raise FieldProblem(_("“%(name)s” is larger than %(mb)s MB.")
-                                   % {"name": name, "mb": _plain_number(self.max_size_mb)})
+                                   % {"name": name, "mb": plain_number(self.max_size_mb)})
             files.append({"name": name.strip(), "size": size, "ref": str(ref or "")})
         if len(files) > self.max_files:
             raise FieldProblem(_("At most %(n)s file(s).") % {"n": self.max_files})

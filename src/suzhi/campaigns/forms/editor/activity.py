@@ -82,6 +82,24 @@ class ActivityForm(EditorForm):
             self.fields[name] = _setting_field(setting)
             value = self.settings_before.get(setting.key, setting.default)
             self.initial[name] = widget_value(setting.definition, value) if setting.definition else value
+        if self.is_bound and self.data.get(self.add_prefix(SHOWN_KIND), "") != self.manifest.code:
+            self._show_initial()
+
+    def _show_initial(self) -> None:
+        """The kind was changed in the browser: its fields were not on the page, so they show their initial
+        values (the plan's or the kind's defaults) rather than nothing."""
+        data = self.data.copy()
+        for name, field in self.fields.items():
+            if not name.startswith((OPEN_IN, SETTING)) or self.initial.get(name) is None:
+                continue
+            value = self.initial[name]
+            if isinstance(field.widget, forms.CheckboxSelectMultiple):
+                data.setlist(self.add_prefix(name), [str(item) for item in value])
+            elif isinstance(field, LinesField | YamlField):
+                data[self.add_prefix(name)] = field.prepare_value(value)
+            else:
+                data[self.add_prefix(name)] = str(value)
+        self.data = data
 
     shows_kind = True  # the page posts `shown_kind` with the row
 
