@@ -31,7 +31,8 @@ FORM = {"fields": [
     {"key": "summary", "type": "long_text", "label": "项目简介", "max_length": 50},
     {"key": "budget", "type": "number", "label": "投资金额", "unit": "万元", "min": 0, "max": 10000, "decimals": 2},
     {"key": "started", "type": "date", "label": "开始日期", "min": "2024-01-01"},
-    {"key": "level", "type": "choice", "label": "级别", "options": ["市级", "省级", {"value": "national", "label": "国家级"}]},
+    {"key": "level", "type": "choice", "label": "级别",
+     "options": ["市级", "省级", {"value": "national", "label": "国家级"}]},
     {"key": "fields", "type": "multi_choice", "label": "领域", "options": ["安全", "节能", "质量"], "max_selected": 2},
     {"key": "patented", "type": "yes_no", "label": "是否获得专利"},
     {"key": "leader", "type": "person", "label": "负责人"},
@@ -109,7 +110,8 @@ def test_valid_values_are_stored_as_json(form):
     ({"leader": 3}, "leader", "No person numbered %(id)s within your scope."),
     ({"unit": 11}, "unit", "No organisation numbered %(id)s within your scope."),
     ({"files": [SimpleUploadedFile("a.exe", b"x")]}, "files", "“%(name)s”: only %(types)s files are accepted."),
-    ({"files": [SimpleUploadedFile("a.pdf", b"x" * (1024 * 1024 + 1))]}, "files", "“%(name)s” is larger than %(mb)s MB."),
+    ({"files": [SimpleUploadedFile("a.pdf", b"x" * (1024 * 1024 + 1))]}, "files",
+     "“%(name)s” is larger than %(mb)s MB."),
     ({"files": [{"name": f"{i}.pdf", "size": 1} for i in range(3)]}, "files", "At most %(n)s file(s)."),
     ({"members": "王五"}, "members", "Must be a list of rows."),
     ({"members": [{"name": str(i)} for i in range(4)]}, "members", "At most %(n)s row(s)."),
@@ -240,9 +242,9 @@ def test_api_schema_serves_in_ninja(form):
 
 
 def test_export_columns(form):
-    assert export_headers(form) == ["项目名称", "项目简介", gettext("%(label)s (%(unit)s)") % {
-        "label": "投资金额", "unit": "万元"}, "开始日期", "级别", "领域", "是否获得专利", "负责人", "申报单位", "佐证材料",
-        "团队成员·姓名", "团队成员·年龄"]
+    budget = gettext("%(label)s (%(unit)s)") % {"label": "投资金额", "unit": "万元"}
+    assert export_headers(form) == ["项目名称", "项目简介", budget, "开始日期", "级别", "领域", "是否获得专利",
+                                    "负责人", "申报单位", "佐证材料", "团队成员·姓名", "团队成员·年龄"]
     stored = {"title": "=1+1", "budget": 12.5, "started": "2024-04-10", "level": "national", "fields": ["安全", "质量"],
               "patented": True, "leader": {"id": 1, "name": "张三"}, "files": [{"name": "a.pdf", "size": 1}],
               "members": [{"name": "王五", "age": 30}, {"name": "赵六", "age": None}]}

@@ -85,23 +85,25 @@ def _definition(key: str, annotation: Any, info: FieldInfo, label: Label | None)
     bounds = _bounds(info)
     origin = typing.get_origin(annotation)
     if annotation is bool:
-        return YesNoDef(type="yes_no", **base), False
+        return YesNoDef.model_validate({"type": "yes_no", **base}), False
     if annotation in (int, float):
-        return NumberDef(type="number", decimals=0 if annotation is int else None,
-                         **{k: v for k, v in bounds.items() if k in ("min", "max")}, **base), False
+        limits = {k: v for k, v in bounds.items() if k in ("min", "max")}
+        return NumberDef.model_validate({"type": "number", "decimals": 0 if annotation is int else None,
+                                         **limits, **base}), False
     if annotation is str:
-        return TextDef(type="text", max_length=min(bounds.get("max_length", 200), 2000), **base), False
+        return TextDef.model_validate({"type": "text", "max_length": min(bounds.get("max_length", 200), 2000),
+                                       **base}), False
     if origin is Literal:
-        return ChoiceDef(type="choice", options=_options(typing.get_args(annotation), label), **base), False
+        return ChoiceDef.model_validate({"type": "choice", "options": _options(typing.get_args(annotation), label),
+                                         **base}), False
     if origin is list:
         (item,) = typing.get_args(annotation) or (Any,)
-        item_info = FieldInfo.from_annotation(item)
-        item = item_info.annotation
+        item = FieldInfo.from_annotation(item).annotation
         if typing.get_origin(item) is Literal:
-            return MultiChoiceDef(type="multi_choice", options=_options(typing.get_args(item), label),
-                                  **base), False
+            return MultiChoiceDef.model_validate({"type": "multi_choice",
+                                                  "options": _options(typing.get_args(item), label), **base}), False
         if item is str:
-            return LongTextDef(type="long_text", **base), True
+            return LongTextDef.model_validate({"type": "long_text", **base}), True
     return None, False
 
 

@@ -76,12 +76,14 @@ class _Refs:
             return
         if resolver is None:
             raise ValueError("a form with person or organisation fields needs a resolver")
-        wanted: dict[type, set[int]] = {PersonDef: set(), OrganisationDef: set()}
+        wanted: dict[Any, set[int]] = {PersonDef: set(), OrganisationDef: set()}
         for definition, holder, key, _where in self.places:
             wanted[type(definition)].update(holder[key])
-        names = {PersonDef: resolver.people(sorted(wanted[PersonDef])) if wanted[PersonDef] else {},
-                 OrganisationDef: resolver.organisations(sorted(wanted[OrganisationDef]))
-                 if wanted[OrganisationDef] else {}}
+        people, organisations = sorted(wanted[PersonDef]), sorted(wanted[OrganisationDef])
+        names: dict[Any, dict[int, str]] = {
+            PersonDef: resolver.people(people) if people else {},
+            OrganisationDef: resolver.organisations(organisations) if organisations else {},
+        }
         for definition, holder, key, where in self.places:
             known = names[type(definition)]
             missing = [i for i in holder[key] if i not in known]

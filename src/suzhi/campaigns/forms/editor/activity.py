@@ -10,7 +10,7 @@ A setting keeps its place in the plan file only when the plan gave it or when it
 so a plan saved unchanged is the same plan.
 """
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext as _g
@@ -73,7 +73,7 @@ class ActivityForm(EditorForm):
             return
         for action, label in self.manifest.actions.items():
             name = OPEN_IN + action
-            self.fields[name] = CodesField(label=label, required=False)
+            self.fields[name] = CodesField(label=str(label), required=False)
             self.initial[name] = list(self.open_in_before.get(action, []))
             self.offer(name, self.choices.get("phases_titled", []))
         self.settings = settings_fields(self.manifest.settings_schema)
@@ -88,7 +88,7 @@ class ActivityForm(EditorForm):
     def _show_initial(self) -> None:
         """The kind was changed in the browser: its fields were not on the page, so they show their initial
         values (the plan's or the kind's defaults) rather than nothing."""
-        data = self.data.copy()
+        data = cast(Any, self.data).copy()
         for name, field in self.fields.items():
             if not name.startswith((OPEN_IN, SETTING)) or self.initial.get(name) is None:
                 continue
