@@ -49,7 +49,7 @@ class Paper(PlanModel):
 
 class QuizSettings(PlanModel):
     time_limit_minutes: Annotated[int, Label(_("Time limit (minutes)"))] = Field(30, gt=0, le=600)
-    attempts_per_person: Annotated[int, Label(_("Attempts per person"))] = Field(1, gt=0, le=100)
+    attempts_per_person: Annotated[int, Label(_("Attempts allowed per person"))] = Field(1, gt=0, le=100)
     attempts_per_day: Annotated[int | None, Label(_("Attempts per person per day"),
                                                   help=_("Empty: no daily limit."))] = Field(None, gt=0)
     counted_attempt: Annotated[Literal["highest", "first", "last"], Label(_("Attempt counted"), options={

@@ -18,7 +18,7 @@ class CollectionSettings(PlanModel):
     review_levels: Annotated[list[Title], Label(_("Review levels"), help=_("The lowest level first."))] = Field(
         default_factory=lambda: ["单位", "乡镇/系统工会", "市总工会"], description="Review levels, lowest first."
     )
-    categories: Annotated[list[Title], Label(_("Categories"), help=_("What a submitter chooses from."))] = Field(
+    categories: Annotated[list[Title], Label(_("Item categories"), help=_("What a submitter chooses from."))] = Field(
         default_factory=list, description="Categories a submitter picks from.")
     max_per_person: Annotated[int | None, Label(_("Submissions per person at most"))] = Field(None, gt=0)
 
