@@ -141,7 +141,7 @@ def test_a_required_table_needs_a_row():
                                                "min_rows": 2, "columns": [{"key": "a", "type": "text",
                                                                            "label": "甲"}]}]})
     assert [str(e) for e in check_values(form, {"rows": [{"a": ""}]})[1]] == [
-        f"“明细”: {gettext('This field is required.')}"]
+        gettext("“%(label)s”: %(message)s") % {"label": "明细", "message": gettext("This field is required.")}]
     assert "2" in str(check_values(form, {"rows": [{"a": "x"}]})[1][0])
 
 
