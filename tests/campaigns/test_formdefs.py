@@ -327,6 +327,7 @@ def test_settings_models_become_fields():
     assert forms.type == "multi_choice" and [o.label for o in forms.options][0] == gettext("Training class")
     quiz = {f.key: f for f in settings_fields(QuizSettings)}
     assert quiz["counted_attempt"].definition.type == "choice"
+    assert quiz["time_limit_minutes"].definition.min == 1  # gt=0 on a whole number
     assert quiz["attempts_per_day"].definition.type == "number" and quiz["attempts_per_day"].default is None
     assert quiz["paper"].definition is None and quiz["attributes"].definition is None  # edited as YAML
     assert quiz["paper"].default["mode"] == "random"

@@ -13,7 +13,7 @@ nested model, a list of rules) is edited as YAML (`definition` None). A field wi
 import dataclasses
 import types
 import typing
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 import annotated_types
 from django.utils.functional import Promise
@@ -62,13 +62,18 @@ def _optional(annotation: Any) -> tuple[Any, bool]:
     return annotation, False
 
 
-def _bounds(info: FieldInfo) -> dict[str, Any]:
+def _bounds(info: FieldInfo, whole: bool) -> dict[str, Any]:
+    """min, max (inclusive: a whole number greater than 0 is at least 1) and max_length of a field."""
     found: dict[str, Any] = {}
     for item in info.metadata:
-        if isinstance(item, annotated_types.Gt | annotated_types.Ge):
-            found["min"] = getattr(item, "gt", None) if isinstance(item, annotated_types.Gt) else item.ge
-        elif isinstance(item, annotated_types.Lt | annotated_types.Le):
-            found["max"] = getattr(item, "lt", None) if isinstance(item, annotated_types.Lt) else item.le
+        if isinstance(item, annotated_types.Gt):
+            found["min"] = cast(Any, item.gt) + 1 if whole else item.gt
+        elif isinstance(item, annotated_types.Ge):
+            found["min"] = item.ge
+        elif isinstance(item, annotated_types.Lt):
+            found["max"] = cast(Any, item.lt) - 1 if whole else item.lt
+        elif isinstance(item, annotated_types.Le):
+            found["max"] = item.le
         elif isinstance(item, annotated_types.MaxLen):
             found["max_length"] = item.max_length
     return found
@@ -82,7 +87,7 @@ def _options(values: tuple[Any, ...], label: Label | None) -> list[dict[str, str
 def _definition(key: str, annotation: Any, info: FieldInfo, label: Label | None) -> tuple[Any, bool]:
     """(field definition or None, lines)."""
     base = {"key": key, "label": str(label.text) if label else key, "help": str(label.help) if label else ""}
-    bounds = _bounds(info)
+    bounds = _bounds(info, whole=annotation is int)
     origin = typing.get_origin(annotation)
     if annotation is bool:
         return YesNoDef.model_validate({"type": "yes_no", **base}), False
