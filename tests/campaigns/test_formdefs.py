@@ -309,11 +309,17 @@ def test_plan_check_reports_a_bad_form_at_its_lines(form_kind):
 
 def test_plan_check_reports_duplicate_field_keys(form_kind):
     activity = ("  - key: survey\n    kind: survey\n    title: 问卷\n    settings:\n      form:\n        fields:\n"
-                "          - {key: a, type: text, label: 甲}\n          - {key: a, type: date, label: 乙}\n")
+                "          - {key: a, type: text, label: 甲}\n          - {key: a, type: date, label: 乙}\n"
+                "          - key: t\n            type: table\n            label: 表\n            columns:\n"
+                "              - {key: b, type: text, label: 丙}\n              - {key: b, type: text, label: 丁}\n")
     text = plan_yaml(activities=[]).replace("activities: []\n", "activities:\n" + activity)
     _plan, errors = check_plan_text(text, check_db=False)
-    assert [(e.path, e.message) for e in errors] == [(
-        "activities[0].settings.form.fields", gettext("Two fields have the key “%(key)s”.") % {"key": "a"})]
+    message = gettext("Two fields have the key “%(key)s”.")
+    assert [(e.path, e.message) for e in errors] == [
+        ("activities[0].settings.form.fields[2].columns", message % {"key": "b"})]
+    text = text.replace("{key: b, type: text, label: 丁}", "{key: c, type: text, label: 丁}")
+    _plan, errors = check_plan_text(text, check_db=False)
+    assert [(e.path, e.message) for e in errors] == [("activities[0].settings.form.fields", message % {"key": "a"})]
 
 
 def test_settings_models_become_fields():

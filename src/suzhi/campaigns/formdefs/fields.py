@@ -326,11 +326,11 @@ ColumnDef = Annotated[
 ]
 
 
-def _unique_keys(fields: list[Any]) -> None:
+def _unique_keys(fields: list[Any], code: str) -> None:
     seen: set[str] = set()
     for field in fields:
         if field.key in seen:
-            raise ValueError(f"duplicate_field_key:{field.key}")
+            raise ValueError(f"{code}:{field.key}")
         seen.add(field.key)
 
 
@@ -344,7 +344,7 @@ class TableDef(FieldBase):
 
     @model_validator(mode="after")
     def _shape(self) -> "TableDef":
-        _unique_keys(self.columns)
+        _unique_keys(self.columns, "duplicate_column_key")
         if self.min_rows > self.max_rows:
             raise ValueError("min_rows_over_max_rows")
         return self
@@ -370,7 +370,7 @@ class FormDef(PlanModel):
 
     @model_validator(mode="after")
     def _unique(self) -> "FormDef":
-        _unique_keys(self.fields)
+        _unique_keys(self.fields, "duplicate_field_key")
         return self
 
     def field(self, key: str) -> Any:

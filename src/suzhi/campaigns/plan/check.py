@@ -46,7 +46,7 @@ class PlanInvalid(ValidationFailed):
 # at the field's own line (a phase's `end:`, not its first line) and sits next to it in the editor.
 CHECK_FIELDS = {"end_before_start": "end", "per_org_needs_types": "per_org_types", "percent_over_100": "threshold",
                 "min_over_max": "max", "min_rows_over_max_rows": "max_rows", "duplicate_option": "options",
-                "duplicate_field_key": "fields"}
+                "duplicate_field_key": "fields", "duplicate_column_key": "columns"}
 DATE_LIKE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}([ T].*)?$")
 
 
@@ -66,6 +66,7 @@ def _pydantic_message(error: Any) -> str:
             "min_rows_over_max_rows": _("max_rows is below min_rows."),
             "duplicate_option": _("Two options have the same value."),
             "duplicate_field_key": _("Two fields have the key “%(key)s”.") % {"key": argument},
+            "duplicate_column_key": _("Two fields have the key “%(key)s”.") % {"key": argument},
         }.get(code, code)
     if kind == "union_tag_invalid":
         return _("Unknown field type “%(type)s”; use %(known)s.") % {"type": ctx.get("tag"),
