@@ -139,17 +139,21 @@ def test_load_page_names_the_bad_date(tree, login_client):
 
 
 def test_editor_settings_with_a_bad_date_are_an_error_not_a_crash(tree, login_client):
+    """Settings too nested for fields (a quiz's paper) are YAML, read as carefully as the plan file."""
     from suzhi.campaigns.services.plans import plan_load
+    from tests.campaigns.factories import plan_data
 
-    campaign = plan_load(actor=tree.committee_admin, text=plan_yaml())
+    quiz = {"key": "contest", "kind": "quiz", "title": "知识竞赛", "open_in": {"attempt": ["rollout"]}}
+    campaign = plan_load(actor=tree.committee_admin, text=plan_yaml(activities=[*plan_data()["activities"], quiz]))
     client = login_client(tree.committee_admin)
     data = form_of(client.get(f"/campaigns/{campaign.pk}/edit/"))
-    put(data, **{"activities-0-settings": "default_hours: 2\nfrom: 2025-04-31"})
+    put(data, **{"activities-2-settings__paper": "bank: 安全题库\nfrom: 2025-04-31"})
     page = client.post(f"/campaigns/{campaign.pk}/edit/", data)
     assert page.status_code == 200
-    assert "has-error" in field_block(page.content.decode(), "activities-0-settings").split(">", 1)[0]
-    put(data, **{"activities-0-settings": "default_hours：2"})
-    block = field_block(client.post(f"/campaigns/{campaign.pk}/edit/", data).content.decode(), "activities-0-settings")
+    assert "has-error" in field_block(page.content.decode(), "activities-2-settings__paper").split(">", 1)[0]
+    put(data, **{"activities-2-settings__paper": "bank：安全题库"})
+    block = field_block(client.post(f"/campaigns/{campaign.pk}/edit/", data).content.decode(),
+                        "activities-2-settings__paper")
     assert "第1行用了全角冒号" in block
 
 

@@ -1,12 +1,13 @@
 """The knowledge-contest kind's manifest (知识竞赛): timed online papers, ranked per person and unit. Everything
 the platform mounts for the kind is declared here and registered once in `QuizzesConfig.ready()`."""
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from pydantic import Field
 
+from suzhi.campaigns.formdefs import Label
 from suzhi.campaigns.kinds import Aggregate, KindManifest, Metric
 from suzhi.campaigns.plan.schema import KindSettings, PlanModel
 from suzhi.core.manifests import ApiMount, UsageCount
@@ -50,14 +51,25 @@ class Paper(PlanModel):
 
 
 class QuizSettings(KindSettings):
-    time_limit_minutes: int = Field(30, gt=0, le=600)
-    attempts_per_person: int = Field(1, gt=0, le=100)
-    attempts_per_day: int | None = Field(None, gt=0)
-    counted_attempt: Literal["highest", "first", "last"] = "highest"
-    multiple_choice_credit: Literal["all_or_nothing", "partial"] = "all_or_nothing"
-    show_results: Literal["after_submit", "after_window"] = "after_submit"
-    unit_ranking: list[RankingKey] = Field(default_factory=_default_ranking)
-    paper: Paper = Field(default_factory=lambda: Paper.model_validate({}))
+    time_limit_minutes: Annotated[int, Label(_("Time limit (minutes)"))] = Field(30, gt=0, le=600)
+    attempts_per_person: Annotated[int, Label(_("Attempts allowed per person"))] = Field(1, gt=0, le=100)
+    attempts_per_day: Annotated[int | None, Label(_("Attempts per person per day"),
+                                                  help=_("Empty: no daily limit."))] = Field(None, gt=0)
+    counted_attempt: Annotated[Literal["highest", "first", "last"], Label(_("Attempt counted"), options={
+        "highest": _("The highest score"), "first": _("The first attempt"), "last": _("The last attempt")})] = "highest"
+    multiple_choice_credit: Annotated[Literal["all_or_nothing", "partial"], Label(
+        _("Multiple-choice questions"), options={"all_or_nothing": _("Marks only when every choice is right"),
+                                                 "partial": _("Partial marks for right choices")})] = "all_or_nothing"
+    show_results: Annotated[Literal["after_submit", "after_window"], Label(_("Results shown"), options={
+        "after_submit": _("Right after submitting"), "after_window": _("After the answering window closes")})] = (
+        "after_submit")
+    unit_ranking: Annotated[list[RankingKey], Label(_("Units ranked by"), help=_(
+        "In this order; a newly ticked measure comes last."), options={
+        "participation_rate": _("Participation rate"), "average_score": _("Average score"),
+        "attempts_per_person": _("Attempts per person")})] = Field(default_factory=_default_ranking)
+    paper: Annotated[Paper, Label(_("Paper"), help=_(
+        "The question bank, fixed questions or quotas drawn at random, and shuffling."))] = Field(
+        default_factory=lambda: Paper.model_validate({}))
 
 
 MANIFEST = KindManifest(

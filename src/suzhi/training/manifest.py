@@ -1,12 +1,13 @@
 """The training kind's manifest (培训): sessions, enrolment, check-in, credit hours (学时). Everything the
 platform mounts for the kind is declared here and registered once in `TrainingConfig.ready()`."""
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from pydantic import Field
 
+from suzhi.campaigns.formdefs import Label
 from suzhi.campaigns.kinds import Aggregate, KindManifest, Metric
 from suzhi.campaigns.plan.schema import KindSettings
 from suzhi.core.manifests import ApiMount, UsageCount
@@ -20,12 +21,18 @@ def _default_forms() -> list[TrainingForm]:
 
 
 class TrainingSettings(KindSettings):
-    forms: list[TrainingForm] = Field(
+    forms: Annotated[list[TrainingForm], Label(_("Forms of training"), help=_("The forms sessions may take."), options={
+        "class": _("Training class"), "lecture": _("Lecture"), "workshop": _("Workshop"),
+        "remote": _("Remote training")})] = Field(
         default_factory=_default_forms, description="培训班, 讲座, 研修, 远程 allowed for sessions."
     )
-    default_hours: float = Field(2, gt=0, le=200, description="Credit hours (学时) of a session unless it says.")
-    check_in_minutes: int = Field(30, ge=0, le=720, description="Check-in opens this long before a session starts.")
-    yearly_hours: float | None = Field(None, gt=0, description="Hours each participant should reach in the year.")
+    default_hours: Annotated[float, Label(_("Credit hours of a session"), help=_(
+        "The credit hours a session gives unless the session says otherwise."))] = Field(
+        2, gt=0, le=200, description="Credit hours (学时) of a session unless it says.")
+    check_in_minutes: Annotated[int, Label(_("Check-in opens (minutes before the start)"))] = Field(
+        30, ge=0, le=720, description="Check-in opens this long before a session starts.")
+    yearly_hours: Annotated[float | None, Label(_("Credit hours each participant should reach in the year"))] = Field(
+        None, gt=0, description="Hours each participant should reach in the year.")
 
 
 MANIFEST = KindManifest(

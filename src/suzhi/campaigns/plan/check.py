@@ -10,6 +10,7 @@ import pydantic
 from django.utils.translation import gettext as _
 
 from suzhi.campaigns import kinds
+from suzhi.campaigns.formdefs.fields import FIELD_TYPES
 from suzhi.campaigns.plan.schema import ATTRIBUTE_FIELDS, AttributeRule, KindSettings, Plan
 from suzhi.campaigns.plan.source import Path, PlanSource, YamlSyntaxError, format_path
 from suzhi.core.errors import ValidationFailed
@@ -41,7 +42,9 @@ class PlanInvalid(ValidationFailed):
 
 # A check of a whole item (a phase, a target) is about one of its fields: the error names that field, so it points
 # at the field's own line (a phase's `end:`, not its first line) and sits next to it in the editor.
-CHECK_FIELDS = {"end_before_start": "end", "per_org_needs_types": "per_org_types", "percent_over_100": "threshold"}
+CHECK_FIELDS = {"end_before_start": "end", "per_org_needs_types": "per_org_types", "percent_over_100": "threshold",
+                "min_over_max": "max", "min_rows_over_max_rows": "max_rows", "duplicate_option": "options",
+                "duplicate_field_key": "fields", "duplicate_column_key": "columns"}
 DATE_LIKE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}([ T].*)?$")
 
 
@@ -52,12 +55,22 @@ def _pydantic_message(error: Any) -> str:
     """
     kind, ctx = error["type"], error.get("ctx") or {}
     if kind == "value_error":
-        code = str(ctx.get("error", ""))
+        code, _colon, argument = str(ctx.get("error", "")).partition(":")
         return {
             "end_before_start": _("The end date is before the start date."),
             "per_org_needs_types": _("A per_org target needs per_org_types (which organisations are measured)."),
             "percent_over_100": _("A percentage cannot exceed 100."),
+            "min_over_max": _("The maximum is below the minimum."),
+            "min_rows_over_max_rows": _("max_rows is below min_rows."),
+            "duplicate_option": _("Two options have the same value."),
+            "duplicate_field_key": _("Two fields have the key “%(key)s”.") % {"key": argument},
+            "duplicate_column_key": _("Two fields have the key “%(key)s”.") % {"key": argument},
         }.get(code, code)
+    if kind == "union_tag_invalid":
+        return _("Unknown field type “%(type)s”; use %(known)s.") % {"type": ctx.get("tag"),
+                                                                     "known": ", ".join(FIELD_TYPES)}
+    if kind == "union_tag_not_found":
+        return _("Give the field's type: %(known)s.") % {"known": ", ".join(FIELD_TYPES)}
     value = error.get("input")
     if kind.startswith("date") and isinstance(value, str) and DATE_LIKE.match(value.strip()):
         return _("There is no date %(value)s: check the month and the day.") % {"value": value.strip()}
@@ -96,13 +109,32 @@ def _pydantic_message(error: Any) -> str:
     return messages.get(kind) or _("This value is not valid here.")
 
 
-def _schema_errors(exc: pydantic.ValidationError, prefix: Path = ()) -> list[tuple[Path, str]]:
+def _file_path(loc: tuple[Any, ...], data: Any) -> Path:
+    """Pydantic's error location as a path in the file: without the tags of tagged unions (a form field's
+    `type`), which Pydantic puts in the location but the file does not have."""
+    path: list[str | int] = []
+    current = data
+    for part in loc:
+        if isinstance(current, dict) and isinstance(part, str) and part not in current \
+                and current.get("type") == part:
+            continue
+        path.append(part)
+        try:
+            current = current[part]
+        except (KeyError, IndexError, TypeError):
+            current = None
+    return tuple(path)
+
+
+def _schema_errors(exc: pydantic.ValidationError, prefix: Path = (), data: Any = None) -> list[tuple[Path, str]]:
     found = []
     for error in exc.errors():
-        path: Path = (*prefix, *error["loc"])
+        path: Path = (*prefix, *_file_path(error["loc"], data))
         if error["type"] == "value_error":
-            field = CHECK_FIELDS.get(str((error.get("ctx") or {}).get("error", "")))
+            field = CHECK_FIELDS.get(str((error.get("ctx") or {}).get("error", "")).partition(":")[0])
             path = (*path, field) if field else path
+        elif error["type"] == "union_tag_invalid":
+            path = (*path, "type")
         found.append((path, _pydantic_message(error)))
     return found
 
@@ -172,7 +204,7 @@ class _Checker:
             try:
                 model.model_validate(data)
             except pydantic.ValidationError as exc:
-                self.errors.extend(_schema_errors(exc, path))
+                self.errors.extend(_schema_errors(exc, path, data))
         rules = settings.get("attributes")
         if isinstance(rules, list):
             self.attribute_rules((*path, "attributes"), rules)
@@ -263,7 +295,7 @@ def check_plan_data(data: Any, source: PlanSource | None = None, *,
     try:
         plan = Plan.model_validate(data)
     except pydantic.ValidationError as exc:
-        return None, [PlanError(format_path(p), m, line(p)) for p, m in _schema_errors(exc)]
+        return None, [PlanError(format_path(p), m, line(p)) for p, m in _schema_errors(exc, (), data)]
     checker = _Checker(plan, check_db=check_db)
     checker.run()
     return plan, [PlanError(format_path(p), m, line(p)) for p, m in checker.errors]

@@ -6,9 +6,12 @@ Cross-references (phases, activities, kinds, dictionaries) are checked afterward
 the registry and the database are at hand.
 """
 
+import dataclasses
 import datetime
 from typing import Annotated, Any, Literal
 
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 Key = Annotated[
@@ -88,13 +91,24 @@ class AttributeRule(PlanModel):
     value: Any
 
 
+@dataclasses.dataclass(frozen=True)
+class Label:
+    """The label, help and option labels of a settings field for the plan editor (formdefs/settings.py),
+    translatable (gettext_lazy), given in the field's annotation: `Annotated[int, Label(_("…"))]`."""
+
+    text: str | Promise
+    help: str | Promise = ""
+    options: dict[str, str | Promise] = dataclasses.field(default_factory=dict)
+
+
 class KindSettings(PlanModel):
     """What the settings of any kind may carry: conditions on the people taking part, beyond the activity's
     organisation types and person categories (a kind's settings model may extend this; for one that does not, the
     plan check reads `attributes` apart)."""
 
-    attributes: list[AttributeRule] = Field(default_factory=list,
-                                            description="Conditions every participant must meet (age < 45).")
+    attributes: Annotated[list[AttributeRule], Label(_("Conditions on participants"), help=_(
+        "One rule per item, e.g. “- {field: age, op: lt, value: 45}”."))] = Field(
+        default_factory=list, description="Conditions every participant must meet (age < 45).")
 
 
 class TargetFilter(PlanModel):

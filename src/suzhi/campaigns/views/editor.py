@@ -38,7 +38,8 @@ def _editor_page(request: AuthedHttpRequest, campaign: Campaign | None) -> HttpR
         editor = PlanEditor(user=request.user, plan=plan)
         return _render(request, editor, campaign)
     if "add" in request.POST:
-        # Adding a row saves nothing: the page comes back as posted, one blank row longer, without errors.
+        # Adding a row saves nothing: the page comes back as posted, one blank row longer, without errors. So does
+        # "add=refresh", which shows the actions and settings of the kind just chosen for an activity.
         editor = PlanEditor(_with_row_added(request.POST), user=request.user, plan=plan)
         return _render(request, editor, campaign, quiet=True)
     editor = PlanEditor(request.POST, user=request.user, plan=plan)
