@@ -80,7 +80,7 @@ INSTALLED_APPS = [
     "suzhi.campaigns",
     "suzhi.training",
     "suzhi.quizzes",
-    "suzhi.submissions",
+    "suzhi.collections",
     "suzhi.competitions",
 ]
 
