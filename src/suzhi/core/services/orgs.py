@@ -12,7 +12,6 @@ from django.db import transaction
 from django.db.models import ProtectedError, RestrictedError
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
-from pypinyin import Style, lazy_pinyin
 from treebeard.exceptions import PathOverflow
 
 from suzhi.core import oplog
@@ -20,16 +19,16 @@ from suzhi.core.errors import Conflict, PermissionDenied, ValidationFailed
 from suzhi.core.masking import mask_phone
 from suzhi.core.models import DictItem, Organisation
 from suzhi.core.models.orgs import ORG_TYPE_DICT
+from suzhi.core.names import name_initials
 from suzhi.core.org_followers import OrgMove, orgs_moved
 from suzhi.core.org_usage import usage_of
 from suzhi.core.permissions import has_code
+from suzhi.core.phones import is_phone, normalise_phone
 from suzhi.core.scope import scope_for
 from suzhi.core.selectors.orgs import MANAGE, access_org_for_update, parent_of
 
 ORG_CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
 REGION_CODE_RE = re.compile(r"^(\d{6}|\d{9}|\d{12})$")
-MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
-LANDLINE_RE = re.compile(r"^0\d{2,3}-?\d{7,8}(-\d{1,6})?$")
 
 # What the operation log keeps of an organisation.
 AUDITED_FIELDS = (
@@ -42,12 +41,6 @@ EDITABLE_FIELDS = frozenset(AUDITED_FIELDS)
 _MAX_LENGTHS = {
     "code": 64, "name": 200, "short_name": 100, "contact_person": 50, "contact_phone": 30, "address": 200,
 }
-
-
-def name_initials(name: str) -> str:
-    """Pinyin first letters for search (七里镇工会联合会 -> qlzghlhh); latin letters and digits are kept."""
-    letters = "".join(lazy_pinyin(name or "", style=Style.FIRST_LETTER))
-    return "".join(c for c in letters.lower() if c.isascii() and c.isalnum())[:200]
 
 
 class OrgTypes:
@@ -72,15 +65,6 @@ class OrgTypes:
 
     def labels(self) -> list[str]:
         return [item.label for item in self.items]
-
-
-def normalise_phone(value: str) -> str:
-    value = re.sub(r"[\s\u3000]", "", value or "")
-    return value[3:] if value.startswith("+86") else value
-
-
-def is_phone(value: str) -> bool:
-    return bool(MOBILE_RE.match(value) or LANDLINE_RE.match(value))
 
 
 def clean_org_fields(values: Mapping[str, Any], *, types: OrgTypes) -> tuple[dict[str, Any], list[dict[str, str]]]:

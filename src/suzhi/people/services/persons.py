@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from suzhi.core import oplog, scope
 from suzhi.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from suzhi.core.models import DictItem, Organisation, RoleAssignment, User
+from suzhi.core.names import name_initials
 from suzhi.core.permissions import forget_cached_permissions
 from suzhi.core.web import ensure_perm
 from suzhi.people import validation as v
@@ -57,12 +58,6 @@ class _Errors:
                                   organisation=organisation)
         if self.items:
             raise ValidationFailed(self.items[0]["message"], detail=self.items)
-
-
-def _initials(name: str) -> str:
-    from pypinyin import Style, lazy_pinyin
-
-    return "".join(lazy_pinyin(name, style=Style.FIRST_LETTER)).replace(" ", "").lower()[:50]
 
 
 def _organisation(actor: Any, organisation_id: Any, errors: _Errors, field: str) -> Organisation | None:
@@ -233,7 +228,7 @@ def _apply(actor: Any, person: Person, data: dict[str, Any]) -> list[DictItem] |
             elif len(name) > 50:
                 errors.add("name", _("The name may have at most %(n)d characters.") % {"n": 50})
             else:
-                person.name, person.name_initials = name, _initials(name)
+                person.name, person.name_initials = name, name_initials(name, max_length=50)
     _identity(person, data, errors)
     if "phone" in data:
         phone = errors.check("phone", v.clean_phone, data["phone"])

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from suzhi.campaigns.models import Campaign
 from suzhi.core import oplog
+from suzhi.core.codes import normalise_code
 from suzhi.core.errors import NotFound, ValidationFailed
 from suzhi.core.models import Organisation, User
 from suzhi.core.web import ensure_perm
@@ -96,25 +97,6 @@ def training_record(*, person: Person, year: int | None = None) -> TrainingRecor
     by_form = sorted(forms.values(), key=lambda t: order.index(t.key) if t.key in order else len(order))
     return TrainingRecord(rows=rows, years=sorted(years.values(), key=lambda t: t.key, reverse=True),
                           forms=by_form, total=total)
-
-
-def mask_name(name: str) -> str:
-    """王*五, 王*, 欧**明: the surname and the last character, enough to recognise one's own certificate."""
-    name = (name or "").strip()
-    if len(name) <= 1:
-        return "*" * len(name)
-    if len(name) == 2:
-        return name[0] + "*"
-    return name[0] + "*" * (len(name) - 2) + name[-1]
-
-
-def format_code(code: str) -> str:
-    """ABCD-EFGH-JKMN: easier to read off paper."""
-    return "-".join(code[i:i + 4] for i in range(0, len(code), 4))
-
-
-def normalise_code(raw: str) -> str:
-    return "".join(ch for ch in (raw or "").upper() if ch.isalnum())
 
 
 def _issuer(person: Person, rows: list[Attendance]) -> Organisation:
