@@ -30,6 +30,7 @@ from typing import Any
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from suzhi.core.error_codes import CoreErrors
 from suzhi.core.errors import ValidationFailed
 
 CHUNK = 4 << 20
@@ -67,14 +68,14 @@ class Limits:
         )
 
 
-def _refuse(message: Any, code: str = "file_too_large") -> ValidationFailed:
+def _refuse(message: Any, code: str = CoreErrors.FILE_TOO_LARGE) -> ValidationFailed:
     return ValidationFailed(message, code=code)
 
 
 def _damaged(filename: str) -> ValidationFailed:
     return ValidationFailed(
         _("“%(name)s” could not be read as a spreadsheet; it may be damaged.") % {"name": filename},
-        code="not_a_spreadsheet",
+        code=CoreErrors.NOT_A_SPREADSHEET,
     )
 
 
@@ -467,7 +468,7 @@ def check_spreadsheet(data: bytes, filename: str) -> None:
     if any(re.match(r"xl/worksheets/[^/]+\.bin$", n, re.IGNORECASE) for n in names):
         raise ValidationFailed(
             _("“%(name)s” is not a spreadsheet. Upload an .xlsx, .xls, .ods or .csv file.") % {"name": filename},
-            code="not_a_spreadsheet",
+            code=CoreErrors.NOT_A_SPREADSHEET,
         )
     sheets = [i for n, i in names.items() if re.match(r"xl/worksheets/[^/]+\.xml$", n, re.IGNORECASE)]
     cells = 0

@@ -21,6 +21,7 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
 from suzhi.campaigns import kinds
+from suzhi.campaigns.error_codes import CampaignErrors
 from suzhi.campaigns.metrics import overlap_paths
 from suzhi.campaigns.models import Activity, Campaign, MetricOrgCount, MetricReachCount, MetricRecord, MetricTally
 from suzhi.campaigns.services.targets import schedule_targets_refresh
@@ -75,7 +76,8 @@ def metric_records_put(*, activity: Activity, person: Any, facts: Sequence[Metri
         definition = kinds.metric(fact.metric)
         if definition is None or definition.source or not fact.metric.startswith(f"{activity.kind}."):
             raise ValidationFailed(_("The activity “%(activity)s” does not provide the metric “%(metric)s”.")
-                                   % {"activity": activity.title, "metric": fact.metric})
+                                   % {"activity": activity.title, "metric": fact.metric},
+                                   code=CampaignErrors.UNKNOWN_METRIC)
     if len({(fact.metric, fact.source) for fact in facts}) != len(facts):
         raise ValueError("the same fact twice in one call")
     if not facts:

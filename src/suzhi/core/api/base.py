@@ -17,6 +17,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.pagination import PageNumberPagination
 from ninja.security import APIKeyCookie, HttpBearer
 
+from suzhi.core.error_codes import CoreErrors
 from suzhi.core.errors import (
     SERVER_ERROR_MESSAGE,
     AuthenticationFailed,
@@ -52,7 +53,7 @@ class BearerTokenAuth(HttpBearer):
         now = timezone.now()
         # An expired, lapsed or revoked token says why, so that whoever runs the script knows what to do.
         if (refusal := api_token_refusal(found, now=now)) is not None:
-            raise AuthenticationFailed(refusal, code="token_expired")
+            raise AuthenticationFailed(refusal, code=CoreErrors.TOKEN_EXPIRED)
         api_token_used(found, now=now)
         request.user = found.user
         request.api_token = found  # type: ignore[attr-defined]

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from suzhi.core import oplog, request_context
 from suzhi.core.codes import normalise_code
+from suzhi.core.error_codes import CoreErrors
 from suzhi.core.errors import AccountLocked, ValidationFailed
 from suzhi.core.models import ActivationCode, LoginLog, User
 from suzhi.core.params import ACTIVATION_CODE_DAYS, ACTIVATION_CODE_DAYS_DEFAULT, positive_int
@@ -173,4 +174,5 @@ def account_activate(*, code: str, password: str) -> User:
     with transaction.atomic():
         _log(user=None, ok=False)
     message = refusal
-    raise ValidationFailed(message, code="activation_code_refused", detail=[{"field": "code", "message": message}])
+    raise ValidationFailed(message, code=CoreErrors.ACTIVATION_CODE_REFUSED,
+                           detail=[{"field": "code", "message": message}])

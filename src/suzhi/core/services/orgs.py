@@ -15,6 +15,7 @@ from django.utils.translation import pgettext
 from treebeard.exceptions import PathOverflow
 
 from suzhi.core import oplog
+from suzhi.core.error_codes import CoreErrors
 from suzhi.core.errors import Conflict, PermissionDenied, ValidationFailed
 from suzhi.core.masking import mask_phone
 from suzhi.core.models import DictItem, Organisation
@@ -266,7 +267,7 @@ def org_delete(*, actor: Any, org_id: int) -> None:
     if usage:
         raise Conflict(
             usage_message(usage),
-            code="org_in_use",
+            code=CoreErrors.ORG_IN_USE,
             detail=[{"what": label, "count": count} for label, count in usage],
         )
     parent = parent_of(org)
@@ -279,7 +280,8 @@ def org_delete(*, actor: Any, org_id: int) -> None:
         blocking = exc.protected_objects if isinstance(exc, ProtectedError) else exc.restricted_objects
         usage = _usage_by_model(blocking)
         raise Conflict(
-            usage_message(usage), code="org_in_use", detail=[{"what": label, "count": count} for label, count in usage]
+            usage_message(usage), code=CoreErrors.ORG_IN_USE,
+            detail=[{"what": label, "count": count} for label, count in usage],
         ) from exc
 
 

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from suzhi.core import oplog, scope
+from suzhi.core.error_codes import CoreErrors
 from suzhi.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from suzhi.core.models import ApiToken, Organisation, Role, RoleAssignment, User
 from suzhi.core.passwords import generate_password
@@ -32,7 +33,7 @@ LOGGED_FIELDS = ("username", "full_name", "phone", "organisation", "is_active", 
 class EscalationRefused(PermissionDenied):
     """The actor tried to grant, revoke or take over more than they hold themselves."""
 
-    code = "escalation_refused"
+    code = CoreErrors.ESCALATION_REFUSED
 
 
 def _invalid(field: str, message: str) -> ValidationFailed:
@@ -152,7 +153,7 @@ def _assign(actor: User, account: User, role: Role, organisation: Organisation) 
         raise Conflict(
             _("%(name)s already holds “%(role)s” at “%(org)s”.")
             % {"name": str(account), "role": role.name, "org": organisation.name},
-            code="already_assigned",
+            code=CoreErrors.ALREADY_ASSIGNED,
         )
     assignment = RoleAssignment.objects.create(user=account, role=role, organisation=organisation)
     oplog.record(
@@ -258,7 +259,7 @@ def user_password_reset(*, actor: User, user_id: Any) -> str:
     ensure_perm(actor, "user.manage")
     account = access_user_for_update(user=actor, user_id=user_id)
     if account.pk == actor.pk:
-        raise ValidationFailed(_("Change your own password on the Change password page."), code="own_account")
+        raise ValidationFailed(_("Change your own password on the Change password page."), code=CoreErrors.OWN_ACCOUNT)
     _ensure_can_manage_account(actor, account)
     temporary = _fresh_password(account)
     account.set_password(temporary)

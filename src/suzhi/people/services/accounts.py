@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from suzhi.core import oplog, scope
+from suzhi.core.error_codes import CoreErrors
 from suzhi.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from suzhi.core.models import ExportJob, Organisation, Role, RoleAssignment, User
 from suzhi.core.phones import is_mobile, normalise_mobile
@@ -24,6 +25,7 @@ from suzhi.core.selectors.roles import grant_refusal
 from suzhi.core.selectors.users import access_user_for_update
 from suzhi.core.services.activation import activation_codes_issue
 from suzhi.core.web import ensure_perm
+from suzhi.people.error_codes import PeopleErrors
 from suzhi.people.models import Person
 from suzhi.people.selectors.persons import MANAGE, access_person_for_update
 
@@ -39,17 +41,18 @@ def person_account_link(*, actor: User, person_id: Any, username: str) -> Person
     found = User.objects.filter(username=wanted).first() or (
         User.objects.filter(phone=wanted).first() if wanted else None)
     if found is None:
-        raise NotFound(_("No account “%(username)s” among the accounts you manage.") % {"username": wanted})
+        raise NotFound(_("No account “%(username)s” among the accounts you manage.") % {"username": wanted},
+                       code=PeopleErrors.NO_SUCH_ACCOUNT)
     account = access_user_for_update(user=actor, user_id=found.pk)
     if person.user_id == account.pk:
         return person
     if person.user_id is not None:
         raise Conflict(_("%(name)s is linked to another account already; unlink it first.") % {"name": person.name},
-                       code="person_linked")
+                       code=PeopleErrors.PERSON_LINKED)
     other = Person.objects.filter(user=account).first()
     if other is not None:
         raise Conflict(_("The account “%(username)s” is linked to another person already.")
-                       % {"username": account.username}, code="account_linked")
+                       % {"username": account.username}, code=PeopleErrors.ACCOUNT_LINKED)
     person.user = account
     person.save(update_fields=["user", "updated_at"])
     oplog.record(actor=actor, action="person.account_link", obj=person, organisation=person.organisation,
@@ -158,7 +161,7 @@ def _participant_role(actor: User, organisations: Iterable[Organisation]) -> Rol
     for organisation in {org.pk: org for org in organisations}.values():
         refusal = grant_refusal(actor, role, organisation)
         if refusal is not None:
-            raise PermissionDenied(refusal)
+            raise PermissionDenied(refusal, code=CoreErrors.ESCALATION_REFUSED)
     return role
 
 

@@ -18,6 +18,7 @@ from suzhi.core.permissions import forget_cached_permissions
 from suzhi.core.web import ensure_perm
 from suzhi.people import validation as v
 from suzhi.people.category_keys import category_key
+from suzhi.people.error_codes import PeopleErrors
 from suzhi.people.followers import people_changed
 from suzhi.people.models import CATEGORY_DICT, EDUCATION_DICT, POLITICAL_DICT, Person, PersonAttribute, PersonTransfer
 from suzhi.people.selectors.persons import MANAGE, VIEW, access_person_for_update, can_see_pii, person_get
@@ -460,7 +461,8 @@ def person_deactivate(*, actor: User, person_id: Any, reason: str, left_on: Any 
         errors.add("left_on", _("The date of leaving cannot be in the future."))
     errors.raise_if_any()
     if not person.is_active:
-        raise Conflict(_("%(name)s is already deactivated.") % {"name": person.name}, code="already_inactive")
+        raise Conflict(_("%(name)s is already deactivated.") % {"name": person.name},
+                       code=PeopleErrors.ALREADY_INACTIVE)
     before = oplog.snapshot(person, ("is_active", "left_on", "leave_reason"))
     counted = person_counted_as(person)
     person.is_active, person.leave_reason = False, reason
@@ -482,7 +484,7 @@ def person_reactivate(*, actor: User, person_id: Any) -> Person:
     ensure_perm(actor, MANAGE)
     person = access_person_for_update(user=actor, person_id=person_id)
     if person.is_active:
-        raise Conflict(_("%(name)s is already active.") % {"name": person.name}, code="already_active")
+        raise Conflict(_("%(name)s is already active.") % {"name": person.name}, code=PeopleErrors.ALREADY_ACTIVE)
     before = oplog.snapshot(person, ("is_active", "left_on", "leave_reason"))
     counted = person_counted_as(person)
     person.is_active, person.left_on, person.leave_reason = True, None, ""
@@ -506,10 +508,10 @@ def person_login_create(*, actor: User, person_id: Any) -> tuple[User, str | Non
     ensure_perm(actor, MANAGE)
     person = access_person_for_update(user=actor, person_id=person_id)
     if person.user_id is not None:
-        raise Conflict(_("%(name)s already has a login.") % {"name": person.name}, code="login_exists")
+        raise Conflict(_("%(name)s already has a login.") % {"name": person.name}, code=PeopleErrors.LOGIN_EXISTS)
     if not person.is_active:
         raise Conflict(_("%(name)s is deactivated; reactivate them first.") % {"name": person.name},
-                       code="inactive")
+                       code=PeopleErrors.INACTIVE)
     account, password = user_create(
         actor=actor, username=f"ry{person.pk}", full_name=person.name,
         organisation_id=person.organisation_id, phone=person.phone, role_codes=["participant"],

@@ -25,6 +25,7 @@ from suzhi.core.models import Organisation, User
 from suzhi.core.web import ensure_perm
 from suzhi.people.models import Person
 from suzhi.people.selectors.persons import person_get
+from suzhi.training.error_codes import TrainingErrors
 from suzhi.training.models import Attendance, HoursCertificate, TrainingSession
 from suzhi.training.selectors.sessions import VIEW
 
@@ -159,7 +160,7 @@ def certificate_issue(*, actor: User, person_id: Any, year: int) -> HoursCertifi
     rows = list(_attendances(person, year))
     if not rows:
         raise ValidationFailed(_("%(name)s has no credited training hours in %(year)d.")
-                               % {"name": person.name, "year": year}, code="no_hours")
+                               % {"name": person.name, "year": year}, code=TrainingErrors.NO_HOURS)
     digest = _digest(person, year, rows)
     existing = HoursCertificate.objects.select_related("person", "organisation", "issuer").filter(
         person=person, year=year, digest=digest).first()
@@ -188,7 +189,7 @@ def certificate_current(*, actor: User, person_id: Any, year: Any) -> HoursCerti
         person=person, year=year, digest=_digest(person, year, rows)).first() if rows else None
     if certificate is None:
         raise NotFound(_("No certificate of these hours has been issued yet; issue it first."),
-                       code="certificate_not_issued", detail={"person_id": person.pk, "year": year,
+                       code=TrainingErrors.CERTIFICATE_NOT_ISSUED, detail={"person_id": person.pk, "year": year,
                                                               "has_hours": bool(rows)})
     return certificate
 

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from suzhi.campaigns.error_codes import CampaignErrors
 from suzhi.core import oplog, scope
 from suzhi.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from suzhi.core.models import User
@@ -15,6 +16,7 @@ from suzhi.core.scope import self_and_ancestor_paths
 from suzhi.core.web import ensure_perm
 from suzhi.people.models import Person
 from suzhi.people.selectors.persons import person_for_user
+from suzhi.training.error_codes import TrainingErrors
 from suzhi.training.models import Enrolment, TrainingSession
 from suzhi.training.rules import enrolment_refusal
 from suzhi.training.selectors.sessions import MANAGE
@@ -39,17 +41,17 @@ def enrol_self(*, actor: User, session_id: Any) -> Enrolment:
     """A participant enrols in a session open to them (报名)."""
     person = person_for_user(actor)
     if person is None:
-        raise PermissionDenied(_("Your account is not linked to a person on a roster."))
+        raise PermissionDenied(_("Your account is not linked to a person on a roster."), code=CampaignErrors.NO_PERSON)
     # Sessions organised at or above the person's organisation exist for them; others answer 404.
     if not TrainingSession.objects.filter(pk=session_id,
                                           organiser__path__in=self_and_ancestor_paths(person.organisation.path)).exists():
         raise NotFound()
     session = _locked(session_id)
     if Enrolment.objects.filter(session=session, person=person).exists():
-        raise Conflict(_("You are already enrolled."), code="already_enrolled")
+        raise Conflict(_("You are already enrolled."), code=TrainingErrors.ALREADY_ENROLLED)
     reason = enrolment_refusal(session, person, session.enrolments.count(), now=timezone.now())
     if reason:
-        raise ValidationFailed(reason, code="not_eligible")
+        raise ValidationFailed(reason, code=CampaignErrors.NOT_ELIGIBLE)
     enrolment = Enrolment.objects.create(session=session, person=person, source=Enrolment.Source.SELF,
                                          enrolled_by=actor)
     oplog.record(actor=actor, action="training.enrol", obj=session, organisation=person.organisation,
@@ -65,7 +67,8 @@ def enrol_people(*, actor: User, session_id: Any, person_ids: list[Any],
     ensure_perm(actor, MANAGE)
     session = _locked(session_id)
     if recording and session.starts_at > timezone.now():
-        raise ValidationFailed(_("Attendance can be recorded once the session has started."), code="too_early")
+        raise ValidationFailed(_("Attendance can be recorded once the session has started."),
+                               code=TrainingErrors.TOO_EARLY)
     people = scope.filter_queryset(Person.objects.select_related("organisation"), actor, "person.view")
     wanted = list(people.filter(pk__in=[p for p in person_ids if str(p).isdigit()]))
     if len(wanted) != len(set(person_ids)):
@@ -110,7 +113,7 @@ def enrolment_cancel(*, actor: User, session_id: Any, person_id: Any | None = No
         raise NotFound()
     if session.attendances.filter(person=person).exists():
         raise Conflict(_("%(name)s has attended; the enrolment stays.") % {"name": person.name},
-                       code="attended")
+                       code=TrainingErrors.ATTENDED)
     enrolment.delete()
     oplog.record(actor=actor, action="training.enrol_cancel", obj=session, organisation=person.organisation,
                  before={"person": person.pk}, summary=_("%(name)s withdrew") % {"name": person.name})
