@@ -28,7 +28,8 @@ from suzhi.people.models import Person
 from suzhi.people.selectors.persons import can_see_pii, persons_list, pii_viewer, shown_id_number
 from suzhi.people.services.persons import persons_pii_reveal
 from suzhi.training.forms.sessions import ListImportForm, RosterPickForm, SessionFilterForm, SessionForm
-from suzhi.training.models import Attendance, Enrolment, TrainingSession
+from suzhi.training.models import Enrolment, TrainingSession
+from suzhi.training.selectors.enrolments import present_person_ids, session_enrolments
 from suzhi.training.selectors.sessions import MANAGE, VIEW, session_get, sessions_visible
 from suzhi.training.services import imports as importer
 from suzhi.training.services.attendance import attendance_mark
@@ -116,15 +117,9 @@ def _managed(request: AuthedHttpRequest, session_id: Any) -> TrainingSession:
 
 
 def _enrolments(user: Any, session: TrainingSession) -> list[Enrolment]:
-    """The session's enrolments of people in the caller's scope, each with its attendance (two queries)."""
-    enrolments = list(scope.filter_queryset(
-        Enrolment.objects.filter(session=session).select_related("person__organisation"), user, VIEW,
-        org_field="person__organisation",
-    ).order_by("person__organisation__path", "person__name_initials", "person_id"))
-    attended = {a.person_id: a for a in Attendance.objects.filter(
-        session=session, person_id__in=[e.person_id for e in enrolments])}
+    """The session's enrolments (see session_enrolments), each with its ID number as shown on the page."""
+    enrolments = session_enrolments(user=user, session=session)
     for enrolment in enrolments:
-        enrolment.attendance = attended.get(enrolment.person_id)  # type: ignore[attr-defined]
         enrolment.id_shown = shown_id_number(enrolment.person, full=False)  # type: ignore[attr-defined]
     return enrolments
 
@@ -237,8 +232,7 @@ def session_attendance(request: AuthedHttpRequest, session_id: int) -> HttpRespo
     unticked people who were recorded present are removed."""
     session = _managed(request, session_id)
     listed = [p for p in request.POST.getlist("person") if p.isdigit()]
-    present = set(Attendance.objects.filter(session=session, person_id__in=listed).values_list("person_id",
-                                                                                             flat=True))
+    present = present_person_ids(session=session, person_ids=listed)
     marks: dict[int, Any] = {}
     for raw in listed:
         person_id = int(raw)
