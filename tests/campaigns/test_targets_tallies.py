@@ -345,7 +345,8 @@ def test_a_move_of_an_organisation_keeps_people_counted_once_in_every_subtree(tr
 
 def test_the_organisation_import_s_moves_keep_people_counted_once(tree, campaign):
     from suzhi.core.services.org_import import org_import
-    from tests.core.test_orgs_import import HEADER, xlsx
+    from tests.core.test_orgs_import import HEADER
+    from tests.support import xlsx
 
     lectures = campaign.activities.get(key="lectures")
     a = make_person("甲", tree.unit_a)

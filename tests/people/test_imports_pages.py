@@ -6,7 +6,8 @@ from django.urls import reverse
 
 from suzhi.core.excel import read_rows
 from suzhi.people.models import Person
-from tests.people.test_imports_service import HEADER, resident_id, xlsx
+from tests.people.test_imports_service import HEADER, resident_id
+from tests.support import xlsx
 
 
 @pytest.fixture

@@ -15,22 +15,13 @@ from suzhi.core.models import OperationLog
 from suzhi.training.models import HoursCertificate, TrainingSession
 from suzhi.training.services import attendance as attendance_services
 from suzhi.training.services import certificates, enrolments
-from tests.core.factories import UserFactory, grant
 from tests.people.factories import make_person
+from tests.support import make_participant
 from tests.training.factories import make_session, training_campaign
 
 pytestmark = pytest.mark.django_db
 
 THIS_YEAR = timezone.localdate().year
-
-
-def _participant(tree, name="王小五"):
-    person = make_person(name, tree.unit_a)
-    user = UserFactory(username=f"p{person.pk}", organisation=person.organisation)
-    grant(user, "participant", person.organisation)
-    person.user = user
-    person.save(update_fields=["user"])
-    return person, user
 
 
 def _attend(tree, session, person, hours=None):
@@ -43,7 +34,7 @@ def worker(tree):
     """王小五 attended, this year, a 2-hour lecture (in full) and a 4-hour class (2.5 hours credited), and last
     year a 3-hour lecture: 3 sessions and 7.5 hours in all, 4.5 of them this year."""
     campaign = training_campaign(tree)
-    person, user = _participant(tree)
+    person, user = make_participant(tree, "王小五")
     lecture = make_session(tree.town_a_admin, campaign, tree.unit_a, title="安全生产讲座", hours="2")
     course = make_session(tree.town_a_admin, campaign, tree.town_a, title="电工技能培训班", form="class", hours="4",
                           starts_in_minutes=-60)
