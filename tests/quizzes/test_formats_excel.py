@@ -14,7 +14,7 @@ from suzhi.quizzes.formats.excel import (
     question_sheet_template,
     questions_to_sheet,
 )
-from suzhi.quizzes.formats.text import choice_options
+from suzhi.quizzes.formats.vocabulary import choice_options
 from tests.support import xlsx
 
 HEAD = ["题型", "题干", "选项A", "选项B", "选项C", "选项D", "答案", "解析", "分类", "难度"]
