@@ -7,8 +7,6 @@ from suzhi.core.error_codes import ErrorCodes, declare
 @declare
 class CampaignErrors(ErrorCodes):
     PLAN_INVALID = "plan_invalid", "The plan file has errors; `detail` gives each with its field and line."
-    ORGANISER_OUTSIDE = (
-        "organiser_outside", "The organiser is outside the organisations whose campaigns the actor manages.")
     UNKNOWN_METRIC = "unknown_metric", "The activity's kind does not provide the metric."
     # Why a person may not take a participant action now (campaigns.gating and the kinds' rules)
     UNKNOWN_ACTION = "unknown_action", "The activity has no such action."

@@ -78,8 +78,6 @@ class CoreErrors(ErrorCodes):
     TREE_FULL = "tree_full", "The organisation tree has no room for more children under this parent."
     NOTICE_WITHDRAWN = "notice_withdrawn", "A withdrawn notice cannot be changed or withdrawn again."
     NOTICE_NOT_DRAFT = "notice_not_draft", "Only a draft notice can be published."
-    # Exports
-    UNMASK_REFUSED = "unmask_refused", "The caller may not export personal data in full for these organisations."
     # Uploaded files and imports
     FILE_TOO_LARGE = "file_too_large", "The upload or the sheet inside it is over a size limit."
     NOT_A_SPREADSHEET = "not_a_spreadsheet", "The file cannot be read as a spreadsheet."

@@ -7,7 +7,6 @@ from suzhi.core.error_codes import ErrorCodes, declare
 class PeopleErrors(ErrorCodes):
     PERSON_LINKED = "person_linked", "The person is linked to another account already."
     ACCOUNT_LINKED = "account_linked", "The account is linked to another person already."
-    NO_SUCH_ACCOUNT = "no_such_account", "No account of that name among those the actor manages."
     ALREADY_INACTIVE = "already_inactive", "The person is already deactivated."
     ALREADY_ACTIVE = "already_active", "The person is already active."
     LOGIN_EXISTS = "login_exists", "The person already has a login."

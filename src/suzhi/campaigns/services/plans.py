@@ -10,7 +10,6 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from suzhi.campaigns.error_codes import CampaignErrors
 from suzhi.campaigns.models import Activity, Campaign, MetricRecord, Phase, Target
 from suzhi.campaigns.plan.check import PlanError, PlanInvalid, parse_plan_data, parse_plan_text, plan_to_yaml
 from suzhi.campaigns.plan.schema import Plan
@@ -27,8 +26,7 @@ def _organiser(actor: User, code: str, path: str) -> Organisation:
         raise PlanInvalid([PlanError(path, _("No organisation has the code “%(code)s”.") % {"code": code})])
     if not scope.organisation_in_scope(actor, MANAGE, organisation):
         raise PermissionDenied(
-            _("%(org)s is outside the organisations whose campaigns you manage.") % {"org": organisation.name},
-            code=CampaignErrors.ORGANISER_OUTSIDE,
+            _("%(org)s is outside the organisations whose campaigns you manage.") % {"org": organisation.name}
         )
     return organisation
 

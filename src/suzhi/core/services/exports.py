@@ -21,7 +21,6 @@ from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext as _
 
 from suzhi.core import oplog
-from suzhi.core.error_codes import CoreErrors
 from suzhi.core.errors import DomainError, PermissionDenied, ValidationFailed
 from suzhi.core.excel import write_xlsx
 from suzhi.core.models import ExportJob, Organisation
@@ -101,8 +100,7 @@ def export_start(*, actor: Any, kind: str, title: str, params: dict[str, Any], u
         staged_uploads_sweep()
     organisation = spec.organisation(actor, params)  # validates an organisation filter (404 outside scope)
     if unmasked and not spec.may_unmask(actor, params):
-        raise PermissionDenied(_("You may not export personal data in full for these organisations."),
-                               code=CoreErrors.UNMASK_REFUSED)
+        raise PermissionDenied(_("You may not export personal data in full for these organisations."))
     total = spec.count(actor, params)
     job = ExportJob.objects.create(
         user=actor, kind=kind, title=title[:200], params=params, unmasked=unmasked, total=total,
@@ -234,8 +232,7 @@ def _write(job: ExportJob) -> None:
     job_id = job.pk
     spec = export_kind(job.kind)
     if job.unmasked and not spec.may_unmask(job.user, job.params):
-        raise PermissionDenied(_("You may no longer export personal data in full for these organisations."),
-                               code=CoreErrors.UNMASK_REFUSED)
+        raise PermissionDenied(_("You may no longer export personal data in full for these organisations."))
     total = spec.count(job.user, job.params)
     ExportJob.objects.filter(pk=job_id).update(total=total)
     rows = _counted(spec.rows(job.user, job.params, job.unmasked), job_id, _progress_every())

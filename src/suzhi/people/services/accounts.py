@@ -17,7 +17,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from suzhi.core import oplog, scope
-from suzhi.core.error_codes import CoreErrors
 from suzhi.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from suzhi.core.models import ExportJob, Organisation, Role, RoleAssignment, User
 from suzhi.core.phones import is_mobile, normalise_mobile
@@ -41,8 +40,7 @@ def person_account_link(*, actor: User, person_id: Any, username: str) -> Person
     found = User.objects.filter(username=wanted).first() or (
         User.objects.filter(phone=wanted).first() if wanted else None)
     if found is None:
-        raise NotFound(_("No account “%(username)s” among the accounts you manage.") % {"username": wanted},
-                       code=PeopleErrors.NO_SUCH_ACCOUNT)
+        raise NotFound(_("No account “%(username)s” among the accounts you manage.") % {"username": wanted})
     account = access_user_for_update(user=actor, user_id=found.pk)
     if person.user_id == account.pk:
         return person
@@ -161,7 +159,7 @@ def _participant_role(actor: User, organisations: Iterable[Organisation]) -> Rol
     for organisation in {org.pk: org for org in organisations}.values():
         refusal = grant_refusal(actor, role, organisation)
         if refusal is not None:
-            raise PermissionDenied(refusal, code=CoreErrors.ESCALATION_REFUSED)
+            raise PermissionDenied(refusal)
     return role
 
 

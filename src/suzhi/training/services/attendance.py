@@ -10,7 +10,6 @@ from django.db import transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from suzhi.campaigns.error_codes import CampaignErrors
 from suzhi.campaigns.gating import window
 from suzhi.campaigns.services.records import metric_record_put, metric_record_remove
 from suzhi.core import oplog
@@ -70,7 +69,7 @@ def check_in(*, actor: User, session_id: Any, token: str) -> Attendance:
         raise ValidationFailed(_("This is not a valid check-in code."), code=TrainingErrors.CODE_INVALID) from None
     person = person_for_user(actor)
     if person is None:
-        raise PermissionDenied(_("Your account is not linked to a person on a roster."), code=CampaignErrors.NO_PERSON)
+        raise PermissionDenied(_("Your account is not linked to a person on a roster."))
     if session.is_cancelled:
         raise ValidationFailed(_("The session is cancelled."), code=TrainingErrors.CANCELLED)
     now = timezone.now()

@@ -41,7 +41,7 @@ def enrol_self(*, actor: User, session_id: Any) -> Enrolment:
     """A participant enrols in a session open to them (报名)."""
     person = person_for_user(actor)
     if person is None:
-        raise PermissionDenied(_("Your account is not linked to a person on a roster."), code=CampaignErrors.NO_PERSON)
+        raise PermissionDenied(_("Your account is not linked to a person on a roster."))
     # Sessions organised at or above the person's organisation exist for them; others answer 404.
     if not TrainingSession.objects.filter(pk=session_id,
                                           organiser__path__in=self_and_ancestor_paths(person.organisation.path)).exists():
