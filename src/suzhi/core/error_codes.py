@@ -63,6 +63,10 @@ class CoreErrors(ErrorCodes):
     NOT_AUTHENTICATED = "not_authenticated", "No login, or an unknown API token."
     ACCOUNT_LOCKED = "account_locked", "Too many failed logins or activations; wait."
     PASSWORD_CHANGE_REQUIRED = "password_change_required", "The account must change its password first."
+    # What the API answers for errors outside the family (suzhi.core.api.base)
+    METHOD_NOT_ALLOWED = "method_not_allowed", "The operation does not take this HTTP method."
+    ERROR = "error", "Another HTTP error of the API framework; the status says which."
+    SERVER_ERROR = "server_error", "The server failed (a bug, logged); nothing the caller can put right."
     # Logins and accounts
     ACCOUNT_DISABLED = "account_disabled", "The account is disabled."
     BAD_CREDENTIALS = "bad_credentials", "Wrong username or password."

@@ -103,7 +103,7 @@ class Pagination(PageNumberPagination):
 
 
 def _error(api: NinjaAPI, request: HttpRequest, status: int, code: str, message: str, detail: Any = None):
-    return api.create_response(request, {"code": code, "message": message, "detail": detail}, status=status)
+    return api.create_response(request, {"code": str(code), "message": message, "detail": detail}, status=status)
 
 
 def install_error_handlers(api: NinjaAPI) -> None:
@@ -121,7 +121,7 @@ def install_error_handlers(api: NinjaAPI) -> None:
             }
             for err in exc.errors
         ]
-        return _error(api, request, 422, "validation_error", _("Some fields are not valid."), detail)
+        return _error(api, request, 422, CoreErrors.VALIDATION_ERROR, _("Some fields are not valid."), detail)
 
     @api.exception_handler(AuthenticationError)
     def auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
@@ -130,13 +130,15 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(Http404)
     def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
-        return _error(api, request, 404, "not_found", _("The object does not exist or is outside your data scope."))
+        return _error(api, request, 404, CoreErrors.NOT_FOUND,
+                      _("The object does not exist or is outside your data scope."))
 
     @api.exception_handler(HttpError)
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-        codes = {400: "bad_request", 401: "not_authenticated", 403: "permission_denied", 405: "method_not_allowed"}
+        codes = {400: CoreErrors.BAD_REQUEST, 401: CoreErrors.NOT_AUTHENTICATED, 403: CoreErrors.PERMISSION_DENIED,
+                 405: CoreErrors.METHOD_NOT_ALLOWED}
         message = str(exc) if exc.status_code != 403 else _("You do not have permission to do this.")
-        return _error(api, request, exc.status_code, codes.get(exc.status_code, "error"), message)
+        return _error(api, request, exc.status_code, codes.get(exc.status_code, CoreErrors.ERROR), message)
 
     @api.exception_handler(MultiPartParserError)
     def malformed_body(request: HttpRequest, exc: MultiPartParserError) -> HttpResponse:
@@ -159,7 +161,7 @@ def install_error_handlers(api: NinjaAPI) -> None:
                      extra={"status_code": 500, "request": request})
         # Django's test client re-raises what this signal reports, so tests still see the exception.
         signals.got_request_exception.send(sender=None, request=request)
-        response = _error(api, request, 500, "server_error", str(SERVER_ERROR_MESSAGE))
+        response = _error(api, request, 500, CoreErrors.SERVER_ERROR, str(SERVER_ERROR_MESSAGE))
         response._has_been_logged = True  # type: ignore[attr-defined]
         return response
 
