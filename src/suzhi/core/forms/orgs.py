@@ -5,8 +5,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from suzhi.core.org_fields import OrgTypes
 from suzhi.core.services.org_import import MAX_UPLOAD_BYTES
-from suzhi.core.services.orgs import OrgTypes
 
 
 class OrgForm(forms.Form):

@@ -1,10 +1,9 @@
 """Writes to the organisation tree (组织架构): create, edit, move and delete organisations.
 
-Field checks live in `clean_org_fields` so the Excel import applies exactly the same rules row by row
-without a query per row.
+Field checks live in suzhi.core.org_fields (`clean_org_fields`, also importable from here) so the Excel
+import applies exactly the same rules row by row without a query per row.
 """
 
-import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -18,18 +17,14 @@ from suzhi.core import oplog
 from suzhi.core.error_codes import CoreErrors
 from suzhi.core.errors import Conflict, PermissionDenied, ValidationFailed
 from suzhi.core.masking import mask_phone
-from suzhi.core.models import DictItem, Organisation
-from suzhi.core.models.orgs import ORG_TYPE_DICT
+from suzhi.core.models import Organisation
 from suzhi.core.names import name_initials
+from suzhi.core.org_fields import OrgTypes, clean_org_fields, raise_if_errors
 from suzhi.core.org_followers import OrgMove, orgs_moved
 from suzhi.core.org_usage import usage_of
 from suzhi.core.permissions import has_code
-from suzhi.core.phones import is_phone, normalise_phone
 from suzhi.core.scope import scope_for
 from suzhi.core.selectors.orgs import MANAGE, access_org_for_update, parent_of
-
-ORG_CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
-REGION_CODE_RE = re.compile(r"^(\d{6}|\d{9}|\d{12})$")
 
 # What the operation log keeps of an organisation.
 AUDITED_FIELDS = (
@@ -38,87 +33,6 @@ AUDITED_FIELDS = (
 )
 # Fields `org_update` accepts; "org_type" takes a dictionary code or label.
 EDITABLE_FIELDS = frozenset(AUDITED_FIELDS)
-
-_MAX_LENGTHS = {
-    "code": 64, "name": 200, "short_name": 100, "contact_person": 50, "contact_phone": 30, "address": 200,
-}
-
-
-class OrgTypes:
-    """The active organisation types, found by dictionary code (any case) or Chinese label. One query."""
-
-    def __init__(self, items: list[DictItem]) -> None:
-        self.items = items
-        self._by_key: dict[str, DictItem] = {}
-        for item in items:
-            self._by_key.setdefault(item.code.lower(), item)
-            self._by_key.setdefault(item.label, item)
-            if item.label_en:
-                self._by_key.setdefault(item.label_en.lower(), item)
-
-    @classmethod
-    def load(cls) -> "OrgTypes":
-        return cls(list(DictItem.objects.filter(dict_type__code=ORG_TYPE_DICT, is_active=True)))
-
-    def find(self, value: str) -> DictItem | None:
-        value = (value or "").strip()
-        return self._by_key.get(value) or self._by_key.get(value.lower())
-
-    def labels(self) -> list[str]:
-        return [item.label for item in self.items]
-
-
-def clean_org_fields(values: Mapping[str, Any], *, types: OrgTypes) -> tuple[dict[str, Any], list[dict[str, str]]]:
-    """Trim and check the given fields. Returns the clean values ("org_type" as a DictItem) and field errors."""
-    cleaned: dict[str, Any] = {}
-    errors: list[dict[str, str]] = []
-
-    def fail(name: str, message: str) -> None:
-        errors.append({"field": name, "message": message})
-
-    for name, raw in values.items():
-        if name == "is_active":
-            cleaned[name] = bool(raw)
-            continue
-        value = "" if raw is None else str(raw).strip()
-        if name == "contact_phone":
-            value = normalise_phone(value)
-        limit = _MAX_LENGTHS.get(name)
-        if limit and len(value) > limit:
-            fail(name, _("At most %(max)d characters.") % {"max": limit})
-            continue
-        if name in ("code", "name", "org_type") and not value:
-            fail(name, _("This field is required."))
-            continue
-        if name == "code" and not ORG_CODE_RE.match(value):
-            fail(name, _("Use only letters, digits, “-”, “_” and “.” in a code."))
-            continue
-        if name == "org_type":
-            item = types.find(value)
-            if item is None:
-                fail(
-                    name,
-                    _("Unknown organisation type “%(value)s”; choose one of: %(choices)s.")
-                    % {"value": value, "choices": pgettext("list separator", ", ").join(types.labels())},
-                )
-                continue
-            cleaned[name] = item
-            continue
-        if name == "region_code" and value and not REGION_CODE_RE.match(value):
-            fail(name, _("An administrative region code has 6, 9 or 12 digits."))
-            continue
-        if name == "contact_phone" and value and not is_phone(value):
-            fail(name, _("Enter a mainland mobile number (11 digits) or a landline such as 0937-8812345."))
-            continue
-        cleaned[name] = value
-    return cleaned, errors
-
-
-def raise_if_errors(errors: list[dict[str, str]]) -> None:
-    if errors:
-        message = errors[0]["message"] if len(errors) == 1 else _("Some fields are not valid.")
-        raise ValidationFailed(message, detail=errors)
-
 
 def _ensure_manager(actor: Any) -> None:
     if not has_code(actor, MANAGE):
