@@ -157,10 +157,42 @@ def _oplog_seen():
     oplog.record = original
 
 
-def pytest_sessionfinish(session, exitstatus):
-    """Fail a run whose services wrote an action, object type or detail key the log would show raw."""
-    from tests import oplog_seen
+@pytest.fixture(autouse=True, scope="session")
+def _error_codes_seen():
+    """Collect the code of every domain error made while the tests run (tests/error_codes_seen.py)."""
+    from suzhi.core.errors import DomainError
+    from tests import error_codes_seen
 
+    original = DomainError.__init__
+
+    def init(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        error_codes_seen.collect(self)
+
+    DomainError.__init__ = init
+    yield
+    DomainError.__init__ = original
+
+
+def _fail_session(session, title, lines):
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is not None:
+        reporter.write_line(title, red=True)
+        for line in lines:
+            reporter.write_line(f"  {line}", red=True)
+    if session.exitstatus == 0:
+        session.exitstatus = 1
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """Fail a run whose services wrote an action, object type or detail key the log would show raw, or raised
+    a domain error with a code not declared in suzhi.core.error_codes."""
+    from tests import error_codes_seen, oplog_seen
+
+    if error_codes_seen.SEEN:
+        undeclared = error_codes_seen.undeclared()
+        if undeclared:
+            _fail_session(session, "Error codes not declared (declare them in the app's error_codes.py):", undeclared)
     if not oplog_seen.SEEN:
         return
     missing = oplog_seen.unlabelled()

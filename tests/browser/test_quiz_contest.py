@@ -22,7 +22,7 @@ from tests.quizzes.factories import (
     single,
     true_false,
 )
-from tests.training.factories import make_participant
+from tests.support import make_participant
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 

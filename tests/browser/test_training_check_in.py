@@ -6,8 +6,7 @@ from django.utils import timezone
 
 from suzhi.training.codes import check_in_path
 from suzhi.training.models import Attendance, Enrolment
-from tests.core.factories import UserFactory, grant
-from tests.people.factories import make_person
+from tests.support import make_participant
 from tests.training.factories import make_session, training_campaign
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -17,11 +16,7 @@ def test_participant_checks_in_on_a_phone_and_sees_hours_rise(live_server, phone
     campaign = training_campaign(tree)
     session = make_session(tree.town_a_admin, campaign, tree.unit_a, title="安全生产讲座", hours="2",
                            starts_in_minutes=-10)
-    worker = make_person("王五", tree.unit_a)
-    user = UserFactory(username="wangwu", organisation=tree.unit_a)
-    grant(user, "participant", tree.unit_a)
-    worker.user = user
-    worker.save(update_fields=["user"])
+    worker, user = make_participant(tree, "王五", username="wangwu")
     Enrolment.objects.create(session=session, person=worker, source="self")
     page = phone_page
 

@@ -25,7 +25,8 @@ from tests.campaigns.factories import plan_data
 from tests.core.factories import make_org
 from tests.people.factories import make_person, resident_id
 from tests.quizzes.factories import fixed_rules, make_bank, make_quiz, quiz_campaign, true_false
-from tests.training.factories import make_participant, make_session, training_campaign
+from tests.support import make_participant
+from tests.training.factories import make_session, training_campaign
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -65,9 +66,13 @@ def test_every_engine_code_is_declared_here():
     assert set(REASONS) >= ENGINE_CODES and all(REASONS[code].sentence for code in ENGINE_CODES)
 
 
-def test_a_code_is_declared_once():
-    with pytest.raises(ValueError, match="declared twice"):
-        reason("closed", "again")
+def test_a_reason_is_a_declared_code_with_one_sentence():
+    from suzhi.campaigns.error_codes import CampaignErrors
+
+    with pytest.raises(TypeError, match="declared error code"):
+        reason("made_up", "again")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="already has a sentence"):
+        reason(CampaignErrors.CLOSED, "again")
 
 
 def test_allowed(tree, campaign):

@@ -345,7 +345,8 @@ def test_a_move_of_an_organisation_keeps_people_counted_once_in_every_subtree(tr
 
 def test_the_organisation_import_s_moves_keep_people_counted_once(tree, campaign):
     from suzhi.core.services.org_import import org_import
-    from tests.core.test_orgs_import import HEADER, xlsx
+    from tests.core.test_orgs_import import HEADER
+    from tests.support import xlsx
 
     lectures = campaign.activities.get(key="lectures")
     a = make_person("甲", tree.unit_a)
@@ -374,7 +375,7 @@ def test_the_organisation_import_s_moves_keep_people_counted_once(tree, campaign
 
 def test_following_a_move_takes_the_turns_of_those_it_concerns_and_a_fixed_number_of_statements(
         tree, campaign, django_assert_num_queries, monkeypatch):
-    from suzhi.campaigns.services import records
+    from suzhi.campaigns.services import records, tallies
     from suzhi.core.org_followers import OrgMove
 
     lectures = campaign.activities.get(key="lectures")
@@ -393,8 +394,8 @@ def test_following_a_move_takes_the_turns_of_those_it_concerns_and_a_fixed_numbe
         trained_at(f"只在乙{n}", tree.unit_b, None)  # records in the moved unit only: no pair to meet
         trained_at(f"不在乙{n}", tree.unit_a, tree.town_b)  # records elsewhere only
     turns = []
-    real_turns = records._take_turns
-    monkeypatch.setattr(records, "_take_turns", lambda ids: (turns.append(sorted(ids)), real_turns(ids)))
+    real_turns = tallies.take_turns
+    monkeypatch.setattr(tallies, "take_turns", lambda ids: (turns.append(sorted(ids)), real_turns(ids)))
     old = tree.unit_b.path
     Organisation.objects.move(tree.unit_b, tree.town_a, "last-child")
     tree.unit_b.refresh_from_db()

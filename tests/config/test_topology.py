@@ -30,7 +30,7 @@ from suzhi.core.models import ExportJob, PendingRefresh
 from suzhi.quizzes.models import Attempt, QuizResult
 from tests.core.factories import DEFAULT_PASSWORD
 from tests.quizzes.factories import fixed_rules, make_bank, make_quiz, quiz_campaign, single
-from tests.training.factories import make_participant
+from tests.support import make_participant
 
 ROOT = Path(__file__).resolve().parents[2]
 REDIS_URL = os.environ.get("SUZHI_TEST_REDIS_URL", "redis://127.0.0.1:6379/4")

@@ -8,8 +8,9 @@ import pytest
 from django.db import transaction
 from django.utils import timezone
 
+from suzhi.core.codes import format_code
 from suzhi.core.models import ActivationCode, LoginLog, OperationLog, User
-from suzhi.core.services.activation import activation_codes_issue, format_code
+from suzhi.core.services.activation import activation_codes_issue
 
 pytestmark = pytest.mark.django_db
 

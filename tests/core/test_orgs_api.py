@@ -1,34 +1,18 @@
 """The organisation API: shapes, scope (404 for another town), permissions, query counts."""
 
-import io
 
 import pytest
-from openpyxl import Workbook
 
 from suzhi.core.models import OperationLog, Organisation
 from suzhi.core.services.orgs import org_create, org_update
 from tests.core.factories import UserFactory
+from tests.support import upload, xlsx
 
 BASE = "/api/v1/orgs"
 
 
 def as_json(client, method, url, body):
     return getattr(client, method)(url, body, content_type="application/json")
-
-
-def xlsx(rows) -> bytes:
-    workbook = Workbook()
-    for row in rows:
-        workbook.active.append(row)
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
-
-
-def upload(name, data):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    return SimpleUploadedFile(name, data)
 
 
 def test_list_is_scoped_and_paginated(tree, api_client):

@@ -5,7 +5,7 @@ import random
 import re
 
 import pytest
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from suzhi.core import params
 from suzhi.core.errors import PermissionDenied, ValidationFailed
@@ -15,18 +15,9 @@ from suzhi.core.models import OperationLog, Organisation, SystemParameter
 from suzhi.core.org_sheet import export_table, template_xlsx
 from suzhi.core.services.org_import import org_import
 from tests.core.factories import UserFactory
+from tests.support import xlsx
 
 HEADER = ["组织编码", "组织名称", "组织类型", "上级编码"]
-
-
-def xlsx(rows) -> bytes:
-    workbook = Workbook()
-    sheet = workbook.active
-    for row in rows:
-        sheet.append(list(row))
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
 
 
 def run(actor, rows, *, filename="orgs.xlsx", dry_run=False, skip_invalid=False, data=None):

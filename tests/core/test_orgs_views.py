@@ -1,36 +1,20 @@
 """Organisation pages: tree with lazy children, search, detail, forms, move, delete, import, export."""
 
-import io
 
 import pytest
 from django.urls import reverse
-from openpyxl import Workbook
 
 from suzhi.core.excel import read_rows
 from suzhi.core.models import Organisation
 from suzhi.core.services.orgs import org_create, org_update
 from tests.core.factories import UserFactory, grant
+from tests.support import upload, xlsx
 
 HEADER = ["组织编码", "组织名称", "组织类型", "上级编码"]
 
 
 def url(name, *args, query=""):
     return reverse(f"core:{name}", args=args) + (f"?{query}" if query else "")
-
-
-def xlsx(rows) -> bytes:
-    workbook = Workbook()
-    for row in rows:
-        workbook.active.append(row)
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
-
-
-def upload(name, data):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    return SimpleUploadedFile(name, data)
 
 
 @pytest.fixture

@@ -22,7 +22,7 @@ from suzhi.quizzes.services.attempts import answer_save, attempt_start, attempt_
 from suzhi.quizzes.services.results import results_refresh, schedule_results_refresh
 from suzhi.quizzes.tasks import RESULTS_REFRESH, refresh_quiz_results
 from tests.quizzes.factories import fixed_rules, make_bank, make_quiz, quiz_campaign, single
-from tests.training.factories import make_participant
+from tests.support import make_participant
 
 pytestmark = pytest.mark.django_db(transaction=True)  # real commits: the hooks after them run
 

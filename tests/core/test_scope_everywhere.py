@@ -23,7 +23,8 @@ from tests.campaigns.factories import plan_yaml
 from tests.core.factories import grant
 from tests.people.factories import make_person
 from tests.quizzes.factories import fixed_rules, quiz_campaign
-from tests.training.factories import make_participant, make_session, training_campaign
+from tests.support import make_participant
+from tests.training.factories import make_session, training_campaign
 
 # Global objects (roles, dictionaries, parameters) are not organisation-scoped: only holders of
 # role.manage / dict.manage reach them, which a town admin is not (tested in their own modules).

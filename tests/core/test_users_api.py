@@ -5,18 +5,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from suzhi.core.models import OperationLog, RoleAssignment, User
-from tests.core.factories import UserFactory, grant
+from tests.support import add_workers
 
 JSON = "application/json"
-_phones = iter(range(10**4))
-
-
-def add_workers(org, n):
-    for _ in range(n):
-        worker = UserFactory(organisation=org, phone=f"1360000{next(_phones):04d}")
-        grant(worker, "participant", org)
-
-
 def test_list_is_paginated_and_scoped(tree, api_client):
     response = api_client(tree.town_a_admin).get("/api/v1/users/")
     assert response.status_code == 200

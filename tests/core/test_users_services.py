@@ -9,7 +9,7 @@ from suzhi.core.models import ApiToken, OperationLog, Role, RoleAssignment, User
 from suzhi.core.permissions import permission_codes_for
 from suzhi.core.services import users as services
 from suzhi.core.services.auth import api_token_create
-from suzhi.core.services.users import EscalationRefused, generate_password, normalise_phone
+from suzhi.core.services.users import EscalationRefused, generate_password
 from tests.core.factories import UserFactory, grant
 
 
@@ -139,10 +139,6 @@ def test_username_may_not_be_someone_elses_phone(tree):
     with pytest.raises(ValidationFailed) as exc:
         create(tree.town_a_admin, tree.unit_a, username="13900000004")
     assert fields_of(exc) == {"username"}
-
-
-def test_normalise_phone_helper():
-    assert normalise_phone("0086 139（0000）0001") == "13900000001"
 
 
 def test_create_with_roles(tree):

@@ -9,14 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from suzhi.core.excel import read_rows
 from suzhi.core.models import OperationLog, RoleAssignment, User
 from tests.core.factories import UserFactory, grant
-
-_phones = iter(range(10**4))
-
-
-def add_workers(org, n):
-    for _ in range(n):
-        worker = UserFactory(organisation=org, phone=f"1370000{next(_phones):04d}")
-        grant(worker, "participant", org)
+from tests.support import add_workers
 
 
 def queries_for(client, url):

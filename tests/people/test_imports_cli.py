@@ -7,7 +7,8 @@ from django.core.management import call_command
 
 from suzhi.people.models import Person
 from tests.core.factories import UserFactory
-from tests.people.test_imports_service import HEADER, resident_id, xlsx
+from tests.people.test_imports_service import HEADER, resident_id
+from tests.support import xlsx
 
 
 @pytest.fixture

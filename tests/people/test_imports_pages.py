@@ -1,22 +1,18 @@
 """The roster import pages and API: preview, confirm, downloads, default organisation, scope."""
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from suzhi.core.excel import read_rows
 from suzhi.people.models import Person
-from tests.people.test_imports_service import HEADER, resident_id, xlsx
+from tests.people.test_imports_service import HEADER, resident_id
+from tests.support import upload, xlsx
 
 
 @pytest.fixture
 def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     return tmp_path
-
-
-def upload(name, data):
-    return SimpleUploadedFile(name, data)
 
 
 URL = reverse("people:person_import")

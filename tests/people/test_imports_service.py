@@ -5,7 +5,7 @@ import io
 import zipfile
 
 import pytest
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 from stdnum.cn import ric
 
 from suzhi.core import params
@@ -18,6 +18,7 @@ from suzhi.people.sheet import template_xlsx
 from tests.core.factories import make_org
 from tests.people import factories
 from tests.people.factories import make_person
+from tests.support import xlsx
 
 HEADER = ["姓名", "身份证号", "手机号", "单位编码", "人员类别"]
 
@@ -27,16 +28,6 @@ def resident_id(birth=None, *, male=None) -> str:
     the number including a placeholder check digit)."""
     body = factories.resident_id(birth, male=male, region="110101")[:17]
     return body + ric.calc_check_digit(body + "0")
-
-
-def xlsx(rows) -> bytes:
-    workbook = Workbook()
-    sheet = workbook.active
-    for row in rows:
-        sheet.append(list(row))
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
 
 
 def ods(rows) -> bytes:

@@ -11,7 +11,7 @@ from suzhi.core.errors import Conflict
 from suzhi.quizzes.models import Attempt, AttemptAnswer
 from suzhi.quizzes.services.attempts import answer_save, attempt_start, attempt_submit
 from tests.quizzes.factories import fixed_rules, make_bank, make_quiz, multiple, quiz_campaign, single
-from tests.training.factories import make_participant
+from tests.support import make_participant
 
 pytestmark = pytest.mark.django_db
 

@@ -11,8 +11,8 @@ from suzhi.core.models import OperationLog, PendingRefresh
 from suzhi.quizzes.models import Attempt, AttemptAnswer, QuizResult
 from suzhi.quizzes.services.attempts import answer_save, attempt_start, attempt_submit
 from tests.quizzes.factories import fixed_rules, make_bank, make_quiz, quiz_campaign, single, true_false
+from tests.support import make_participant
 from tests.threads import PATIENCE, finishes_alone, paused_inside, waits_for_a_lock
-from tests.training.factories import make_participant
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -12,7 +12,7 @@ from suzhi.quizzes.services.attempts import answer_save, attempt_start, attempt_
 from suzhi.quizzes.services.questions import question_save
 from suzhi.quizzes.services.results import results_refresh
 from tests.quizzes.factories import fixed_rules, make_bank, make_quiz, quiz_campaign, short_answer, single, true_false
-from tests.training.factories import make_participant
+from tests.support import make_participant
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ from suzhi.quizzes.services.attempts import attempt_start
 from suzhi.quizzes.services.contests import default_rules, quiz_create, quiz_publish, quiz_update
 from suzhi.quizzes.services.questions import question_retire
 from tests.quizzes.factories import fixed_rules, make_bank, quiz_campaign, single, true_false
-from tests.training.factories import make_participant
+from tests.support import make_participant
 
 pytestmark = pytest.mark.django_db
 

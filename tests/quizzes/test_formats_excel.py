@@ -14,7 +14,8 @@ from suzhi.quizzes.formats.excel import (
     question_sheet_template,
     questions_to_sheet,
 )
-from suzhi.quizzes.formats.text import choice_options
+from suzhi.quizzes.formats.vocabulary import choice_options
+from tests.support import xlsx
 
 HEAD = ["题型", "题干", "选项A", "选项B", "选项C", "选项D", "答案", "解析", "分类", "难度"]
 
@@ -23,18 +24,6 @@ HEAD = ["题型", "题干", "选项A", "选项B", "选项C", "选项D", "答案"
 def _english():
     with translation.override("en"):
         yield
-
-
-def xlsx(rows):
-    from openpyxl import Workbook
-
-    workbook = Workbook()
-    sheet = workbook.active
-    for row in rows:
-        sheet.append(row)
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
 
 
 def csv_bytes(rows, encoding="utf-8"):

@@ -16,7 +16,7 @@ from suzhi.quizzes.services import attempts as attempt_services
 from suzhi.quizzes.services.attempts import answer_save, attempt_start, attempt_submit
 from suzhi.quizzes.services.questions import question_save
 from tests.quizzes.factories import fixed_rules, make_bank, make_quiz, multiple, quiz_campaign, single, true_false
-from tests.training.factories import make_participant
+from tests.support import make_participant
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from suzhi.campaigns.results import Subject, ranked_results, ranks_people_or_uni
 from tests.core.factories import make_org
 from tests.quizzes.factories import fixed_rules, make_bank, make_quiz, quiz_campaign, true_false
 from tests.quizzes.test_results_service import scored
-from tests.training.factories import make_participant
+from tests.support import make_participant
 
 pytestmark = pytest.mark.django_db
 

@@ -14,7 +14,7 @@ from suzhi.quizzes.services.contests import quiz_publish
 from tests.core.factories import make_org
 from tests.people.factories import make_person
 from tests.quizzes.factories import fixed_rules, make_bank, make_quiz, quiz_campaign, true_false
-from tests.training.factories import make_participant
+from tests.support import make_participant
 
 pytestmark = pytest.mark.django_db
 

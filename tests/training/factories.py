@@ -41,16 +41,3 @@ def make_session(actor, campaign, organisation, *, starts_in_minutes=-10, minute
         form=extra.pop("form", "lecture"), organiser_id=organisation.pk, starts_at=start,
         ends_at=start + datetime.timedelta(minutes=minutes), hours=hours, **extra,
     )
-
-
-def make_participant(tree, name="王五", org=None, categories=("in_post",)):
-    """A person on the roster with a participant login, as person_login_create would leave them."""
-    from tests.core.factories import UserFactory, grant
-    from tests.people.factories import make_person
-
-    person = make_person(name, org or tree.unit_a, categories=categories)
-    user = UserFactory(username=f"p{person.pk}", organisation=person.organisation)
-    grant(user, "participant", person.organisation)
-    person.user = user
-    person.save(update_fields=["user"])
-    return person, user

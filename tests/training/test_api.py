@@ -10,7 +10,8 @@ from django.utils import timezone
 from suzhi.training.codes import check_in_token
 from suzhi.training.models import Attendance, Enrolment, TrainingSession
 from tests.people.factories import make_person
-from tests.training.factories import make_participant, make_session, training_campaign
+from tests.support import make_participant
+from tests.training.factories import make_session, training_campaign
 
 pytestmark = pytest.mark.django_db
 

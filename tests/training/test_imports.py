@@ -1,13 +1,11 @@
 """Training list imports: enrolment lists, sign-in sheets and remote completions, with row and column
 errors, all-or-nothing by default, dry runs that write nothing, and the pages around them."""
 
-import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
-from openpyxl import Workbook
 
 from suzhi.campaigns.models import MetricRecord
 from suzhi.core.errors import NotFound, ValidationFailed
@@ -16,19 +14,10 @@ from suzhi.training.models import Attendance, Enrolment
 from suzhi.training.services.enrolments import enrol_people
 from suzhi.training.services.imports import ENROL, REMOTE, SIGN_IN, training_import
 from tests.people.factories import make_person, resident_id
+from tests.support import xlsx
 from tests.training.factories import make_session, training_campaign
 
 pytestmark = pytest.mark.django_db
-
-
-def xlsx(rows) -> bytes:
-    workbook = Workbook()
-    sheet = workbook.active
-    for row in rows:
-        sheet.append(list(row))
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
 
 
 @pytest.fixture

@@ -14,7 +14,8 @@ from suzhi.training.models import Attendance, Enrolment, TrainingSession
 from suzhi.training.selectors.records import my_hours
 from suzhi.training.services import enrolments
 from tests.people.factories import make_person
-from tests.training.factories import make_participant, make_session, training_campaign
+from tests.support import make_participant
+from tests.training.factories import make_session, training_campaign
 
 pytestmark = pytest.mark.django_db
 

@@ -9,27 +9,19 @@ import pytest
 from django.utils import timezone
 from pypdf import PdfReader
 
-from suzhi.core.masking import mask_id_number
+from suzhi.core.codes import format_code
+from suzhi.core.masking import mask_id_number, mask_name
 from suzhi.core.models import OperationLog
 from suzhi.training.models import HoursCertificate, TrainingSession
 from suzhi.training.services import attendance as attendance_services
 from suzhi.training.services import certificates, enrolments
-from tests.core.factories import UserFactory, grant
 from tests.people.factories import make_person
+from tests.support import make_participant
 from tests.training.factories import make_session, training_campaign
 
 pytestmark = pytest.mark.django_db
 
 THIS_YEAR = timezone.localdate().year
-
-
-def _participant(tree, name="王小五"):
-    person = make_person(name, tree.unit_a)
-    user = UserFactory(username=f"p{person.pk}", organisation=person.organisation)
-    grant(user, "participant", person.organisation)
-    person.user = user
-    person.save(update_fields=["user"])
-    return person, user
 
 
 def _attend(tree, session, person, hours=None):
@@ -42,7 +34,7 @@ def worker(tree):
     """王小五 attended, this year, a 2-hour lecture (in full) and a 4-hour class (2.5 hours credited), and last
     year a 3-hour lecture: 3 sessions and 7.5 hours in all, 4.5 of them this year."""
     campaign = training_campaign(tree)
-    person, user = _participant(tree)
+    person, user = make_participant(tree, "王小五")
     lecture = make_session(tree.town_a_admin, campaign, tree.unit_a, title="安全生产讲座", hours="2")
     course = make_session(tree.town_a_admin, campaign, tree.town_a, title="电工技能培训班", form="class", hours="4",
                           starts_in_minutes=-60)
@@ -121,7 +113,7 @@ def test_the_certificate_pdf_for_an_administrator_and_for_the_person(tree, worke
     flat = text.replace(" ", "").replace("\n", "")
     assert "王小五" in flat and mask_id_number(person.id_number) in flat and "学时" in flat and "4.5" in flat
     assert "安全生产讲座" in flat and "电工技能培训班" in flat and "职业道德讲座" not in flat  # last year's
-    assert certificates.format_code(certificate.code) in flat
+    assert format_code(certificate.code) in flat
     assert f"/training/verify/{certificate.code}/" in flat
     assert person.id_number not in flat
 
@@ -159,7 +151,7 @@ def test_verification_page_is_public_and_shows_only_the_masked_name(tree, worker
     assert person.id_number not in html and mask_id_number(person.id_number) not in html
     assert person.id_number[-4:] not in html
     # Typed from the paper, in groups and lower case: the same certificate.
-    typed = certificates.format_code(certificate.code).lower()
+    typed = format_code(certificate.code).lower()
     assert client.get(f"/training/verify/{typed}/").status_code == 200
 
 
@@ -189,7 +181,7 @@ def test_changed_hours_are_noted_on_the_verification_page(tree, worker, client):
 
 
 def test_mask_name():
-    assert [certificates.mask_name(n) for n in ("王五", "王小五", "欧阳小明", "王", "")] == [
+    assert [mask_name(n) for n in ("王五", "王小五", "欧阳小明", "王", "")] == [
         "王*", "王*五", "欧**明", "*", ""]
 
 

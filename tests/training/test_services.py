@@ -16,7 +16,8 @@ from suzhi.training.models import Attendance, Enrolment
 from suzhi.training.services import attendance as attendance_services
 from suzhi.training.services import enrolments, sessions
 from tests.people.factories import make_person
-from tests.training.factories import make_participant, make_session, training_campaign
+from tests.support import make_participant
+from tests.training.factories import make_session, training_campaign
 
 pytestmark = pytest.mark.django_db
 

@@ -29,9 +29,12 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
 
 from suzhi.campaigns import kinds
+from suzhi.campaigns.error_codes import CampaignErrors
 from suzhi.campaigns.models import Activity, Phase
 from suzhi.campaigns.plan.schema import AttributeRule
+from suzhi.core.error_codes import ErrorCodes
 from suzhi.core.models import DictItem
+from suzhi.people.error_codes import PeopleErrors
 from suzhi.people.models import CATEGORY_DICT, Person
 
 Memo = dict[Any, Any]
@@ -66,24 +69,27 @@ class Reason:
 REASONS: dict[str, Reason] = {}
 
 
-def reason(code: str, sentence: str | Promise) -> Reason:
-    """Declare a reason code (once: a second declaration of a code is a programming error)."""
+def reason(code: ErrorCodes, sentence: str | Promise) -> Reason:
+    """Give a declared error code (suzhi.core.error_codes, declared once by the app owning the rule) the sentence a
+    refusal shows; a code gets one sentence."""
+    if not isinstance(code, ErrorCodes):
+        raise TypeError(f"reason code {code!r} must be a declared error code.")
     if code in REASONS:
-        raise ValueError(f"reason code {code!r} is declared twice.")
-    REASONS[code] = found = Reason(code, sentence)
+        raise ValueError(f"reason code {code!r} already has a sentence.")
+    REASONS[str(code)] = found = Reason(str(code), sentence)
     return found
 
 
-NO_PERSON = reason("no_person", _("Your account is not linked to a person on a roster."))
-UNKNOWN_ACTION = reason("unknown_action", _("This activity has no such action."))
-NOT_OPEN = reason("not_open", _("%(action)s is not open in this campaign."))
-NOT_STARTED = reason("not_started", _("%(action)s opens on %(date)s."))
-CLOSED = reason("closed", _("%(action)s closed on %(date)s."))
-OUTSIDE = reason("outside", _("This activity is for %(org)s and the organisations below it."))
-ORG_TYPE = reason("org_type", _("This activity is only for %(types)s."))
-CATEGORY = reason("category", _("This activity is only for %(categories)s."))
-INACTIVE = reason("inactive", _("%(name)s has left the roster."))
-ATTRIBUTES = reason("attributes", _("This activity is only for people with %(rules)s."))
+NO_PERSON = reason(CampaignErrors.NO_PERSON, _("Your account is not linked to a person on a roster."))
+UNKNOWN_ACTION = reason(CampaignErrors.UNKNOWN_ACTION, _("This activity has no such action."))
+NOT_OPEN = reason(CampaignErrors.NOT_OPEN, _("%(action)s is not open in this campaign."))
+NOT_STARTED = reason(CampaignErrors.NOT_STARTED, _("%(action)s opens on %(date)s."))
+CLOSED = reason(CampaignErrors.CLOSED, _("%(action)s closed on %(date)s."))
+OUTSIDE = reason(CampaignErrors.OUTSIDE, _("This activity is for %(org)s and the organisations below it."))
+ORG_TYPE = reason(CampaignErrors.ORG_TYPE, _("This activity is only for %(types)s."))
+CATEGORY = reason(CampaignErrors.CATEGORY, _("This activity is only for %(categories)s."))
+INACTIVE = reason(PeopleErrors.INACTIVE, _("%(name)s has left the roster."))
+ATTRIBUTES = reason(CampaignErrors.ATTRIBUTES, _("This activity is only for people with %(rules)s."))
 
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -184,7 +184,7 @@ class MetricOrgCount(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     categories = models.CharField(max_length=255, default="", blank=True)
     # Not PositiveIntegerField: its CHECK would refuse the upsert of a negative change before finding the row it
-    # changes (see `services.records._counts_add`).
+    # changes (see `services.tallies.add_counts`).
     people = models.IntegerField(default=0)
     records = models.IntegerField(default=0)
     people_overlaps = models.IntegerField(default=0, db_default=0)  # also for rows inserted by SQL without it

@@ -80,7 +80,7 @@ INSTALLED_APPS = [
     "suzhi.campaigns",
     "suzhi.training",
     "suzhi.quizzes",
-    "suzhi.submissions",
+    "suzhi.collections",
     "suzhi.competitions",
 ]
 # Activity kinds from other packages plug in the same way: their app, one line here (comma-separated).

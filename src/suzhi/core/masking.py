@@ -26,6 +26,16 @@ def mask_id_number(value: str | None) -> str:
     return f"{value[:6]}{'*' * (len(value) - 10)}{value[-4:]}"
 
 
+def mask_name(name: str | None) -> str:
+    """王*五, 王*, 欧**明: the surname and the last character, enough to recognise one's own certificate."""
+    name = (name or "").strip()
+    if len(name) <= 1:
+        return "*" * len(name)
+    if len(name) == 2:
+        return name[0] + "*"
+    return name[0] + "*" * (len(name) - 2) + name[-1]
+
+
 def mask_login(value: str | None) -> str:
     """A login name that matched no account, as the login log keeps it: an ID number or phone masked as on
     every other screen, any other text (a mistyped name, or a password typed in the wrong box) reduced to

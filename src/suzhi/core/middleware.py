@@ -5,6 +5,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 
 from suzhi.core import request_context
+from suzhi.core.error_codes import CoreErrors
 from suzhi.core.errors import PasswordChangeRequired
 
 
@@ -106,7 +107,8 @@ def upload_too_large_body() -> dict:
     from suzhi.core.errors import ValidationFailed
 
     mb = int(getattr(settings, "SUZHI_UPLOAD_MAX_BYTES", 20 * 2**20)) // 2**20
-    return ValidationFailed(_("The upload is larger than %(mb)d MB.") % {"mb": mb}, code="file_too_large").as_dict()
+    message = _("The upload is larger than %(mb)d MB.") % {"mb": mb}
+    return ValidationFailed(message, code=CoreErrors.FILE_TOO_LARGE).as_dict()
 
 
 def upload_too_large(request: HttpRequest) -> HttpResponse:

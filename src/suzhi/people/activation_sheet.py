@@ -10,7 +10,7 @@ import datetime
 import segno
 from django.template.loader import render_to_string
 
-from suzhi.core.services.activation import format_code
+from suzhi.core.codes import format_code
 
 TEMPLATE = "people/accounts/activation_sheet.html"
 

@@ -14,8 +14,9 @@ from typing import Any
 from django.utils.translation import gettext as _
 from stdnum.cn import ric
 
+from suzhi.core.phones import is_mobile, normalise_mobile
+
 EXCEL_EPOCH = datetime.date(1899, 12, 30)
-_MOBILE = re.compile(r"^1[3-9]\d{9}$")
 _SCIENTIFIC = re.compile(r"^\d(\.\d+)?[eE]\+?\d+$")
 
 
@@ -174,19 +175,15 @@ def dunhuang_region(on: datetime.date) -> str:
 
 
 def clean_phone(value: Any) -> str:
-    """A mainland mobile number: 11 digits from 13x to 19x; +86, spaces and dashes removed."""
+    """A mainland mobile number: 11 digits from 13x to 19x, by the rules of `suzhi.core.phones`."""
     if (value.__class__ is str and len(value) == 11 and value.isdigit() and value.isascii()
             and value[0] == "1" and value[1] in "3456789"):
         return value  # already clean, as nearly every cell of a roster is
     text = clean_text(value)
     if not text:
         return ""
-    digits = re.sub(r"[\s\-()（）]", "", text)
-    if digits.startswith("+86"):
-        digits = digits[3:]
-    elif digits.startswith("0086"):
-        digits = digits[4:]
-    if not _MOBILE.match(digits):
+    digits = normalise_mobile(text)
+    if not is_mobile(digits):
         raise InvalidValue(
             _("“%(value)s” is not a mainland mobile number (11 digits starting 13–19).") % {"value": text}
         )

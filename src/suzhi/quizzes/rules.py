@@ -20,12 +20,13 @@ from suzhi.campaigns.eligibility import (
 )
 from suzhi.campaigns.models import Phase
 from suzhi.people.models import Person
+from suzhi.quizzes.error_codes import QuizErrors
 from suzhi.quizzes.manifest import QuizSettings
 from suzhi.quizzes.models import Attempt, Quiz
 
-NOT_PUBLISHED = reason("not_published", _("This contest is not open yet."))
-ATTEMPTS_USED = reason("attempts_used", _("You have used all %(n)d of your attempts."))
-DAILY_LIMIT = reason("daily_limit", _("You have used today's %(n)d attempts; come back tomorrow."))
+NOT_PUBLISHED = reason(QuizErrors.NOT_PUBLISHED, _("This contest is not open yet."))
+ATTEMPTS_USED = reason(QuizErrors.ATTEMPTS_USED, _("You have used all %(n)d of your attempts."))
+DAILY_LIMIT = reason(QuizErrors.DAILY_LIMIT, _("You have used today's %(n)d attempts; come back tomorrow."))
 
 
 def quiz_rules(quiz: Quiz) -> QuizSettings:

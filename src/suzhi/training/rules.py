@@ -9,11 +9,12 @@ from django.utils.translation import gettext_lazy as _
 from suzhi.campaigns.eligibility import ALLOWED, Decision, Memo, may_take_part, reason
 from suzhi.campaigns.models import Phase
 from suzhi.people.models import Person
+from suzhi.training.error_codes import TrainingErrors
 from suzhi.training.models import TrainingSession
 
-CANCELLED = reason("cancelled", _("The session is cancelled."))
-OVER = reason("over", _("The session is over."))
-FULL = reason("full", _("The session is full (%(n)d places)."))
+CANCELLED = reason(TrainingErrors.CANCELLED, _("The session is cancelled."))
+OVER = reason(TrainingErrors.OVER, _("The session is over."))
+FULL = reason(TrainingErrors.FULL, _("The session is full (%(n)d places)."))
 
 
 def enrolment_refusal(session: TrainingSession, person: Person, taken: int, *, now: datetime.datetime,

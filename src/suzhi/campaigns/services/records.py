@@ -4,41 +4,36 @@ Kinds call `metric_record_put` / `metric_records_put` / `metric_record_remove` i
 transaction; each schedules a recomputation of the campaign's targets after the commit.
 
 The tallies (`MetricTally` per person, `MetricOrgCount` per organisation and category key) are kept exact by
-taking a turn per person (`_lock_people`) before anything else, so that the writers of one person's records, and
-the people services changing the person (`tallies_follow_people`), and the moves of organisations
+taking a turn per person (`tallies.lock_people`) before anything else, so that the writers of one person's
+records, and the people services changing the person (`tallies_follow_people`), and the moves of organisations
 (`tallies_follow_org_moves`, for the people overlaps), change that person's tallies one at a time.
 Each writer reads the person's record counts once, in its turn, and derives every tally change from them.
+The counting and writing of the tallies is in services/tallies.py.
 """
 
 import dataclasses
 import datetime
-from collections import Counter, defaultdict
-from collections.abc import Collection, Iterable, Sequence
+from collections import Counter
+from collections.abc import Collection, Sequence
 from typing import Any
 
-from django.db import IntegrityError, connection, models, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
 from suzhi.campaigns import kinds
+from suzhi.campaigns.error_codes import CampaignErrors
 from suzhi.campaigns.metrics import overlap_paths
 from suzhi.campaigns.models import Activity, Campaign, MetricOrgCount, MetricReachCount, MetricRecord, MetricTally
+from suzhi.campaigns.services import tallies
 from suzhi.campaigns.services.targets import schedule_targets_refresh
 from suzhi.core import oplog
-from suzhi.core.counts import counts_add
 from suzhi.core.errors import ValidationFailed
 from suzhi.core.models import Organisation
 from suzhi.core.org_followers import OrgMove, moved_subtrees, path_after, path_before
 from suzhi.people.models import Person
 
-EVERY = MetricOrgCount.EVERY_ACTIVITY
 CHUNK = 2000  # people per statement when following many people at once (an import)
-_LOCK_SPACE = 0x5A17_0000_0000_0000  # advisory lock keys for people's tallies: this plus the person's id
-
-# A record's place in the counts: (campaign, metric, activity, organisation, person).
-Place = tuple[int, str, int, int, int]
-# A person's records of a metric of one activity (or EVERY): (campaign, metric, activity, person).
-Spread = tuple[int, str, int, int]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -49,13 +44,6 @@ class MetricFact:
     source: str
     occurred_on: datetime.date
     quantity: float = 1
-
-
-@dataclasses.dataclass(frozen=True)
-class _PersonNow:
-    organisation_id: int
-    category_key: str
-    is_active: bool
 
 
 def metric_record_put(*, activity: Activity, metric: str, person: Any, source: str, occurred_on: datetime.date,
@@ -70,17 +58,18 @@ def metric_records_put(*, activity: Activity, person: Any, facts: Sequence[Metri
     """Record (or replace) several facts about one person at once, as `metric_record_put` does each: a submitted
     attempt reports three. A fixed number of statements whatever the number of facts: the person's turn taken,
     the records already there read, the person's counts read, one insert, one upsert per table of counts."""
-    _require_transaction()
+    tallies.require_transaction()
     for fact in facts:
         definition = kinds.metric(fact.metric)
         if definition is None or definition.source or not fact.metric.startswith(f"{activity.kind}."):
             raise ValidationFailed(_("The activity “%(activity)s” does not provide the metric “%(metric)s”.")
-                                   % {"activity": activity.title, "metric": fact.metric})
+                                   % {"activity": activity.title, "metric": fact.metric},
+                                   code=CampaignErrors.UNKNOWN_METRIC)
     if len({(fact.metric, fact.source) for fact in facts}) != len(facts):
         raise ValueError("the same fact twice in one call")
     if not facts:
         return []
-    people = _lock_people([person.pk])
+    people = tallies.lock_people([person.pk])
     shared = {"campaign_id": activity.campaign_id, "activity_id": activity.pk, "person_id": person.pk,
               "organisation_id": person.organisation_id}
     metrics = {fact.metric for fact in facts}
@@ -94,9 +83,9 @@ def metric_records_put(*, activity: Activity, person: Any, facts: Sequence[Metri
         found = {(r.metric, r.source): r for r in MetricRecord.objects.select_for_update().filter(keys)}
         moved_from = {r.person_id for r in found.values()} - set(people)
         if moved_from:  # a fact re-reported for someone else: their counts change too
-            people.update(_lock_people(moved_from))
-        left = [_place(r) for r in found.values()]
-        before = _counts(people, metrics)
+            people.update(tallies.lock_people(moved_from))
+        left = [tallies.place_of(r) for r in found.values()]
+        before = tallies.record_counts(people, metrics)
         records, created = [], []
         for fact in facts:
             record = found.get((fact.metric, fact.source))
@@ -118,27 +107,27 @@ def metric_records_put(*, activity: Activity, person: Any, facts: Sequence[Metri
         MetricRecord.objects.bulk_update(replaced, [*shared, "quantity", "occurred_on"])
     after = before.copy()
     after.subtract(left)
-    after.update(_place(record) for record in records)
-    _tallies_write(people, before, after)
+    after.update(tallies.place_of(record) for record in records)
+    tallies.write(people, before, after)
     schedule_targets_refresh(campaign_id=activity.campaign_id)
     return records
 
 
 def metric_record_remove(*, activity: Activity, metric: str, source: str) -> int:
-    _require_transaction()
+    tallies.require_transaction()
     records = MetricRecord.objects.filter(activity=activity, metric=metric, source=source)
     owners = set(records.values_list("person_id", flat=True))
     if not owners:
         return 0
-    people = _lock_people(owners)
+    people = tallies.lock_people(owners)
     # Read again under the lock: the record may have moved or gone while we waited.
-    gone = [_place(r) for r in records.select_for_update()]
-    people.update(_lock_people({place[-1] for place in gone} - set(people)))
-    before = _counts(people, {metric})
+    gone = [tallies.place_of(r) for r in records.select_for_update()]
+    people.update(tallies.lock_people({place[-1] for place in gone} - set(people)))
+    before = tallies.record_counts(people, {metric})
     deleted, _counts_by_model = records.delete()
     after = before.copy()
     after.subtract(gone)
-    _tallies_write(people, before, after)
+    tallies.write(people, before, after)
     if deleted:
         schedule_targets_refresh(campaign_id=activity.campaign_id)
     return deleted
@@ -156,21 +145,21 @@ def tallies_follow_people(person_ids: Collection[int]) -> None:
 def _follow(ids: list[int]) -> None:
     # Our turn after any record writer of these people (so we see the tallies it wrote); those that come later
     # read the people as we leave them.
-    now = _lock_people(ids)
-    tallies = list(MetricTally.objects.filter(person_id__in=ids))
-    if not tallies:
+    now = tallies.lock_people(ids)
+    rows = list(MetricTally.objects.filter(person_id__in=ids))
+    if not rows:
         return
-    stale = [t for t in tallies if t.person_id in now and (t.organisation_id, t.categories, t.active) != (
+    stale = [t for t in rows if t.person_id in now and (t.organisation_id, t.categories, t.active) != (
         now[t.person_id].organisation_id, now[t.person_id].category_key, now[t.person_id].is_active)]
     if not stale:
         return
     rekeyed = {(t.campaign_id, t.metric, t.person_id): t.categories for t in stale
                if t.categories != now[t.person_id].category_key}
     if rekeyed:
-        counts = _counts(sorted({person_id for _c, _m, person_id in rekeyed}),
+        counts = tallies.record_counts(sorted({person_id for _c, _m, person_id in rekeyed}),
                          {metric for _c, metric, _p in rekeyed})
         groups: Counter[tuple[Any, ...]] = Counter()
-        every = _with_every_activity(counts)
+        every = tallies.with_every_activity(counts)
         for (campaign_id, metric, activity_id, org_id, person_id), n in every.items():
             old = rekeyed.get((campaign_id, metric, person_id))
             if old is None or n <= 0:
@@ -178,12 +167,13 @@ def _follow(ids: list[int]) -> None:
             for key, sign in ((old, -1), (now[person_id].category_key, 1)):
                 groups[(campaign_id, metric, activity_id, org_id, key, 0)] += sign
                 groups[(campaign_id, metric, activity_id, org_id, key, 1)] += sign * n
-        spread = {group: orgs for group, orgs in _org_sets(every).items() if (group[0], group[1], group[3]) in rekeyed}
-        for (campaign_id, metric, activity_id, org_id, person_id), n in _overlaps(spread).items():
+        spread = {group: orgs for group, orgs in tallies.org_sets(every).items()
+                  if (group[0], group[1], group[3]) in rekeyed}
+        for (campaign_id, metric, activity_id, org_id, person_id), n in tallies.overlaps(spread).items():
             old = rekeyed[(campaign_id, metric, person_id)]
             groups[(campaign_id, metric, activity_id, org_id, old, 2)] -= n
             groups[(campaign_id, metric, activity_id, org_id, now[person_id].category_key, 2)] += n
-        _counts_add(MetricOrgCount, groups)
+        tallies.add_counts(MetricOrgCount, groups)
     reach: Counter[tuple[Any, ...]] = Counter()
     for tally in stale:  # the person's reach moves with them, and goes when they leave the roster
         person = now[tally.person_id]
@@ -192,7 +182,7 @@ def _follow(ids: list[int]) -> None:
             if active:
                 for level in range(1, min(tally.records, MetricReachCount.LEVELS) + 1):
                     reach[(tally.campaign_id, tally.metric, level, org_id, key, 0)] += sign
-    _counts_add(MetricReachCount, reach)
+    tallies.add_counts(MetricReachCount, reach)
     for tally in stale:
         person = now[tally.person_id]
         tally.organisation_id, tally.categories, tally.active = (person.organisation_id, person.category_key,
@@ -212,8 +202,8 @@ def tallies_follow_org_moves(moves: Sequence[OrgMove]) -> None:
     They are read, then read again in their turn (the writers' turns: any writer that counted them before the move
     has committed, later ones read the tree as we leave it); a person with records there at one organisation who
     gets records at a second meanwhile is counted by that writer, whose read of the organisations' paths waits for
-    the move (`_overlaps`, lock). One bulk read of these people's records per CHUNK people, whatever the number of
-    moves."""
+    the move (`tallies.overlaps`, lock). One bulk read of these people's records per CHUNK people, whatever the
+    number of moves."""
     there = Q()
     for root in moved_subtrees(moves):
         there |= Q(organisation__path__startswith=root)
@@ -227,11 +217,12 @@ def tallies_follow_org_moves(moves: Sequence[OrgMove]) -> None:
 
 
 def _follow_moves(ids: list[int], moves: Sequence[OrgMove]) -> None:
-    _take_turns(ids)
+    tallies.take_turns(ids)
     rows = MetricRecord.objects.filter(person_id__in=ids).order_by().values_list(
         "campaign_id", "metric", "activity_id", "organisation_id", "person_id").distinct()
-    sets = {group: orgs for group, orgs in _org_sets(_with_every_activity(Counter(rows))).items() if len(orgs) > 1}
-    paths = _org_paths({org for orgs in sets.values() for org in orgs})
+    sets = {group: orgs for group, orgs in tallies.org_sets(tallies.with_every_activity(Counter(rows))).items()
+            if len(orgs) > 1}
+    paths = tallies.org_paths({org for orgs in sets.values() for org in orgs})
     roots = moved_subtrees(moves)
     sets = {group: orgs for group, orgs in sets.items()
             if any(paths[org].startswith(root) for org in orgs for root in roots)}
@@ -240,7 +231,8 @@ def _follow_moves(ids: list[int], moves: Sequence[OrgMove]) -> None:
     # The key the person's counts are under: their tallies' copy (`_follow` moves them together).
     keys = {(campaign_id, metric, person_id): key for campaign_id, metric, person_id, key in MetricTally.objects.filter(
         person_id__in=ids).values_list("campaign_id", "metric", "person_id", "categories")}
-    changes: Counter[tuple[Spread, str]] = Counter()  # ((campaign, metric, activity, person), common path now): n
+    # ((campaign, metric, activity, person), common path now): n
+    changes: Counter[tuple[tallies.Spread, str]] = Counter()
     for group, orgs in sets.items():
         now = [paths[org] for org in orgs]
         # Before the moves: where the organisations were, and where their common ancestors then are now.
@@ -255,192 +247,7 @@ def _follow_moves(ids: list[int], moves: Sequence[OrgMove]) -> None:
         if n:
             groups[(campaign_id, metric, activity_id, ids_by_path[path], keys[(campaign_id, metric, person_id)],
                     2)] += n
-    _counts_add(MetricOrgCount, groups)
-
-
-def _require_transaction() -> None:
-    if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("metric records are written inside the kind's service transaction")
-
-
-def _lock_people(ids: Iterable[int]) -> dict[int, _PersonNow]:
-    """Take the turn to change these people's tallies (in id order, so that two writers cannot wait for each
-    other), then read what the tallies copy of them.
-
-    On PostgreSQL the turn is a transaction-level advisory lock per person, taken after the lock the records'
-    foreign key takes anyway (FOR KEY SHARE) rather than a lock of the person's row: a people service holding the
-    row (FOR UPDATE) is waited for before the turn, never while holding it, since its follower takes the same turn;
-    and a kind's service that holds the row FOR NO KEY UPDATE while waiting for a row we hold (a contest start
-    locks the person, then the attempt a submission holds) does not hold us up. The read after the turn sees any
-    people service's change that committed; one still running has not yet taken its turn
-    (`tallies_follow_people` takes the same) and will move what we write. SQLite runs one writer at a time."""
-    ordered = sorted(set(ids))
-    if ordered and connection.vendor == "postgresql":
-        table = Person._meta.db_table
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT pg_advisory_xact_lock(%s + p.id) FROM (SELECT id FROM {table} "  # noqa: S608 - model table
-                f"WHERE id = ANY(%s::bigint[]) ORDER BY id FOR KEY SHARE) p", [_LOCK_SPACE, ordered])
-    return _people_now(ordered)
-
-
-def _take_turns(ids: Iterable[int]) -> None:
-    """The people's turns alone (`_lock_people` without its lock of the person rows), for a follower of organisation
-    moves: it holds organisations a people service may be waiting for while holding a person row."""
-    ordered = sorted(set(ids))
-    if ordered and connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s + p.id) FROM (SELECT id FROM unnest(%s::bigint[]) "
-                           "AS ids(id) ORDER BY id) p", [_LOCK_SPACE, ordered])
-
-
-def _people_now(ids: Iterable[int]) -> dict[int, _PersonNow]:
-    rows = Person.objects.filter(pk__in=list(ids)).values_list("pk", "organisation_id", "category_key", "is_active")
-    return {pk: _PersonNow(org_id, key, active) for pk, org_id, key, active in rows}
-
-
-def _place(record: MetricRecord) -> Place:
-    return (record.campaign_id, record.metric, record.activity_id, record.organisation_id, record.person_id)
-
-
-def _counts(people: Iterable[int], metrics: Collection[str]) -> Counter[Place]:
-    """The people's records of these metrics, counted per place: one grouped read."""
-    rows = MetricRecord.objects.filter(person_id__in=list(people), metric__in=list(metrics)).order_by().values_list(
-        "campaign_id", "metric", "activity_id", "organisation_id", "person_id").annotate(n=Count("id"))
-    return Counter({tuple(row[:-1]): row[-1] for row in rows})  # type: ignore[misc]
-
-
-def _with_every_activity(counts: Counter[Place]) -> Counter[Place]:
-    """The counts per activity and, under activity EVERY, per organisation over all activities."""
-    result = Counter(counts)
-    for (campaign_id, metric, _activity_id, org_id, person_id), n in counts.items():
-        result[(campaign_id, metric, EVERY, org_id, person_id)] += n
-    return result
-
-
-def _org_sets(counts: Counter[Place]) -> dict[Spread, frozenset[int]]:
-    """The organisations where each person has records, per campaign, metric and activity (or EVERY)."""
-    sets: dict[Spread, set[int]] = defaultdict(set)
-    for (campaign_id, metric, activity_id, org_id, person_id), n in counts.items():
-        if n > 0:
-            sets[(campaign_id, metric, activity_id, person_id)].add(org_id)
-    return {group: frozenset(orgs) for group, orgs in sets.items()}
-
-
-def _overlaps(sets: dict[Spread, frozenset[int]], *, lock: bool = False) -> Counter[Place]:
-    """The overlaps (`metrics.overlap_paths`, `MetricOrgCount.people_overlaps`) of these people's organisations, as
-    {(campaign, metric, activity, organisation, person): n}: none without a person at several organisations, else
-    two queries (the organisations' paths, then the ids of their common ancestors).
-
-    `lock` (the record writers): read the paths FOR KEY SHARE on PostgreSQL, so that a move of one of these
-    organisations (which rewrites its path, holding the row FOR UPDATE) either waits for our commit or is
-    committed before we read; `tallies_follow_org_moves` puts right what was counted before a move."""
-    spread = {group: orgs for group, orgs in sets.items() if len(orgs) > 1}
-    if not spread:
-        return Counter()
-    paths = _org_paths({org for orgs in spread.values() for org in orgs}, lock=lock)
-    found = {group: overlap_paths([[paths[org] for org in orgs]]) for group, orgs in spread.items()}
-    ids = dict(Organisation.objects.filter(path__in={path for each in found.values() for path in each}).values_list(
-        "path", "pk"))
-    result: Counter[Place] = Counter()
-    for (campaign_id, metric, activity_id, person_id), each in found.items():
-        for path, n in each.items():
-            result[(campaign_id, metric, activity_id, ids[path], person_id)] += n
-    return result
-
-
-def _org_paths(org_ids: Collection[int], *, lock: bool = False) -> dict[int, str]:
-    ordered = sorted(org_ids)
-    if lock and connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT id, path FROM {Organisation._meta.db_table} WHERE id = ANY(%s::bigint[]) "  # noqa: S608
-                           f"ORDER BY id FOR KEY SHARE", [ordered])
-            return dict(cursor.fetchall())
-    return dict(Organisation.objects.filter(pk__in=ordered).values_list("pk", "path"))
-
-
-def _tallies_write(people: dict[int, _PersonNow], before: Counter[Place], after: Counter[Place]) -> None:
-    """Write what changed between two countings of the same people's records (the people are in their turn)."""
-    old, new = _with_every_activity(before), _with_every_activity(after)
-    groups: Counter[tuple[Any, ...]] = Counter()
-    for place in set(old) | set(new):
-        n_old, n_new = max(old.get(place, 0), 0), max(new.get(place, 0), 0)
-        if n_old == n_new:
-            continue
-        campaign_id, metric, activity_id, org_id, person_id = place
-        group = (campaign_id, metric, activity_id, org_id, people[person_id].category_key)
-        groups[(*group, 0)] += int(n_new > 0) - int(n_old > 0)
-        groups[(*group, 1)] += n_new - n_old
-    # The overlaps of the people whose organisations with records changed (a first record somewhere, a last one
-    # gone): those of their organisations before taken off, those after added.
-    sets_old, sets_new = _org_sets(old), _org_sets(new)
-    changed_sets = {group for group in sets_old.keys() | sets_new.keys() if sets_old.get(group) != sets_new.get(group)}
-    for sign, sets in ((-1, sets_old), (1, sets_new)):
-        spread = {group: sets[group] for group in changed_sets if group in sets}
-        for (campaign_id, metric, activity_id, org_id, person_id), n in _overlaps(spread, lock=True).items():
-            groups[(campaign_id, metric, activity_id, org_id, people[person_id].category_key, 2)] += sign * n
-    _counts_add(MetricOrgCount, groups)
-    totals_old: Counter[tuple[int, str, int]] = Counter()
-    totals_new: Counter[tuple[int, str, int]] = Counter()
-    for totals, counts in ((totals_old, before), (totals_new, after)):
-        for (campaign_id, metric, _activity_id, _org_id, person_id), n in counts.items():
-            if n > 0:
-                totals[(campaign_id, metric, person_id)] += n
-    changed = {key: (totals_old.get(key, 0), n) for key in set(totals_old) | set(totals_new)
-               if (n := totals_new.get(key, 0)) != totals_old.get(key, 0)}
-    reach: Counter[tuple[Any, ...]] = Counter()
-    for (campaign_id, metric, person_id), (n_old, n_new) in changed.items():
-        person = people[person_id]
-        if person.is_active:
-            for level in range(1, MetricReachCount.LEVELS + 1):
-                reach[(campaign_id, metric, level, person.organisation_id, person.category_key, 0)] += (
-                    int(n_new >= level) - int(n_old >= level))
-    _counts_add(MetricReachCount, reach)
-    _person_tallies_set(people, {key: n for key, (_n_old, n) in changed.items()})
-
-
-def _person_tallies_set(people: dict[int, _PersonNow], totals: dict[tuple[int, str, int], int]) -> None:
-    """Set each (campaign, metric, person) tally to its new total: a row while positive, none at zero."""
-    if not totals:
-        return
-    table = MetricTally._meta.db_table
-    kept = sorted((key, n) for key, n in totals.items() if n > 0)
-    if kept:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"INSERT INTO {table} (campaign_id, metric, person_id, records, organisation_id, categories, active) "  # noqa: S608
-                f"VALUES {', '.join(['(%s, %s, %s, %s, %s, %s, %s)'] * len(kept))} "
-                f"ON CONFLICT (campaign_id, metric, person_id) DO UPDATE SET records = excluded.records, "
-                f"organisation_id = excluded.organisation_id, categories = excluded.categories, "
-                f"active = excluded.active",
-                [value for (campaign_id, metric, person_id), n in kept for value in (
-                    campaign_id, metric, person_id, n, people[person_id].organisation_id,
-                    people[person_id].category_key, people[person_id].is_active)])
-    dropped = Q()
-    for (campaign_id, metric, person_id), n in totals.items():
-        if n <= 0:
-            dropped |= Q(campaign_id=campaign_id, metric=metric, person_id=person_id)
-    if dropped:
-        MetricTally.objects.filter(dropped).delete()
-
-
-# The grouping columns and the counted columns of each table of counts.
-_COUNTS: dict[type[models.Model], tuple[tuple[str, ...], tuple[str, ...]]] = {
-    MetricOrgCount: (("campaign_id", "metric", "activity_key", "organisation_id", "categories"),
-                     ("people", "records", "people_overlaps")),
-    MetricReachCount: (("campaign_id", "metric", "at_least", "organisation_id", "categories"), ("people",)),
-}
-
-
-def _counts_add(model: type[models.Model], changes: Counter[tuple[Any, ...]]) -> None:
-    """Add {(*group, index of the counted column): change} to a table of counts (`core.counts.counts_add`: one
-    upsert, rows in a fixed order)."""
-    keys, fields = _COUNTS[model]
-    groups: dict[tuple[Any, ...], list[int]] = defaultdict(lambda: [0] * len(fields))
-    for (*group, index), n in changes.items():
-        if n:
-            groups[tuple(group)][index] += n
-    counts_add(model, keys=keys, fields=fields, changes=groups)
+    tallies.add_counts(MetricOrgCount, groups)
 
 
 @transaction.atomic
@@ -468,7 +275,7 @@ def metric_tallies_rebuild(*, actor: Any, campaign_id: int) -> int:
             f"SELECT r.campaign_id, r.metric, r.person_id, COUNT(*), p.organisation_id, p.category_key, p.is_active "
             f"{joined} GROUP BY r.campaign_id, r.metric, r.person_id, p.organisation_id, p.category_key, p.is_active",
             [campaign.pk])
-        for activity, by_activity in (("r.activity_id", "r.activity_id, "), (str(EVERY), "")):
+        for activity, by_activity in (("r.activity_id", "r.activity_id, "), (str(tallies.EVERY), "")):
             cursor.execute(
                 f"INSERT INTO {counts} (campaign_id, metric, activity_key, organisation_id, categories, people, "  # noqa: S608
                 f"records) SELECT r.campaign_id, r.metric, {activity}, r.organisation_id, p.category_key, "
@@ -487,12 +294,12 @@ def metric_tallies_rebuild(*, actor: Any, campaign_id: int) -> int:
             f"GROUP BY person_id, metric HAVING COUNT(DISTINCT organisation_id) > 1)", [campaign.pk] * 2)
         places = Counter({(campaign.pk, metric, activity_id, org_id, person_id): 1
                           for metric, activity_id, org_id, person_id in cursor.fetchall()})
-    overlaps = _overlaps(_org_sets(_with_every_activity(places)))
-    keys = _people_now({place[-1] for place in overlaps})
+    overlaps = tallies.overlaps(tallies.org_sets(tallies.with_every_activity(places)))
+    keys = tallies.people_now({place[-1] for place in overlaps})
     groups: Counter[tuple[Any, ...]] = Counter()
     for (campaign_id, metric, activity_id, org_id, person_id), n in overlaps.items():
         groups[(campaign_id, metric, activity_id, org_id, keys[person_id].category_key, 2)] += n
-    _counts_add(MetricOrgCount, groups)
+    tallies.add_counts(MetricOrgCount, groups)
     total = MetricTally.objects.filter(campaign=campaign).count()
     if actor is not None:
         oplog.record(actor=actor, action="campaign.tallies_rebuild", obj=campaign, organisation=campaign.organiser,

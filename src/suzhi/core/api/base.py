@@ -17,6 +17,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.pagination import PageNumberPagination
 from ninja.security import APIKeyCookie, HttpBearer
 
+from suzhi.core.error_codes import CoreErrors
 from suzhi.core.errors import (
     SERVER_ERROR_MESSAGE,
     AuthenticationFailed,
@@ -52,7 +53,7 @@ class BearerTokenAuth(HttpBearer):
         now = timezone.now()
         # An expired, lapsed or revoked token says why, so that whoever runs the script knows what to do.
         if (refusal := api_token_refusal(found, now=now)) is not None:
-            raise AuthenticationFailed(refusal, code="token_expired")
+            raise AuthenticationFailed(refusal, code=CoreErrors.TOKEN_EXPIRED)
         api_token_used(found, now=now)
         request.user = found.user
         request.api_token = found  # type: ignore[attr-defined]
@@ -102,7 +103,7 @@ class Pagination(PageNumberPagination):
 
 
 def _error(api: NinjaAPI, request: HttpRequest, status: int, code: str, message: str, detail: Any = None):
-    return api.create_response(request, {"code": code, "message": message, "detail": detail}, status=status)
+    return api.create_response(request, {"code": str(code), "message": message, "detail": detail}, status=status)
 
 
 def install_error_handlers(api: NinjaAPI) -> None:
@@ -120,7 +121,7 @@ def install_error_handlers(api: NinjaAPI) -> None:
             }
             for err in exc.errors
         ]
-        return _error(api, request, 422, "validation_error", _("Some fields are not valid."), detail)
+        return _error(api, request, 422, CoreErrors.VALIDATION_ERROR, _("Some fields are not valid."), detail)
 
     @api.exception_handler(AuthenticationError)
     def auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
@@ -129,13 +130,15 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(Http404)
     def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
-        return _error(api, request, 404, "not_found", _("The object does not exist or is outside your data scope."))
+        return _error(api, request, 404, CoreErrors.NOT_FOUND,
+                      _("The object does not exist or is outside your data scope."))
 
     @api.exception_handler(HttpError)
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-        codes = {400: "bad_request", 401: "not_authenticated", 403: "permission_denied", 405: "method_not_allowed"}
+        codes = {400: CoreErrors.BAD_REQUEST, 401: CoreErrors.NOT_AUTHENTICATED, 403: CoreErrors.PERMISSION_DENIED,
+                 405: CoreErrors.METHOD_NOT_ALLOWED}
         message = str(exc) if exc.status_code != 403 else _("You do not have permission to do this.")
-        return _error(api, request, exc.status_code, codes.get(exc.status_code, "error"), message)
+        return _error(api, request, exc.status_code, codes.get(exc.status_code, CoreErrors.ERROR), message)
 
     @api.exception_handler(MultiPartParserError)
     def malformed_body(request: HttpRequest, exc: MultiPartParserError) -> HttpResponse:
@@ -158,7 +161,7 @@ def install_error_handlers(api: NinjaAPI) -> None:
                      extra={"status_code": 500, "request": request})
         # Django's test client re-raises what this signal reports, so tests still see the exception.
         signals.got_request_exception.send(sender=None, request=request)
-        response = _error(api, request, 500, "server_error", str(SERVER_ERROR_MESSAGE))
+        response = _error(api, request, 500, CoreErrors.SERVER_ERROR, str(SERVER_ERROR_MESSAGE))
         response._has_been_logged = True  # type: ignore[attr-defined]
         return response
 

@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from suzhi.core.forms.imports import ImportUploadForm
-from suzhi.core.services.orgs import OrgTypes
+from suzhi.core.org_fields import OrgTypes
 
 
 class OrgForm(forms.Form):

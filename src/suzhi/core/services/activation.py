@@ -18,6 +18,8 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from suzhi.core import oplog, request_context
+from suzhi.core.codes import normalise_code
+from suzhi.core.error_codes import CoreErrors
 from suzhi.core.errors import AccountLocked, ValidationFailed
 from suzhi.core.models import ActivationCode, LoginLog, User
 from suzhi.core.params import ACTIVATION_CODE_DAYS, ACTIVATION_CODE_DAYS_DEFAULT, positive_int
@@ -36,16 +38,6 @@ DEFAULT_FAILURES = 20
 
 def new_code() -> str:
     return "".join(secrets.choice(ALPHABET) for _position in range(CODE_LENGTH))
-
-
-def normalise_code(raw: str) -> str:
-    """What people type from paper: lower case, spaces and dashes (ABCD-EFGH-JK) are all accepted."""
-    return "".join(ch for ch in (raw or "").upper() if ch.isalnum())
-
-
-def format_code(code: str) -> str:
-    """ABCD-EFGH-JK: easier to read off paper."""
-    return "-".join(code[i:i + 4] for i in range(0, len(code), 4))
 
 
 def code_digest(code: str) -> str:
@@ -182,4 +174,5 @@ def account_activate(*, code: str, password: str) -> User:
     with transaction.atomic():
         _log(user=None, ok=False)
     message = refusal
-    raise ValidationFailed(message, code="activation_code_refused", detail=[{"field": "code", "message": message}])
+    raise ValidationFailed(message, code=CoreErrors.ACTIVATION_CODE_REFUSED,
+                           detail=[{"field": "code", "message": message}])

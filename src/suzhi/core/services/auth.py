@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from suzhi.core import oplog, request_context
 from suzhi.core.api.base import token_digest
+from suzhi.core.error_codes import CoreErrors
 from suzhi.core.errors import AccountLocked, AuthenticationFailed, NotFound, ValidationFailed
 from suzhi.core.masking import mask_login
 from suzhi.core.models import ApiToken, LoginLog, User
@@ -101,11 +102,11 @@ def login_attempt(*, login: str, password: str, channel: str = "web") -> User:
         )
     if user is not None and not user.is_active and user.check_password(password):
         _log_login(login=login, user=user, reason=LoginLog.Reason.INACTIVE, channel=channel)
-        raise AuthenticationFailed(_("This account has been disabled."), code="account_disabled")
+        raise AuthenticationFailed(_("This account has been disabled."), code=CoreErrors.ACCOUNT_DISABLED)
     authenticated = authenticate(None, username=login, password=password) if login and password else None
     if authenticated is None:
         _log_login(login=login, user=user, reason=LoginLog.Reason.BAD_CREDENTIALS, channel=channel)
-        raise AuthenticationFailed(_("Wrong username or password."), code="bad_credentials")
+        raise AuthenticationFailed(_("Wrong username or password."), code=CoreErrors.BAD_CREDENTIALS)
     _log_login(login=login, user=authenticated, reason=LoginLog.Reason.OK, channel=channel)
     return authenticated
 

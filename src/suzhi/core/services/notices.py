@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from suzhi.core import oplog, scope
+from suzhi.core.error_codes import CoreErrors
 from suzhi.core.errors import Conflict, NotFound, ValidationFailed
 from suzhi.core.models import Notice, NoticeRead, Organisation
 from suzhi.core.selectors.notices import access_notice_for_update, notices_for_user
@@ -85,7 +86,7 @@ def notice_update(
     """Change a draft or a published notice; None leaves a value as it is."""
     notice = access_notice_for_update(user=actor, notice_id=notice_id)
     if notice.status == Notice.Status.WITHDRAWN:
-        raise Conflict(_("A withdrawn notice cannot be changed. Write a new one."), code="notice_withdrawn")
+        raise Conflict(_("A withdrawn notice cannot be changed. Write a new one."), code=CoreErrors.NOTICE_WITHDRAWN)
     before = oplog.snapshot(notice, FIELDS)
     if title is not None:
         notice.title = _title(title)
@@ -106,7 +107,7 @@ def notice_update(
 def notice_publish(*, actor: Any, notice_id: int) -> Notice:
     notice = access_notice_for_update(user=actor, notice_id=notice_id)
     if notice.status != Notice.Status.DRAFT:
-        raise Conflict(_("Only a draft can be published."), code="notice_not_draft")
+        raise Conflict(_("Only a draft can be published."), code=CoreErrors.NOTICE_NOT_DRAFT)
     notice.status = Notice.Status.PUBLISHED
     notice.published_at = timezone.now()
     notice.save(update_fields=["status", "published_at", "updated_at"])
@@ -119,7 +120,7 @@ def notice_publish(*, actor: Any, notice_id: int) -> Notice:
 def notice_withdraw(*, actor: Any, notice_id: int) -> Notice:
     notice = access_notice_for_update(user=actor, notice_id=notice_id)
     if notice.status == Notice.Status.WITHDRAWN:
-        raise Conflict(_("The notice has already been withdrawn."), code="notice_withdrawn")
+        raise Conflict(_("The notice has already been withdrawn."), code=CoreErrors.NOTICE_WITHDRAWN)
     before = notice.status
     notice.status = Notice.Status.WITHDRAWN
     notice.save(update_fields=["status", "updated_at"])

@@ -1,10 +1,9 @@
 """Writes to the organisation tree (组织架构): create, edit, move and delete organisations.
 
-Field checks live in `clean_org_fields` so the Excel import applies exactly the same rules row by row
-without a query per row.
+Field checks live in suzhi.core.org_fields (`clean_org_fields`, also importable from here) so the Excel
+import applies exactly the same rules row by row without a query per row.
 """
 
-import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -12,24 +11,20 @@ from django.db import transaction
 from django.db.models import ProtectedError, RestrictedError
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
-from pypinyin import Style, lazy_pinyin
 from treebeard.exceptions import PathOverflow
 
 from suzhi.core import oplog
+from suzhi.core.error_codes import CoreErrors
 from suzhi.core.errors import Conflict, PermissionDenied, ValidationFailed
 from suzhi.core.masking import mask_phone
-from suzhi.core.models import DictItem, Organisation
-from suzhi.core.models.orgs import ORG_TYPE_DICT
+from suzhi.core.models import Organisation
+from suzhi.core.names import name_initials
+from suzhi.core.org_fields import OrgTypes, clean_org_fields, raise_if_errors
 from suzhi.core.org_followers import OrgMove, orgs_moved
 from suzhi.core.org_usage import usage_of
 from suzhi.core.permissions import has_code
 from suzhi.core.scope import scope_for
 from suzhi.core.selectors.orgs import MANAGE, access_org_for_update, parent_of
-
-ORG_CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
-REGION_CODE_RE = re.compile(r"^(\d{6}|\d{9}|\d{12})$")
-MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
-LANDLINE_RE = re.compile(r"^0\d{2,3}-?\d{7,8}(-\d{1,6})?$")
 
 # What the operation log keeps of an organisation.
 AUDITED_FIELDS = (
@@ -38,102 +33,6 @@ AUDITED_FIELDS = (
 )
 # Fields `org_update` accepts; "org_type" takes a dictionary code or label.
 EDITABLE_FIELDS = frozenset(AUDITED_FIELDS)
-
-_MAX_LENGTHS = {
-    "code": 64, "name": 200, "short_name": 100, "contact_person": 50, "contact_phone": 30, "address": 200,
-}
-
-
-def name_initials(name: str) -> str:
-    """Pinyin first letters for search (七里镇工会联合会 -> qlzghlhh); latin letters and digits are kept."""
-    letters = "".join(lazy_pinyin(name or "", style=Style.FIRST_LETTER))
-    return "".join(c for c in letters.lower() if c.isascii() and c.isalnum())[:200]
-
-
-class OrgTypes:
-    """The active organisation types, found by dictionary code (any case) or Chinese label. One query."""
-
-    def __init__(self, items: list[DictItem]) -> None:
-        self.items = items
-        self._by_key: dict[str, DictItem] = {}
-        for item in items:
-            self._by_key.setdefault(item.code.lower(), item)
-            self._by_key.setdefault(item.label, item)
-            if item.label_en:
-                self._by_key.setdefault(item.label_en.lower(), item)
-
-    @classmethod
-    def load(cls) -> "OrgTypes":
-        return cls(list(DictItem.objects.filter(dict_type__code=ORG_TYPE_DICT, is_active=True)))
-
-    def find(self, value: str) -> DictItem | None:
-        value = (value or "").strip()
-        return self._by_key.get(value) or self._by_key.get(value.lower())
-
-    def labels(self) -> list[str]:
-        return [item.label for item in self.items]
-
-
-def normalise_phone(value: str) -> str:
-    value = re.sub(r"[\s\u3000]", "", value or "")
-    return value[3:] if value.startswith("+86") else value
-
-
-def is_phone(value: str) -> bool:
-    return bool(MOBILE_RE.match(value) or LANDLINE_RE.match(value))
-
-
-def clean_org_fields(values: Mapping[str, Any], *, types: OrgTypes) -> tuple[dict[str, Any], list[dict[str, str]]]:
-    """Trim and check the given fields. Returns the clean values ("org_type" as a DictItem) and field errors."""
-    cleaned: dict[str, Any] = {}
-    errors: list[dict[str, str]] = []
-
-    def fail(name: str, message: str) -> None:
-        errors.append({"field": name, "message": message})
-
-    for name, raw in values.items():
-        if name == "is_active":
-            cleaned[name] = bool(raw)
-            continue
-        value = "" if raw is None else str(raw).strip()
-        if name == "contact_phone":
-            value = normalise_phone(value)
-        limit = _MAX_LENGTHS.get(name)
-        if limit and len(value) > limit:
-            fail(name, _("At most %(max)d characters.") % {"max": limit})
-            continue
-        if name in ("code", "name", "org_type") and not value:
-            fail(name, _("This field is required."))
-            continue
-        if name == "code" and not ORG_CODE_RE.match(value):
-            fail(name, _("Use only letters, digits, “-”, “_” and “.” in a code."))
-            continue
-        if name == "org_type":
-            item = types.find(value)
-            if item is None:
-                fail(
-                    name,
-                    _("Unknown organisation type “%(value)s”; choose one of: %(choices)s.")
-                    % {"value": value, "choices": pgettext("list separator", ", ").join(types.labels())},
-                )
-                continue
-            cleaned[name] = item
-            continue
-        if name == "region_code" and value and not REGION_CODE_RE.match(value):
-            fail(name, _("An administrative region code has 6, 9 or 12 digits."))
-            continue
-        if name == "contact_phone" and value and not is_phone(value):
-            fail(name, _("Enter a mainland mobile number (11 digits) or a landline such as 0937-8812345."))
-            continue
-        cleaned[name] = value
-    return cleaned, errors
-
-
-def raise_if_errors(errors: list[dict[str, str]]) -> None:
-    if errors:
-        message = errors[0]["message"] if len(errors) == 1 else _("Some fields are not valid.")
-        raise ValidationFailed(message, detail=errors)
-
 
 def _ensure_manager(actor: Any) -> None:
     if not has_code(actor, MANAGE):
@@ -282,7 +181,7 @@ def org_delete(*, actor: Any, org_id: int) -> None:
     if usage:
         raise Conflict(
             usage_message(usage),
-            code="org_in_use",
+            code=CoreErrors.ORG_IN_USE,
             detail=[{"what": label, "count": count} for label, count in usage],
         )
     parent = parent_of(org)
@@ -295,7 +194,8 @@ def org_delete(*, actor: Any, org_id: int) -> None:
         blocking = exc.protected_objects if isinstance(exc, ProtectedError) else exc.restricted_objects
         usage = _usage_by_model(blocking)
         raise Conflict(
-            usage_message(usage), code="org_in_use", detail=[{"what": label, "count": count} for label, count in usage]
+            usage_message(usage), code=CoreErrors.ORG_IN_USE,
+            detail=[{"what": label, "count": count} for label, count in usage],
         ) from exc
 
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from suzhi.core import oplog, scope
+from suzhi.core.error_codes import CoreErrors
 from suzhi.core.errors import Conflict, NotFound, ValidationFailed
 from suzhi.core.models import Organisation, Role
 from suzhi.core.permissions import REGISTRY, permission_codes_for
@@ -217,7 +218,7 @@ def role_delete(*, actor: Any, role_id: Any) -> None:
     role = _role_for_update(role_id)
     if role.is_builtin:
         raise Conflict(_("“%(role)s” is a built-in role and cannot be deleted.") % {"role": role.name},
-                       code="builtin_role")
+                       code=CoreErrors.BUILTIN_ROLE)
     _ensure_within_actor(
         actor, name=role.name, permissions=role.permissions, data_scope=role.data_scope,
         custom_orgs=role.custom_organisations.all(),
@@ -231,7 +232,7 @@ def role_delete(*, actor: Any, role_id: Any) -> None:
                 held,
             )
             % {"role": role.name, "count": held},
-            code="role_in_use",
+            code=CoreErrors.ROLE_IN_USE,
             detail={"assignments": held},
         )
     # Logged before the row goes, so the log keeps the role's id.

@@ -5,7 +5,6 @@ hands out, or takes over, more than they hold themselves (no privilege escalatio
 """
 
 import re
-import secrets
 import unicodedata
 from collections.abc import Iterable
 from typing import Any
@@ -16,49 +15,29 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from suzhi.core import oplog, scope
+from suzhi.core.error_codes import CoreErrors
 from suzhi.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from suzhi.core.models import ApiToken, Organisation, Role, RoleAssignment, User
+from suzhi.core.passwords import generate_password
 from suzhi.core.permissions import forget_cached_permissions
+from suzhi.core.phones import is_mobile, normalise_mobile
 from suzhi.core.selectors.roles import grant_refusal
 from suzhi.core.selectors.users import access_user_for_update
 from suzhi.core.services.auth import check_new_password
 from suzhi.core.web import ensure_perm
 
 USERNAME_RE = re.compile(r"[A-Za-z0-9_.@-]{3,150}")
-MOBILE_RE = re.compile(r"1[3-9]\d{9}")
 LOGGED_FIELDS = ("username", "full_name", "phone", "organisation", "is_active", "must_change_password")
-
-# No look-alikes (0/O, 1/l/I) and only symbols that are easy to read out over the phone.
-_PASSWORD_ALPHABETS = ("abcdefghijkmnpqrstuvwxyz", "ABCDEFGHJKLMNPQRSTUVWXYZ", "23456789", "#%+=?@")
 
 
 class EscalationRefused(PermissionDenied):
     """The actor tried to grant, revoke or take over more than they hold themselves."""
 
-    code = "escalation_refused"
+    code = CoreErrors.ESCALATION_REFUSED
 
 
 def _invalid(field: str, message: str) -> ValidationFailed:
     return ValidationFailed(message, detail=[{"field": field, "message": message}])
-
-
-def normalise_phone(raw: str | None) -> str:
-    """Full-width digits, spaces, dashes and a +86 prefix are what people paste; keep the 11 digits."""
-    text = unicodedata.normalize("NFKC", raw or "")
-    text = re.sub(r"[\s\-()]", "", text)
-    for prefix in ("+86", "0086"):
-        if text.startswith(prefix):
-            text = text[len(prefix) :]
-    return text
-
-
-def generate_password(length: int = 12) -> str:
-    """A random password with all four character classes, shown to the administrator once."""
-    chars = [secrets.choice(alphabet) for alphabet in _PASSWORD_ALPHABETS]
-    pool = "".join(_PASSWORD_ALPHABETS)
-    chars += [secrets.choice(pool) for _position in range(length - len(chars))]
-    secrets.SystemRandom().shuffle(chars)
-    return "".join(chars)
 
 
 def _others(exclude_pk: int | None) -> QuerySet[User]:
@@ -82,10 +61,10 @@ def _clean_username(raw: str, *, exclude_pk: int | None = None) -> str:
 
 
 def _clean_phone(raw: str | None, *, exclude_pk: int | None = None) -> str | None:
-    phone = normalise_phone(raw)
+    phone = normalise_mobile(raw)
     if not phone:
         return None
-    if not MOBILE_RE.fullmatch(phone):
+    if not is_mobile(phone):
         raise _invalid("phone", _("Enter an 11-digit mainland mobile number starting with 13 to 19."))
     others = _others(exclude_pk)
     if others.filter(phone=phone).exists() or others.filter(username=phone).exists():
@@ -174,7 +153,7 @@ def _assign(actor: User, account: User, role: Role, organisation: Organisation) 
         raise Conflict(
             _("%(name)s already holds “%(role)s” at “%(org)s”.")
             % {"name": str(account), "role": role.name, "org": organisation.name},
-            code="already_assigned",
+            code=CoreErrors.ALREADY_ASSIGNED,
         )
     assignment = RoleAssignment.objects.create(user=account, role=role, organisation=organisation)
     oplog.record(
@@ -280,7 +259,7 @@ def user_password_reset(*, actor: User, user_id: Any) -> str:
     ensure_perm(actor, "user.manage")
     account = access_user_for_update(user=actor, user_id=user_id)
     if account.pk == actor.pk:
-        raise ValidationFailed(_("Change your own password on the Change password page."), code="own_account")
+        raise ValidationFailed(_("Change your own password on the Change password page."), code=CoreErrors.OWN_ACCOUNT)
     _ensure_can_manage_account(actor, account)
     temporary = _fresh_password(account)
     account.set_password(temporary)

@@ -11,6 +11,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 
+from suzhi.core.codes import format_code, normalise_code
 from suzhi.core.errors import AccountLocked, DomainError
 from suzhi.core.forms.activation import ActivationForm
 from suzhi.core.services import activation as services
@@ -23,7 +24,7 @@ BACKEND = "suzhi.core.auth_backend.UsernameOrPhoneBackend"
 @csrf_protect
 @never_cache
 def activate_view(request: HttpRequest, code: str = "") -> HttpResponse:
-    initial = {"code": services.format_code(services.normalise_code(code))} if code else {}
+    initial = {"code": format_code(normalise_code(code))} if code else {}
     form = ActivationForm(request.POST or None, initial=initial)
     status, problem = 200, ""
     if request.method == "POST":

@@ -15,6 +15,7 @@ from suzhi.core import org_sheet
 from suzhi.core.errors import Conflict, PermissionDenied, ValidationFailed
 from suzhi.core.forms.orgs import OrgEditForm, OrgForm, OrgImportForm
 from suzhi.core.masking import mask_phone
+from suzhi.core.org_fields import OrgTypes
 from suzhi.core.permissions import has_code
 from suzhi.core.scope import scope_for
 from suzhi.core.selectors import orgs as selectors
@@ -134,7 +135,7 @@ def org_create(request: AuthedHttpRequest) -> HttpResponse:
     user = request.user
     parent_id = request.POST.get("parent") or request.GET.get("parent") or None
     parent = selectors.org_get(user=user, org_id=parent_id, permission=MANAGE) if parent_id else None
-    types = services.OrgTypes.load()
+    types = OrgTypes.load()
     form = OrgForm(request.POST or None, types=types)
     if request.method == "POST" and form.is_valid():
         try:
@@ -161,7 +162,7 @@ def org_edit(request: AuthedHttpRequest, org_id: int) -> HttpResponse:
         "region_code": org.region_code, "contact_person": org.contact_person,
         "contact_phone": _phone_for(user, org.contact_phone), "address": org.address, "is_active": org.is_active,
     }
-    form = OrgEditForm(request.POST or None, initial=initial, types=services.OrgTypes.load())
+    form = OrgEditForm(request.POST or None, initial=initial, types=OrgTypes.load())
     if request.method == "POST" and form.is_valid():
         try:
             services.org_update(actor=user, org_id=org.pk, data=form.cleaned_data)

@@ -19,11 +19,12 @@ from django.utils.translation import gettext as _
 from suzhi.core import oplog, scope
 from suzhi.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from suzhi.core.models import ExportJob, Organisation, Role, RoleAssignment, User
+from suzhi.core.phones import is_mobile, normalise_mobile
 from suzhi.core.selectors.roles import grant_refusal
 from suzhi.core.selectors.users import access_user_for_update
 from suzhi.core.services.activation import activation_codes_issue
-from suzhi.core.services.users import MOBILE_RE, normalise_phone
 from suzhi.core.web import ensure_perm
+from suzhi.people.error_codes import PeopleErrors
 from suzhi.people.models import Person
 from suzhi.people.selectors.persons import MANAGE, access_person_for_update
 
@@ -45,11 +46,11 @@ def person_account_link(*, actor: User, person_id: Any, username: str) -> Person
         return person
     if person.user_id is not None:
         raise Conflict(_("%(name)s is linked to another account already; unlink it first.") % {"name": person.name},
-                       code="person_linked")
+                       code=PeopleErrors.PERSON_LINKED)
     other = Person.objects.filter(user=account).first()
     if other is not None:
         raise Conflict(_("The account “%(username)s” is linked to another person already.")
-                       % {"username": account.username}, code="account_linked")
+                       % {"username": account.username}, code=PeopleErrors.ACCOUNT_LINKED)
     person.user = account
     person.save(update_fields=["user", "updated_at"])
     oplog.record(actor=actor, action="person.account_link", obj=person, organisation=person.organisation,
@@ -140,8 +141,8 @@ def _usernames(people: list[Person]) -> dict[int, str]:
 
 def _phones(people: list[Person]) -> dict[int, str]:
     """The person's mobile number on their account (a login name after activation) when no account uses it yet."""
-    wanted = {person.pk: normalise_phone(person.phone) for person in people}
-    wanted = {pk: phone for pk, phone in wanted.items() if MOBILE_RE.fullmatch(phone)}
+    wanted = {person.pk: normalise_mobile(person.phone) for person in people}
+    wanted = {pk: phone for pk, phone in wanted.items() if is_mobile(phone)}
     numbers = set(wanted.values())
     used = set(User.objects.filter(phone__in=numbers).values_list("phone", flat=True)) | set(
         User.objects.filter(username__in=numbers).values_list("username", flat=True))

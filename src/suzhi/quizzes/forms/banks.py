@@ -11,7 +11,7 @@ from suzhi.core import scope
 from suzhi.core.forms.fields import OrgChoiceField
 from suzhi.core.models import Organisation
 from suzhi.quizzes.formats.base import ParsedOption, ParsedQuestion, QuestionType
-from suzhi.quizzes.formats.text import LETTERS
+from suzhi.quizzes.formats.vocabulary import LETTERS
 from suzhi.quizzes.models import QuestionBank, QuestionVersion
 from suzhi.quizzes.selectors.banks import MANAGE
 from suzhi.quizzes.services.questions import MAX_FILE_BYTES

@@ -24,6 +24,7 @@ from suzhi.core import oplog
 from suzhi.core.errors import Conflict, NotFound, ValidationFailed
 from suzhi.core.models import User
 from suzhi.people.selectors.persons import person_for_user
+from suzhi.quizzes.error_codes import QuizErrors
 from suzhi.quizzes.grading import Key, grade_response
 from suzhi.quizzes.models import Attempt, AttemptAnswer, QuestionVersion
 from suzhi.quizzes.papers import PaperProblem, paper_build
@@ -78,7 +79,7 @@ def attempt_start(*, actor: User, quiz_id: Any, now: datetime.datetime | None = 
         versions: dict[int, QuestionVersion] = {}
         paper = paper_build(quiz.bank, rules.paper, random.Random(), read=versions)
     except PaperProblem as exc:
-        raise ValidationFailed(str(exc), code="paper") from None
+        raise ValidationFailed(str(exc), code=QuizErrors.PAPER) from None
     deadline = now + datetime.timedelta(minutes=rules.time_limit_minutes)
     closes = window_closes(quiz, now, phases)
     if closes is not None:
@@ -101,7 +102,7 @@ def attempt_start(*, actor: User, quiz_id: Any, now: datetime.datetime | None = 
 def _response_from_display(slot: dict[str, Any], shown: Any) -> dict[str, Any] | None:
     """The response in the question's own option order, from what the page sent (display positions);
     None (clear the answer) for an empty one. Raises ValidationFailed for a malformed response."""
-    bad = ValidationFailed(_("The answer is not of the right form for this question."), code="bad_answer")
+    bad = ValidationFailed(_("The answer is not of the right form for this question."), code=QuizErrors.BAD_ANSWER)
     if shown is None:
         return None
     if not isinstance(shown, dict):
@@ -212,20 +213,20 @@ def answer_save(*, actor: User, attempt_id: Any, slot: Any, response: Any,
     if attempt is None:
         raise NotFound()
     if attempt.state != Attempt.State.IN_PROGRESS:
-        raise Conflict(_("This attempt has been submitted; answers can no longer change."), code="finished")
+        raise Conflict(_("This attempt has been submitted; answers can no longer change."), code=QuizErrors.FINISHED)
     if now > attempt.deadline + GRACE:
         attempt_submit(actor=actor, attempt_id=attempt.pk, now=now)
         raise Conflict(_("Time is up: the attempt was submitted with the answers saved before the end."),
-                       code="time_up")
+                       code=QuizErrors.TIME_UP)
     _cache_paper(attempt, actor.pk, now)
     if not isinstance(slot, int) or isinstance(slot, bool) or not 0 <= slot < len(attempt.paper):
-        raise ValidationFailed(_("There is no such question on this paper."), code="bad_slot")
+        raise ValidationFailed(_("There is no such question on this paper."), code=QuizErrors.BAD_SLOT)
     stored = _response_from_display(attempt.paper[slot], response)
     in_progress = Attempt.objects.filter(pk=attempt.pk, state=Attempt.State.IN_PROGRESS)
     changed = AttemptAnswer.objects.filter(Exists(in_progress), attempt_id=attempt.pk, slot=slot).update(
         response=stored, saved_at=now)
     if not changed:
-        raise Conflict(_("This attempt has been submitted; answers can no longer change."), code="finished")
+        raise Conflict(_("This attempt has been submitted; answers can no longer change."), code=QuizErrors.FINISHED)
     return SavedAnswer(saved_at=now, deadline=attempt.deadline)
 
 

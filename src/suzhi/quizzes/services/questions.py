@@ -14,6 +14,7 @@ from suzhi.core.errors import NotFound, ValidationFailed
 from suzhi.core.imports import ImportResult
 from suzhi.core.models import Organisation, User
 from suzhi.core.web import ensure_perm
+from suzhi.quizzes.error_codes import QuizErrors
 from suzhi.quizzes.formats.base import ParsedOption, ParsedQuestion, ParseResult, QuestionType
 from suzhi.quizzes.formats.excel import parse_question_sheet, questions_to_sheet
 from suzhi.quizzes.formats.gift import parse_gift
@@ -212,7 +213,7 @@ def _decode_gift(data: bytes) -> str:
         except UnicodeDecodeError:
             pass
     raise ValidationFailed(_("The GIFT file is not UTF-8 text. Save it as UTF-8 (in Notepad: Save as, encoding "
-                             "UTF-8) and upload it again."), code="not_utf8")
+                             "UTF-8) and upload it again."), code=QuizErrors.NOT_UTF8)
 
 
 def _parse(fmt: str, data: bytes, filename: str) -> ParseResult:
@@ -238,7 +239,7 @@ def questions_import(*, actor: User, bank_id: Any, data: bytes, filename: str, f
     bank = access_bank_for_update(user=actor, bank_id=bank_id)
     if len(data) > MAX_FILE_BYTES:
         raise ValidationFailed(_("The file is larger than %(n)d MB.") % {"n": MAX_FILE_BYTES // (1024 * 1024)},
-                               code="too_large")
+                               code=QuizErrors.TOO_LARGE)
     fmt = fmt or detect_format(filename, data)
     parsed = _parse(fmt, data, filename)
     result = QuestionImportResult(format=fmt, dry_run=dry_run)

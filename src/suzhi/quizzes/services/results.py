@@ -17,6 +17,7 @@ from suzhi.core.errors import NotFound, ValidationFailed
 from suzhi.core.models import Organisation, User
 from suzhi.core.tasks import refresh_ask, refresh_covered, refresh_done
 from suzhi.people.models import Person
+from suzhi.quizzes.error_codes import QuizErrors
 from suzhi.quizzes.models import (
     Attempt,
     AttemptAnswer,
@@ -224,11 +225,11 @@ def answer_mark(*, actor: User, answer_id: Any, score: Any) -> AttemptAnswer:
     if not value.is_finite():  # "NaN" parses and survives quantize, but cannot be compared with the range
         value = Decimal(-1)
     if answer.version.type != "short_answer":
-        raise ValidationFailed(_("Only short answers are marked by hand."), code="not_manual")
+        raise ValidationFailed(_("Only short answers are marked by hand."), code=QuizErrors.NOT_MANUAL)
     if attempt.state != Attempt.State.FINISHED:
-        raise ValidationFailed(_("The attempt has not been submitted yet."), code="not_finished")
+        raise ValidationFailed(_("The attempt has not been submitted yet."), code=QuizErrors.NOT_FINISHED)
     if not Decimal(0) <= value <= points:
-        raise ValidationFailed(_("Give a mark from 0 to %(points)s.") % {"points": points}, code="mark_range")
+        raise ValidationFailed(_("Give a mark from 0 to %(points)s.") % {"points": points}, code=QuizErrors.MARK_RANGE)
     before = answer.score
     answer.score, answer.marked_by = value, actor
     answer.save(update_fields=["score", "marked_by"])

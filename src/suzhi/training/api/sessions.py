@@ -14,11 +14,11 @@ from suzhi.core import scope
 from suzhi.core.api.base import ErrorOut, current_user, page_slice
 from suzhi.core.errors import NotFound
 from suzhi.core.models import Organisation
-from suzhi.core.scope import self_and_ancestor_paths
 from suzhi.core.web import ensure_perm
+from suzhi.people.models import Person
 from suzhi.people.selectors.persons import person_for_user, shown_id_number
-from suzhi.training.models import Attendance, Enrolment, TrainingSession
-from suzhi.training.selectors.sessions import VIEW, session_get, sessions_visible
+from suzhi.training.selectors.enrolments import is_enrolled, own_attendance, session_enrolments
+from suzhi.training.selectors.sessions import VIEW, session_for_participant, session_get, sessions_visible
 from suzhi.training.services import attendance as attendance_services
 from suzhi.training.services import enrolments as enrolment_services
 from suzhi.training.services import sessions as session_services
@@ -174,15 +174,11 @@ def _person_ref(person: Any) -> dict[str, Any]:
     return {"id": person.pk, "name": person.name, "organisation": person.organisation.name}
 
 
-def _participant_session(user: Any, session_id: int) -> None:
-    """404 unless the session exists for the caller: open to their own person (organised at or above
-    their organisation) or within their training.view scope."""
+def _participant_session(user: Any, session_id: int) -> Person | None:
+    """The caller's person, once the session exists for them (404 otherwise)."""
     person = person_for_user(user)
-    if person is not None and TrainingSession.objects.filter(
-            pk=session_id, organiser__path__in=self_and_ancestor_paths(person.organisation.path)).exists():
-        return
-    if not sessions_visible(user=user).filter(pk=session_id).exists():
-        raise NotFound()
+    session_for_participant(user=user, person=person, session_id=session_id)
+    return person
 
 
 class CertificateIn(Schema):
@@ -276,25 +272,15 @@ def session_cancel(request: HttpRequest, session_id: int):
     return session_get(user=user, session_id=session_id)
 
 
-def _enrolment_rows(user: Any, session: TrainingSession) -> tuple[list[Enrolment], dict[int, Attendance]]:
-    enrolments = list(scope.filter_queryset(
-        Enrolment.objects.filter(session=session).select_related("person__organisation"), user, VIEW,
-        org_field="person__organisation").order_by("person__organisation__path", "person__name_initials", "id"))
-    attended = {a.person_id: a for a in Attendance.objects.filter(
-        session=session, person_id__in=[e.person_id for e in enrolments])}
-    return enrolments, attended
-
-
 @router.get("/{session_id}/enrolments", response={200: list[EnrolmentOut], 403: ErrorOut, 404: ErrorOut},
             summary="Enrolments of a session")
 def enrolment_list(request: HttpRequest, session_id: int):
     """People of the caller's scope enrolled in the session, with their attendance; ID numbers masked."""
     user = current_user(request)
     ensure_perm(user, VIEW)
-    enrolments, attended = _enrolment_rows(user, session_get(user=user, session_id=session_id))
     rows = []
-    for e in enrolments:
-        a = attended.get(e.person_id)
+    for e in session_enrolments(user=user, session=session_get(user=user, session_id=session_id)):
+        a = e.attendance  # type: ignore[attr-defined]
         rows.append({"person_id": e.person_id, "name": e.person.name,
                      "id_number": shown_id_number(e.person, full=False),
                      "organisation": e.person.organisation.name, "source": e.source, "attended": a is not None,
@@ -318,11 +304,10 @@ def enrolment_create(request: HttpRequest, session_id: int, payload: EnrolIn):
             summary="My enrolment")
 def my_enrolment(request: HttpRequest, session_id: int):
     user = current_user(request)
-    _participant_session(user, session_id)
-    person = person_for_user(user)
-    enrolled = person is not None and Enrolment.objects.filter(session_id=session_id, person=person).exists()
-    attendance = Attendance.objects.filter(session_id=session_id, person=person).first() if person else None
-    return {"session_id": session_id, "enrolled": enrolled, "attended": attendance is not None,
+    person = _participant_session(user, session_id)
+    attendance = own_attendance(person=person, session_id=session_id)
+    return {"session_id": session_id, "enrolled": is_enrolled(person=person, session_id=session_id),
+            "attended": attendance is not None,
             "hours": float(attendance.hours) if attendance else None}
 
 
@@ -349,11 +334,11 @@ def attendance_list(request: HttpRequest, session_id: int):
     """Who attended (people of the caller's scope), with credited hours; ID numbers masked."""
     user = current_user(request)
     ensure_perm(user, VIEW)
-    enrolments, attended = _enrolment_rows(user, session_get(user=user, session_id=session_id))
+    enrolments = session_enrolments(user=user, session=session_get(user=user, session_id=session_id))
     return [{"person_id": e.person_id, "name": e.person.name, "id_number": shown_id_number(e.person, full=False),
              "organisation": e.person.organisation.name, "hours": float(a.hours), "method": a.method,
              "checked_in_at": a.checked_in_at}
-            for e in enrolments if (a := attended.get(e.person_id)) is not None]
+            for e in enrolments if (a := e.attendance) is not None]  # type: ignore[attr-defined]
 
 
 @router.post("/{session_id}/attendance", response={200: CountsOut, **ERRORS}, summary="Mark attendance")

@@ -37,6 +37,21 @@ def session_get(*, user: Any, session_id: Any) -> TrainingSession:
         raise NotFound() from None
 
 
+def session_for_participant(*, user: Any, person: Person | None, session_id: Any) -> TrainingSession:
+    """A session as a participant reaches it (enrolment, a check-in link): one organised at or above their
+    person's organisation, or one the user sees as an administrator. Anything else is a 404, like a session
+    that does not exist."""
+    if person is not None:
+        found = (TrainingSession.objects.select_related("organiser", "activity")
+                 .filter(pk=session_id, organiser__path__in=self_and_ancestor_paths(person.organisation.path))
+                 .first())
+        if found is not None:
+            return found
+    if user.has_perm(VIEW):
+        return session_get(user=user, session_id=session_id)
+    raise NotFound()
+
+
 def access_session_for_update(*, user: Any, session_id: Any) -> TrainingSession:
     """A session the user may change: organised within their training.manage scope."""
     return scope.get_in_scope(TrainingSession.objects.select_related("organiser", "activity"), user, MANAGE,

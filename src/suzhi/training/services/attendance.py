@@ -18,6 +18,7 @@ from suzhi.core.models import User
 from suzhi.core.web import ensure_perm
 from suzhi.people.selectors.persons import person_for_user
 from suzhi.training.codes import InvalidCode, read_token
+from suzhi.training.error_codes import TrainingErrors
 from suzhi.training.manifest import TrainingSettings
 from suzhi.training.models import Attendance, Enrolment, TrainingSession
 from suzhi.training.selectors.sessions import MANAGE, access_session_for_update
@@ -64,28 +65,28 @@ def check_in(*, actor: User, session_id: Any, token: str) -> Attendance:
     except InvalidCode as exc:
         if str(exc) == "replaced":
             raise ValidationFailed(_("This check-in code has been replaced; scan the code shown now."),
-                                   code="code_replaced") from None
-        raise ValidationFailed(_("This is not a valid check-in code."), code="code_invalid") from None
+                                   code=TrainingErrors.CODE_REPLACED) from None
+        raise ValidationFailed(_("This is not a valid check-in code."), code=TrainingErrors.CODE_INVALID) from None
     person = person_for_user(actor)
     if person is None:
         raise PermissionDenied(_("Your account is not linked to a person on a roster."))
     if session.is_cancelled:
-        raise ValidationFailed(_("The session is cancelled."), code="cancelled")
+        raise ValidationFailed(_("The session is cancelled."), code=TrainingErrors.CANCELLED)
     now = timezone.now()
     opens, closes = check_in_window(session)
     if now < opens:
-        raise ValidationFailed(_("Check-in opens at %(time)s.") % {"time": _time(opens)}, code="too_early")
+        raise ValidationFailed(_("Check-in opens at %(time)s.") % {"time": _time(opens)}, code=TrainingErrors.TOO_EARLY)
     if now > closes:
-        raise ValidationFailed(_("Check-in closed at %(time)s.") % {"time": _time(closes)}, code="expired")
+        raise ValidationFailed(_("Check-in closed at %(time)s.") % {"time": _time(closes)}, code=TrainingErrors.EXPIRED)
     decision = window("check_in", session.activity, at=now)
     if not decision:
         raise ValidationFailed(decision.message, code=decision.code)
     existing = Attendance.objects.filter(session=session, person=person).first()
     if existing is not None:
         raise Conflict(_("You checked in at %(time)s already.") % {"time": _time(existing.checked_in_at)},
-                       code="already_checked_in")
+                       code=TrainingErrors.ALREADY_CHECKED_IN)
     if not Enrolment.objects.filter(session=session, person=person).exists():
-        raise ValidationFailed(_("You are not enrolled in this session."), code="not_enrolled")
+        raise ValidationFailed(_("You are not enrolled in this session."), code=TrainingErrors.NOT_ENROLLED)
     attendance = Attendance.objects.create(session=session, person=person, hours=session.hours,
                                            method=Attendance.Method.QR, checked_in_at=now, recorded_by=actor)
     _credit(attendance)
@@ -102,10 +103,10 @@ def _hours(raw: Any, session: TrainingSession, name: str) -> Decimal:
         hours = Decimal(str(raw)).quantize(Decimal("0.1"))
     except (InvalidOperation, ValueError):
         raise ValidationFailed(_("%(name)s: enter the hours as a number.") % {"name": name},
-                               code="bad_hours") from None
+                               code=TrainingErrors.BAD_HOURS) from None
     if not Decimal("0") < hours <= session.hours:
         raise ValidationFailed(_("%(name)s: hours must be more than 0 and at most the session's %(n)s.")
-                               % {"name": name, "n": session.hours}, code="bad_hours")
+                               % {"name": name, "n": session.hours}, code=TrainingErrors.BAD_HOURS)
     return hours
 
 
@@ -118,14 +119,16 @@ def attendance_mark(*, actor: User, session_id: Any, marks: dict[Any, Any],
     ensure_perm(actor, MANAGE)
     session = access_session_for_update(user=actor, session_id=session_id)
     if session.is_cancelled:
-        raise ValidationFailed(_("The session is cancelled."), code="cancelled")
+        raise ValidationFailed(_("The session is cancelled."), code=TrainingErrors.CANCELLED)
     if session.starts_at > timezone.now():
-        raise ValidationFailed(_("Attendance can be recorded once the session has started."), code="too_early")
+        raise ValidationFailed(_("Attendance can be recorded once the session has started."),
+                               code=TrainingErrors.TOO_EARLY)
     enrolled = {e.person_id: e.person for e in Enrolment.objects.filter(
         session=session, person_id__in=[p for p in marks if str(p).isdigit()]).select_related("person__organisation")}
     unknown = [p for p in marks if not str(p).isdigit() or int(p) not in enrolled]
     if unknown:
-        raise ValidationFailed(_("Only people enrolled in the session can be marked."), code="not_enrolled",
+        raise ValidationFailed(_("Only people enrolled in the session can be marked."),
+                               code=TrainingErrors.NOT_ENROLLED,
                                detail=[{"field": "marks", "message": str(p)} for p in unknown])
     current = {a.person_id: a for a in Attendance.objects.filter(session=session, person_id__in=list(enrolled))}
     counts = {"added": 0, "changed": 0, "removed": 0}

@@ -15,6 +15,7 @@ from suzhi.core.scope import self_and_ancestor_paths
 from suzhi.core.web import ensure_perm
 from suzhi.people.models import Person
 from suzhi.people.selectors.persons import person_for_user
+from suzhi.training.error_codes import TrainingErrors
 from suzhi.training.models import Enrolment, TrainingSession
 from suzhi.training.rules import enrolment_refusal
 from suzhi.training.selectors.sessions import MANAGE
@@ -46,7 +47,7 @@ def enrol_self(*, actor: User, session_id: Any) -> Enrolment:
         raise NotFound()
     session = _locked(session_id)
     if Enrolment.objects.filter(session=session, person=person).exists():
-        raise Conflict(_("You are already enrolled."), code="already_enrolled")
+        raise Conflict(_("You are already enrolled."), code=TrainingErrors.ALREADY_ENROLLED)
     decision = enrolment_refusal(session, person, session.enrolments.count(), now=timezone.now())
     if not decision:
         raise ValidationFailed(decision.message, code=decision.code)
@@ -65,7 +66,8 @@ def enrol_people(*, actor: User, session_id: Any, person_ids: list[Any],
     ensure_perm(actor, MANAGE)
     session = _locked(session_id)
     if recording and session.starts_at > timezone.now():
-        raise ValidationFailed(_("Attendance can be recorded once the session has started."), code="too_early")
+        raise ValidationFailed(_("Attendance can be recorded once the session has started."),
+                               code=TrainingErrors.TOO_EARLY)
     people = scope.filter_queryset(Person.objects.select_related("organisation"), actor, "person.view")
     wanted = list(people.filter(pk__in=[p for p in person_ids if str(p).isdigit()]))
     if len(wanted) != len(set(person_ids)):
@@ -110,7 +112,7 @@ def enrolment_cancel(*, actor: User, session_id: Any, person_id: Any | None = No
         raise NotFound()
     if session.attendances.filter(person=person).exists():
         raise Conflict(_("%(name)s has attended; the enrolment stays.") % {"name": person.name},
-                       code="attended")
+                       code=TrainingErrors.ATTENDED)
     enrolment.delete()
     oplog.record(actor=actor, action="training.enrol_cancel", obj=session, organisation=person.organisation,
                  before={"person": person.pk}, summary=_("%(name)s withdrew") % {"name": person.name})

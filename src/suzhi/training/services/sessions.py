@@ -14,6 +14,7 @@ from suzhi.core import oplog, scope
 from suzhi.core.errors import NotFound, ValidationFailed
 from suzhi.core.models import Organisation, User
 from suzhi.core.web import ensure_perm
+from suzhi.training.error_codes import TrainingErrors
 from suzhi.training.manifest import TrainingSettings
 from suzhi.training.models import TrainingSession
 from suzhi.training.selectors.sessions import MANAGE, access_session_for_update
@@ -152,7 +153,7 @@ def session_cancel(*, actor: User, session_id: Any) -> TrainingSession:
     session = access_session_for_update(user=actor, session_id=session_id)
     if session.attendances.exists():
         raise ValidationFailed(_("People have attended this session; it cannot be cancelled."),
-                               code="has_attendance")
+                               code=TrainingErrors.HAS_ATTENDANCE)
     session.is_cancelled = True
     session.save(update_fields=["is_cancelled"])
     oplog.record(actor=actor, action="training.session_cancel", obj=session, organisation=session.organiser,

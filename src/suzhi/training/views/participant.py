@@ -18,14 +18,13 @@ from django.views.decorators.cache import never_cache
 
 from suzhi.core import scope
 from suzhi.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
-from suzhi.core.scope import self_and_ancestor_paths
 from suzhi.core.web import AuthedHttpRequest, paginate, require_perm
-from suzhi.people.models import Person
 from suzhi.people.selectors.persons import person_for_user
 from suzhi.training.codes import check_in_path, qr_svg
-from suzhi.training.models import Attendance, TrainingSession
+from suzhi.training.models import TrainingSession
 from suzhi.training.selectors import records
-from suzhi.training.selectors.sessions import MANAGE, VIEW, session_get
+from suzhi.training.selectors.enrolments import own_attendance
+from suzhi.training.selectors.sessions import MANAGE, session_for_participant, session_get
 from suzhi.training.services import attendance as attendance_services
 from suzhi.training.services import enrolments as enrolment_services
 from suzhi.training.services.sessions import session_code_reset
@@ -86,19 +85,6 @@ def my_hours(request: AuthedHttpRequest) -> HttpResponse:
     return render(request, "training/participant/my_hours.html", context)
 
 
-def _session_for(user: Any, person: Person | None, session_id: int) -> TrainingSession:
-    """The session behind a check-in link: one organised at or above the person's organisation, or one the
-    user sees as an administrator. Anything else is a 404, like a session that does not exist."""
-    if person is not None:
-        found = (TrainingSession.objects.select_related("organiser", "activity")
-                 .filter(pk=session_id, organiser__path__in=self_and_ancestor_paths(person.organisation.path)).first())
-        if found is not None:
-            return found
-    if user.has_perm(VIEW):
-        return session_get(user=user, session_id=session_id)
-    raise NotFound()
-
-
 @never_cache
 @login_required
 def check_in(request: AuthedHttpRequest, session_id: int, token: str) -> HttpResponse:
@@ -106,7 +92,7 @@ def check_in(request: AuthedHttpRequest, session_id: int, token: str) -> HttpRes
     if request.method not in ("GET", "POST"):
         return HttpResponseNotAllowed(["GET", "POST"])
     person = person_for_user(request.user)
-    session = _session_for(request.user, person, session_id)
+    session = session_for_participant(user=request.user, person=person, session_id=session_id)
     opens, closes = attendance_services.check_in_window(session)
     context: dict[str, Any] = {"session": session, "person": person, "opens": opens, "closes": closes}
     if person is None:
@@ -120,7 +106,7 @@ def check_in(request: AuthedHttpRequest, session_id: int, token: str) -> HttpRes
             return render(request, "training/participant/check_in.html", context, status=400)
         context.update(attendance=attendance, success=True, hours=_hours_text(attendance.hours))
     else:
-        context["attendance"] = Attendance.objects.filter(session=session, person=person).first()
+        context["attendance"] = own_attendance(person=person, session_id=session.pk)
     context["year_hours"] = _hours_text(records.my_hours_in_year(person=person))
     return render(request, "training/participant/check_in.html", context)
 

@@ -14,22 +14,22 @@ from django.urls import path, reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from suzhi.core.codes import format_code
 from suzhi.core.errors import NotFound
+from suzhi.core.masking import mask_name
 from suzhi.core.request_context import client_ip
 from suzhi.core.web import AuthedHttpRequest, require_perm
 from suzhi.people.selectors.persons import person_for_user, person_get, shown_id_number
 from suzhi.training.models import HoursCertificate, TrainingSession
-from suzhi.training.selectors.sessions import VIEW
-from suzhi.training.services.certificates import (
+from suzhi.training.selectors.certificates import (
     certificate_content,
     certificate_current,
-    certificate_issue,
     certificate_verify,
-    format_code,
     issued_on,
-    mask_name,
     training_record,
 )
+from suzhi.training.selectors.sessions import VIEW
+from suzhi.training.services.certificates import certificate_issue
 
 CERTIFICATE_TEMPLATE = "training/records/certificate.html"
 # The public page answers anyone; a client that asks more often than a person checking papers would is slowed.

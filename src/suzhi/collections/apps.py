@@ -2,13 +2,13 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 
-class SubmissionsConfig(AppConfig):
-    name = "suzhi.submissions"
-    label = "submissions"
+class CollectionsConfig(AppConfig):
+    name = "suzhi.collections"
+    label = "collections"
     verbose_name = _("Collections")
 
     def ready(self) -> None:
         from suzhi.campaigns.kinds import register_kind
-        from suzhi.submissions.manifest import MANIFEST
+        from suzhi.collections.manifest import MANIFEST
 
         register_kind(MANIFEST)
