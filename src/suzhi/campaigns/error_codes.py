@@ -8,6 +8,7 @@ from suzhi.core.error_codes import ErrorCodes, declare
 class CampaignErrors(ErrorCodes):
     PLAN_INVALID = "plan_invalid", "The plan file has errors; `detail` gives each with its field and line."
     UNKNOWN_METRIC = "unknown_metric", "The activity's kind does not provide the metric."
+    FORM_INVALID = "form_invalid", "Values of a form defined in the plan are not valid; `detail` names each field."
     # Why a person may not take a participant action now (campaigns.eligibility, which gives each its sentence)
     UNKNOWN_ACTION = "unknown_action", "The activity has no such action."
     NOT_OPEN = "not_open", "The action is open in no phase of the campaign."

@@ -9,6 +9,7 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from suzhi.core.error_codes import CoreErrors
 from suzhi.core.errors import ValidationFailed
 
 SPREADSHEET_SUFFIXES = (".xlsx", ".xls", ".xlsm", ".ods", ".csv")
@@ -115,7 +116,7 @@ def _decode_csv(data: bytes) -> str:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise ValidationFailed(_("The CSV file is neither UTF-8 nor GBK/GB18030 encoded."), code="bad_encoding")
+    raise ValidationFailed(_("The CSV file is neither UTF-8 nor GBK/GB18030 encoded."), code=CoreErrors.BAD_ENCODING)
 
 
 def read_rows(data: bytes, filename: str) -> list[list[Any]]:
@@ -133,14 +134,14 @@ def read_rows(data: bytes, filename: str) -> list[list[Any]]:
     if not name.endswith(SPREADSHEET_SUFFIXES):
         raise ValidationFailed(
             _("“%(name)s” is not a spreadsheet. Upload an .xlsx, .xls, .ods or .csv file.") % {"name": filename},
-            code="not_a_spreadsheet",
+            code=CoreErrors.NOT_A_SPREADSHEET,
         )
     from python_calamine import CalamineWorkbook
 
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
         if not workbook.sheet_names:
-            raise ValidationFailed(_("The file has no sheet."), code="empty_file")
+            raise ValidationFailed(_("The file has no sheet."), code=CoreErrors.EMPTY_FILE)
         sheet = workbook.get_sheet_by_index(0)
         rows = sheet.to_python(skip_empty_area=False)
         # calamine already builds a new list per row; copying 100,000 of them again costs a tenth of a second
@@ -150,7 +151,7 @@ def read_rows(data: bytes, filename: str) -> list[list[Any]]:
     except Exception as exc:  # noqa: BLE001 - calamine raises several types for damaged files
         raise ValidationFailed(
             _("“%(name)s” could not be read as a spreadsheet; it may be damaged.") % {"name": filename},
-            code="not_a_spreadsheet",
+            code=CoreErrors.NOT_A_SPREADSHEET,
         ) from exc
 
 

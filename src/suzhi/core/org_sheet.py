@@ -10,7 +10,7 @@ from suzhi.core.imports import Column, Columns
 from suzhi.core.imports import template_xlsx as sheet_template
 from suzhi.core.masking import mask_phone
 from suzhi.core.models import Organisation
-from suzhi.core.services.orgs import OrgTypes
+from suzhi.core.org_fields import OrgTypes
 
 STEP = Organisation.steplen
 _LINKS = ("code", "name", "org_type", "parent_code")

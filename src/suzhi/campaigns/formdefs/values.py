@@ -12,6 +12,7 @@ from typing import Any, Protocol
 
 from django.utils.translation import gettext as _
 
+from suzhi.campaigns.error_codes import CampaignErrors
 from suzhi.campaigns.formdefs.fields import (
     FieldProblem,
     FormDef,
@@ -59,7 +60,7 @@ class FormInvalid(ValidationFailed):
         super().__init__(str(errors[0]) if len(errors) == 1 else _("The form has %(n)d error(s); the first: "
                                                                    "%(first)s") % {"n": len(errors),
                                                                                    "first": errors[0]},
-                         code="form_invalid", detail=[error.as_detail() for error in errors])
+                         code=CampaignErrors.FORM_INVALID, detail=[error.as_detail() for error in errors])
 
 
 @dataclasses.dataclass

@@ -10,6 +10,7 @@ import pydantic
 from django.utils.translation import gettext as _
 
 from suzhi.campaigns import kinds
+from suzhi.campaigns.error_codes import CampaignErrors
 from suzhi.campaigns.formdefs.fields import FIELD_TYPES
 from suzhi.campaigns.plan.schema import ATTRIBUTE_FIELDS, AttributeRule, KindSettings, Plan
 from suzhi.campaigns.plan.source import Path, PlanSource, YamlSyntaxError, format_path
@@ -35,7 +36,7 @@ class PlanInvalid(ValidationFailed):
         self.errors = errors
         super().__init__(
             _("The plan has %(n)d error(s); the first: %(first)s") % {"n": len(errors), "first": errors[0]},
-            code="plan_invalid",
+            code=CampaignErrors.PLAN_INVALID,
             detail=[e.as_detail() for e in errors],
         )
 

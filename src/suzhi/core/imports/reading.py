@@ -7,6 +7,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from suzhi.core.error_codes import CoreErrors
 from suzhi.core.errors import ValidationFailed
 from suzhi.core.excel import cell_text, read_rows
 from suzhi.core.imports.columns import Columns, normalise_header
@@ -19,7 +20,8 @@ PREVIEW_ROWS = 10
 def ensure_upload_size(size: int) -> None:
     if size > MAX_UPLOAD_BYTES:
         raise ValidationFailed(
-            _("The file is larger than %(mb)d MB.") % {"mb": MAX_UPLOAD_BYTES // (1024 * 1024)}, code="file_too_large"
+            _("The file is larger than %(mb)d MB.") % {"mb": MAX_UPLOAD_BYTES // (1024 * 1024)},
+            code=CoreErrors.FILE_TOO_LARGE,
         )
 
 
@@ -43,14 +45,14 @@ def find_header(rows: list[list[Any]], columns: Columns, *,
                 raise ValidationFailed(
                     _("The header row (row %(row)d) lacks the column(s) %(columns)s.")
                     % {"row": index + 1, "columns": _listed(missing)},
-                    code="missing_columns",
+                    code=CoreErrors.MISSING_COLUMNS,
                     detail=[{"row": index + 1, "column": m, "message": _("Missing column")} for m in missing],
                 )
             return index, found
     raise ValidationFailed(
         _("No header row found. The first rows must include the columns %(columns)s.")
         % {"columns": _listed([str(c.label) for c in columns.required])},
-        code="no_header",
+        code=CoreErrors.NO_HEADER,
     )
 
 
@@ -90,7 +92,7 @@ def read_sheet(data: bytes, filename: str, columns: Columns, *, max_rows: int,
     ensure_upload_size(len(data))
     rows = read_rows(data, filename)
     if not any(any(cell_text(c) for c in row) for row in rows):
-        raise ValidationFailed(_("The sheet is empty."), code="empty_file")
+        raise ValidationFailed(_("The sheet is empty."), code=CoreErrors.EMPTY_FILE)
     header_index, positions = find_header(rows, columns, search_rows=search_rows)
     header = [cell_text(c) for c in rows[header_index]]
     width = len(header)
@@ -115,11 +117,11 @@ def read_sheet(data: bytes, filename: str, columns: Columns, *, max_rows: int,
         keep(raw)
         number(index + 1)
     if not kept:
-        raise ValidationFailed(_("There are no data rows below the header row."), code="empty_file")
+        raise ValidationFailed(_("There are no data rows below the header row."), code=CoreErrors.EMPTY_FILE)
     if len(kept) > max_rows:
         raise ValidationFailed(
             _("The file has %(count)d rows; at most %(max)d can be imported at once.")
             % {"count": len(kept), "max": max_rows},
-            code="too_many_rows",
+            code=CoreErrors.TOO_MANY_ROWS,
         )
     return Sheet(header=header, positions=positions, rows=kept, numbers=numbers)

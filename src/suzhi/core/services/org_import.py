@@ -19,18 +19,20 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from suzhi.core import oplog
+from suzhi.core.error_codes import CoreErrors
 from suzhi.core.errors import PermissionDenied, ValidationFailed
 from suzhi.core.excel import cell_text
 from suzhi.core.imports import ImportResult, Sheet, read_sheet
 from suzhi.core.masking import mask_phone
 from suzhi.core.models import Organisation
+from suzhi.core.names import name_initials
+from suzhi.core.org_fields import OrgTypes, clean_org_fields
 from suzhi.core.org_followers import OrgMove, orgs_moved
 from suzhi.core.org_sheet import COLUMNS
 from suzhi.core.params import get_param
 from suzhi.core.permissions import has_code
 from suzhi.core.scope import organisation_in_scope, scope_for
 from suzhi.core.selectors.orgs import MANAGE
-from suzhi.core.services.orgs import OrgTypes, clean_org_fields, name_initials
 
 STEP = Organisation.steplen
 DEFAULT_MAX_ROWS = 50000
@@ -394,7 +396,7 @@ def _create(rows: list[_Row], by_code: dict[str, _Row], new_children: Counter, *
         if len(path) != depth * STEP or len(path) > Organisation._meta.get_field("path").max_length:
             raise ValidationFailed(
                 _("Row %(row)d: no more organisations fit at this place in the tree.") % {"row": row.number},
-                code="tree_full",
+                code=CoreErrors.TREE_FULL,
             )
         org = Organisation(
             path=path, depth=depth, numchild=new_children.get(row.code, 0),

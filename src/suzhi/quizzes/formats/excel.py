@@ -20,7 +20,7 @@ from suzhi.core.errors import DomainError
 from suzhi.core.excel import cell_text
 from suzhi.core.imports import Column, Columns, read_sheet, template_xlsx
 from suzhi.quizzes.formats.base import ParsedQuestion, ParseError, ParseResult, QuestionType
-from suzhi.quizzes.formats.text import (
+from suzhi.quizzes.formats.vocabulary import (
     LETTERS,
     check_answer,
     parse_difficulty,

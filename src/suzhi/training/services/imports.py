@@ -23,6 +23,7 @@ from suzhi.core.models import User
 from suzhi.core.web import ensure_perm
 from suzhi.people import validation as v
 from suzhi.people.models import Person
+from suzhi.training.error_codes import TrainingErrors
 from suzhi.training.models import Attendance, Enrolment, TrainingSession
 from suzhi.training.selectors.sessions import MANAGE, access_session_for_update
 from suzhi.training.services.attendance import attendance_mark
@@ -183,16 +184,16 @@ def training_import(*, actor: User, session_id: Any, kind: str, data: bytes, fil
     """Check and (unless `dry_run`) import one list for a session. With errors and not `skip_invalid`,
     nothing is written; with `skip_invalid`, the valid rows are."""
     if kind not in KINDS:
-        raise ValidationFailed(_("Unknown kind of list."), code="bad_kind")
+        raise ValidationFailed(_("Unknown kind of list."), code=TrainingErrors.BAD_KIND)
     ensure_perm(actor, MANAGE)
     result = TrainingImportResult(kind=kind, dry_run=dry_run)
     with written_unless_refused(result, skip_invalid=skip_invalid):
         session = access_session_for_update(user=actor, session_id=session_id)
         if kind == REMOTE and session.form != TrainingSession.Form.REMOTE:
             raise ValidationFailed(_("Completion lists are for remote courses; this session is not one."),
-                                   code="not_remote")
+                                   code=TrainingErrors.NOT_REMOTE)
         if session.is_cancelled:
-            raise ValidationFailed(_("The session is cancelled."), code="cancelled")
+            raise ValidationFailed(_("The session is cancelled."), code=TrainingErrors.CANCELLED)
         sheet, rows = _parse(session, kind, data, filename)
         result.headers, result.total_rows, result.preview = sheet.header, len(rows), sheet.preview()
         _match(actor, session, kind, rows)

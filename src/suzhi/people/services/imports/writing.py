@@ -13,10 +13,11 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from psycopg.adapt import PyFormat, Transformer
-from pypinyin import Style, lazy_pinyin
 
 from suzhi.core.errors import Conflict
+from suzhi.core.names import name_initials
 from suzhi.people.category_keys import category_key
+from suzhi.people.error_codes import PeopleErrors
 from suzhi.people.followers import people_changed
 from suzhi.people.models import Person, PersonCategory, PersonTransfer
 from suzhi.people.services.counts import Counted, person_counted_as, person_counts_add, person_counts_move
@@ -68,7 +69,7 @@ def _check_and_write(*, actor: Any, checked: Iterator[list[_Row]], facts: _FileF
 def _initials(name: str, cache: dict[str, str]) -> str:
     found = cache.get(name)
     if found is None:
-        found = "".join(lazy_pinyin(name, style=Style.FIRST_LETTER)).lower()[:50]
+        found = name_initials(name, max_length=50)
         cache[name] = found
     return found
 
@@ -120,7 +121,7 @@ def _write(actor: Any, rows: list[_Row], new_rows: list[_Row], *, now: Any, init
         matched = Person.objects.bulk_update(touched, sorted(fields | {"updated_at"}), batch_size=CHUNK)
         if matched != len(touched):
             raise Conflict(_("Someone on the roster was removed while the file was being imported; "
-                             "import it again."), code="person_removed")
+                             "import it again."), code=PeopleErrors.PERSON_REMOVED)
     PersonTransfer.objects.bulk_create(transfers, batch_size=CHUNK)
 
     for chunk in _chunks([r.existing.pk for r in recategorised if r.existing]):
