@@ -12,7 +12,7 @@ from suzhi.core.errors import Conflict
 from suzhi.core.models import DictItem
 from suzhi.people.models import Person, PersonCategory
 from suzhi.people.services import imports
-from suzhi.people.services.imports import writing
+from suzhi.people.services.imports import new_people
 from tests.people.test_imports_service import HEADER, on_record, resident_id, run
 
 ROWS = [HEADER, ["张三", resident_id(), "", "DH-QLZ-001", "教师"], ["李四", resident_id(), "", "DH-QLZ-001", ""]]
@@ -92,7 +92,7 @@ def test_foreign_keys_are_checked_at_commit_again_after_the_stream(tree):
 
 @postgresql_only
 def test_a_failure_in_the_streaming_thread_raises_and_writes_nothing(tree, monkeypatch):
-    original = writing._Stream._next
+    original = new_people._Stream._next
     calls = []
 
     def next_batch(self):
@@ -102,7 +102,7 @@ def test_a_failure_in_the_streaming_thread_raises_and_writes_nothing(tree, monke
             raise psycopg.errors.ForeignKeyViolation("simulated")
         return rows
 
-    monkeypatch.setattr(writing._Stream, "_next", next_batch)
+    monkeypatch.setattr(new_people._Stream, "_next", next_batch)
     with pytest.raises(DatabaseError):
         run(tree.town_a_admin, ROWS)
     assert calls

@@ -31,10 +31,12 @@ from suzhi.core.imports import ImportResult
 from suzhi.core.models import Organisation
 from suzhi.core.permissions import has_code
 from suzhi.core.scope import organisation_in_scope
-from suzhi.people.services.imports.cleaning import _check, _Cleaners, _Dictionaries, _FileFacts, _gather
+from suzhi.people.services.imports.bulk import _bulk_write_cache
+from suzhi.people.services.imports.cells import _Cleaners, _Dictionaries
+from suzhi.people.services.imports.cleaning import _check, _FileFacts, _gather
 from suzhi.people.services.imports.common import IMPORT, _id_type_lookup, _Row
 from suzhi.people.services.imports.reading import _parse
-from suzhi.people.services.imports.writing import _bulk_write_cache, _check_and_write
+from suzhi.people.services.imports.writing import _check_and_write
 from suzhi.people.services.refusals import id_numbers_refused_record
 
 __all__ = ["IMPORT", "default_organisation", "people_import"]
