@@ -72,6 +72,7 @@ def _lazy(dotted: str) -> Callable[..., Any]:
         return import_string(dotted)(*args, **kwargs)
 
     call.__name__ = call.__qualname__ = dotted.rsplit(".", 1)[-1]
+    call.dotted = dotted  # type: ignore[attr-defined]
     return call
 
 

@@ -10,6 +10,7 @@ from suzhi.campaigns.eligibility import ALLOWED, Decision, Memo, may_take_part, 
 from suzhi.campaigns.models import Phase
 from suzhi.people.models import Person
 from suzhi.training.error_codes import TrainingErrors
+from suzhi.training.manifest import TrainingSettings
 from suzhi.training.models import TrainingSession
 
 CANCELLED = reason(TrainingErrors.CANCELLED, _("The session is cancelled."))
@@ -37,3 +38,9 @@ def enrolment_refusal(session: TrainingSession, person: Person, taken: int, *, n
     if not recording and session.capacity is not None and taken >= session.capacity:
         return FULL.refuse(n=session.capacity)
     return ALLOWED
+
+
+def check_in_window(session: TrainingSession) -> tuple[datetime.datetime, datetime.datetime]:
+    """When check-in (签到) is open: from the plan's `check_in_minutes` before the start to the end."""
+    settings = TrainingSettings.model_validate(session.activity.settings or {})
+    return session.starts_at - datetime.timedelta(minutes=settings.check_in_minutes), session.ends_at

@@ -19,8 +19,8 @@ from suzhi.core.web import ensure_perm
 from suzhi.people.selectors.persons import person_for_user
 from suzhi.training.codes import InvalidCode, read_token
 from suzhi.training.error_codes import TrainingErrors
-from suzhi.training.manifest import TrainingSettings
 from suzhi.training.models import Attendance, Enrolment, TrainingSession
+from suzhi.training.rules import check_in_window
 from suzhi.training.selectors.sessions import MANAGE, access_session_for_update
 
 METRICS = ("training.people", "training.participations", "training.hours")
@@ -42,11 +42,6 @@ def _credit(attendance: Attendance) -> None:
 def _uncredit(attendance: Attendance) -> None:
     for metric in METRICS:
         metric_record_remove(activity=attendance.session.activity, metric=metric, source=_source(attendance))
-
-
-def check_in_window(session: TrainingSession) -> tuple[datetime.datetime, datetime.datetime]:
-    settings = TrainingSettings.model_validate(session.activity.settings or {})
-    return session.starts_at - datetime.timedelta(minutes=settings.check_in_minutes), session.ends_at
 
 
 def _time(moment: datetime.datetime) -> str:

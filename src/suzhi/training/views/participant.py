@@ -22,6 +22,7 @@ from suzhi.core.web import AuthedHttpRequest, paginate, require_perm
 from suzhi.people.selectors.persons import person_for_user
 from suzhi.training.codes import check_in_path, qr_svg
 from suzhi.training.models import TrainingSession
+from suzhi.training.rules import check_in_window
 from suzhi.training.selectors import records
 from suzhi.training.selectors.enrolments import own_attendance
 from suzhi.training.selectors.sessions import MANAGE, session_for_participant, session_get
@@ -93,7 +94,7 @@ def check_in(request: AuthedHttpRequest, session_id: int, token: str) -> HttpRes
         return HttpResponseNotAllowed(["GET", "POST"])
     person = person_for_user(request.user)
     session = session_for_participant(user=request.user, person=person, session_id=session_id)
-    opens, closes = attendance_services.check_in_window(session)
+    opens, closes = check_in_window(session)
     context: dict[str, Any] = {"session": session, "person": person, "opens": opens, "closes": closes}
     if person is None:
         context["refusal"] = _("Your account is not linked to a person on a roster.")
@@ -128,7 +129,7 @@ def session_qr(request: AuthedHttpRequest, session_id: int) -> HttpResponse:
     if request.method != "GET":
         return HttpResponseNotAllowed(["GET", "POST"])
     link = request.build_absolute_uri(check_in_path(session))
-    opens, closes = attendance_services.check_in_window(session)
+    opens, closes = check_in_window(session)
     return render(request, "training/participant/session_qr.html", {
         "session": session, "link": link, "svg": mark_safe(_scalable(qr_svg(link))),  # noqa: S308 - segno's SVG
         "opens": opens, "closes": closes, "hours": _hours_text(session.hours),

@@ -4,35 +4,34 @@ a preview, a confirmation, its error rows and its template."""
 from collections.abc import Callable
 
 from django.contrib import messages
-from django.http import FileResponse, HttpResponse
+from django.http import HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from suzhi.core.errors import ValidationFailed
 from suzhi.core.uploads import StagedUpload
-from suzhi.core.web import AuthedHttpRequest, require_perm, xlsx_download
+from suzhi.core.views.imports import errors_download, import_context, refused_message, stage_errors, xlsx_attachment
+from suzhi.core.web import AuthedHttpRequest, require_perm
+from suzhi.training import sheets
 from suzhi.training.forms.sessions import ListImportForm
 from suzhi.training.models import TrainingSession
 from suzhi.training.selectors.sessions import MANAGE
 from suzhi.training.services import imports as importer
 from suzhi.training.views.organiser.sessions import managed_session
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-ERRORS_SHOWN = 200
-
 
 def _import_page(request: AuthedHttpRequest, kind: str, session: TrainingSession, form: ListImportForm,
                  result: importer.TrainingImportResult | None = None, *, stage: str = "upload",
                  filename: str = "") -> HttpResponse:
-    return render(request, "training/organiser/import.html", {
-        "kind": kind, "title": importer.TITLES[kind], "session": session, "form": form, "result": result,
-        "errors": result.errors[:ERRORS_SHOWN] if result else [],
-        "errors_truncated": bool(result and len(result.errors) > ERRORS_SHOWN), "stage": stage,
-        "filename": filename, "skip_invalid": request.POST.get("skip_invalid") == "on",
-        "columns": [c.label for c in importer.LAYOUTS[kind][0]],
-        "url_name": _URL_NAMES[kind],
-    })
+    url_name = _URL_NAMES[kind]
+    return render(request, "training/organiser/import.html", import_context(
+        request, title=sheets.TITLES[kind], form=form, result=result, stage=stage, filename=filename,
+        upload_url=reverse(url_name, args=[session.pk]), errors_url=reverse(f"{url_name}_errors", args=[session.pk]),
+        template_url=reverse(f"{url_name}_template"), kind=kind, session=session,
+        columns=sheets.LAYOUTS[kind].labels,
+    ))
 
 
 def _staged(kind: str) -> StagedUpload:
@@ -60,7 +59,7 @@ def _import_view(kind: str) -> Callable[..., HttpResponse]:
             form.add_error("file", str(exc.message))
             return _import_page(request, kind, session, form)
         staged.store(request, data, upload.name, session_id=session.pk)
-        staged.store_errors(request, importer.error_rows_xlsx(result) if result.error_rows else None)
+        stage_errors(request, staged, result)
         return _import_page(request, kind, session, form, result, stage="preview", filename=upload.name)
 
     view.__name__ = f"session_import_{kind}"
@@ -82,10 +81,9 @@ def _import_confirm(request: AuthedHttpRequest, kind: str, session: TrainingSess
         form = ListImportForm()
         form.add_error(None, str(exc.message))
         return _import_page(request, kind, session, form)
-    staged.store_errors(request, importer.error_rows_xlsx(result) if result.error_rows else None)
+    stage_errors(request, staged, result)
     if not result.written:
-        messages.error(request, _("Nothing was imported: the file has errors. Correct them, or choose to "
-                                  "import the valid rows only."))
+        refused_message(request)
         return _import_page(request, kind, session, ListImportForm(), result, stage="preview", filename=filename)
     staged.consume(request)
     messages.success(request, _("Import finished: %(enrolled)d enrolled, %(added)d attendances added, "
@@ -99,9 +97,7 @@ def _import_errors_view(kind: str) -> Callable[..., HttpResponseBase]:
     @require_perm(MANAGE)
     def view(request: AuthedHttpRequest, session_id: int) -> HttpResponseBase:
         managed_session(request, session_id)
-        errors_file = _staged(kind).errors_file(request)
-        return FileResponse(errors_file.open("rb"), as_attachment=True, filename=_("import-errors.xlsx"),
-                            content_type=XLSX)
+        return errors_download(request, _staged(kind))
 
     view.__name__ = f"session_import_{kind}_errors"
     return view
@@ -110,11 +106,10 @@ def _import_errors_view(kind: str) -> Callable[..., HttpResponseBase]:
 def _import_template_view(kind: str) -> Callable[..., HttpResponse]:
     @require_perm(MANAGE)
     def view(request: AuthedHttpRequest) -> HttpResponse:
-        return xlsx_download(f"{importer.TITLES[kind]}.xlsx", [c.label for c in importer.LAYOUTS[kind][0]], [],
-                             sheet=str(importer.TITLES[kind]))
+        return xlsx_attachment(sheets.list_template(kind), f"{sheets.TITLES[kind]}.xlsx")
 
     view.__name__ = f"session_import_{kind}_template"
     return view
 
 
-_URL_NAMES = {kind: f"training:session_import_{kind}" for kind in importer.KINDS}
+_URL_NAMES = {kind: f"training:session_import_{kind}" for kind in sheets.KINDS}
