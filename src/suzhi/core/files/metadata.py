@@ -40,6 +40,7 @@ _PEOPLE_PARTS = re.compile(r"^(word/(comments[^/]*|people|document|footnotes|end
                            r"xl/(comments\d*|threadedComments/[^/]+|persons/[^/]+)\.xml|"
                            r"ppt/(commentAuthors|authors|comments/[^/]+)\.xml)$")
 MAX_CLEANED_PART = 100 << 20  # a part read whole to be cleaned
+_PDF_PEOPLE = ("/Author", "/Creator", "/Producer")
 
 
 def unavailable(extension: str) -> Conflict:
@@ -107,11 +108,10 @@ def _pdf_copy(path: Path, extension: str) -> IO[bytes]:
     out = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115 - handed to the response
     try:
         writer = PdfWriter(clone_from=PdfReader(path))
-        info = writer._info.get_object() if writer._info is not None else None
+        info = writer.metadata
         if info is not None:
-            for key in ("/Author", "/Creator", "/Producer"):
-                info.pop(NameObject(key), None)
-        writer._root_object.pop(NameObject("/Metadata"), None)
+            writer.metadata = {key: value for key, value in info.items() if key not in _PDF_PEOPLE}
+        writer.root_object.pop(NameObject("/Metadata"), None)  # the XMP stream repeats the author
         writer.write(out)
     except (PyPdfError, OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
         out.close()

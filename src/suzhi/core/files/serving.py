@@ -10,7 +10,7 @@ import re
 import unicodedata
 from urllib.parse import quote
 
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest
 from django.utils.cache import patch_cache_control
 
 from suzhi.core.files import storage
@@ -34,7 +34,7 @@ def safe_download_name(download_name: str, extension: str) -> str:
 
 def content_disposition(name: str, *, attachment: bool = True) -> str:
     """RFC 6266 with the RFC 5987 UTF-8 name and an ASCII fallback for old clients."""
-    fallback = re.sub(r"[^A-Za-z0-9._-]", "_", name)
+    fallback = re.sub(r"[^A-Za-z0-9._-]+", "_", name)
     if not re.search(r"[A-Za-z0-9]", fallback.rsplit(".", 1)[0]):
         fallback = "file." + name.rsplit(".", 1)[-1] if "." in name else "file"
     disposition = "attachment" if attachment else "inline"
@@ -48,7 +48,7 @@ def file_response(
     download_name: str,
     strip_metadata: bool = False,
     thumbnail: bool = False,
-) -> HttpResponse:
+) -> FileResponse:
     """The stored file as a download named `download_name` (give a name without personal data, such as
     "合理化建议-A-0123-附件1.docx"; it is made safe and given the file's extension).
 

@@ -5,7 +5,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from django.core.files.uploadedfile import UploadedFile
+from django.core.files import File
 from django.db import transaction
 
 from suzhi.core import oplog
@@ -15,7 +15,7 @@ from suzhi.core.models import Organisation, StoredFile
 LOGGED_FIELDS = ("extension", "size", "sha256", "content_type")
 
 
-def _stream_to_disk(upload: UploadedFile, temporary: Path, name: str, max_mb: float) -> tuple[int, str]:
+def _stream_to_disk(upload: File, temporary: Path, name: str, max_mb: float) -> tuple[int, str]:
     """Write the upload chunk by chunk, stopping as soon as it passes the limit; (size, sha256)."""
     digest = hashlib.sha256()
     size = 0
@@ -36,7 +36,7 @@ def _stream_to_disk(upload: UploadedFile, temporary: Path, name: str, max_mb: fl
 def file_store(
     *,
     actor: Any,
-    upload: UploadedFile,
+    upload: File,
     allowed: Sequence[str],
     max_mb: float,
     organisation: Organisation,
