@@ -217,6 +217,17 @@ def test_a_rolled_back_transaction_removes_the_file(tree, files_dir):
     assert files_on_disk(files_dir) == []
 
 
+@pytest.mark.django_db(transaction=True)
+def test_outermost_transactions_that_roll_back_or_commit(tree, files_dir):
+    with pytest.raises(RuntimeError), transaction.atomic():
+        store(tree, "现场.jpg", sample_file("jpg"))
+        raise RuntimeError("the caller's next step fails")
+    assert files_on_disk(files_dir) == []
+    stored = store(tree, "现场.jpg", sample_file("jpg"))  # its own transaction, committed
+    assert files_on_disk(files_dir) == sorted([storage.path_of(stored.storage_key),
+                                               storage.path_of(stored.thumbnail_key)])
+
+
 def test_a_committed_file_stays(tree, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         stored = store(tree, "建议.docx", sample_file("docx"))
