@@ -2,8 +2,9 @@
 
 Environment: DATABASE_URL, SECRET_KEY, DEBUG, ALLOWED_HOSTS, REDIS_URL, SUZHI_DATA_DIR,
 SUZHI_SESSION_IDLE_MINUTES, SUZHI_HTTPS, SUZHI_PROXY_COUNT, SUZHI_LOG_LEVEL, SUZHI_REFRESH_MIN_SECONDS,
-SUZHI_REFRESH_RETRY_SECONDS, SUZHI_TASKS; with REDIS_URL, SUZHI_SESSION_ENGINE (sessions in the database behind the
-cache by default; `django.contrib.sessions.backends.cache` keeps them in Redis only).
+SUZHI_REFRESH_RETRY_SECONDS, SUZHI_TASKS, SUZHI_FILES_DIR, SUZHI_FILES_MAX_PIXELS; with REDIS_URL, SUZHI_SESSION_ENGINE
+(sessions in the database behind the cache by default; `django.contrib.sessions.backends.cache` keeps them in Redis
+only).
 """
 
 import os
@@ -121,6 +122,11 @@ SUZHI_SHEET_MAX_CELLS = int(os.environ.get("SUZHI_SHEET_MAX_CELLS", "4000000"))
 SUZHI_SHEET_MAX_UNZIPPED_BYTES = 400 * 2**20
 SUZHI_SHEET_MAX_ZIP_RATIO = 200
 SUZHI_SHEET_MAX_TEXT_BYTES = 200 * 2**20
+# Uploaded attachments (suzhi.core.files): kept under SUZHI_FILES_DIR, outside the web root and the static files,
+# served only through views that check the caller's scope first; an image may have at most this many pixels
+# (a decompression bomb's header claims far more).
+SUZHI_FILES_DIR = Path(os.environ.get("SUZHI_FILES_DIR") or DATA_DIR / "files")
+SUZHI_FILES_MAX_PIXELS = int(os.environ.get("SUZHI_FILES_MAX_PIXELS", str(50_000_000)))
 
 ROOT_URLCONF = "suzhi.config.urls"
 WSGI_APPLICATION = "suzhi.config.wsgi.application"

@@ -90,6 +90,13 @@ class CoreErrors(ErrorCodes):
     TOO_MANY_ROWS = "too_many_rows", "The sheet has more rows than one import takes."
     NO_HEADER = "no_header", "No header row was found near the top of the sheet."
     MISSING_COLUMNS = "missing_columns", "Required columns are missing from the header row."
+    # Attachments (suzhi.core.files)
+    FILE_TYPE_NOT_ALLOWED = "file_type_not_allowed", "The file's type (its extension) is not one this upload takes."
+    FILE_CONTENT_MISMATCH = "file_content_mismatch", "The file's content is not what its extension says, or is damaged."
+    FILE_UNSAFE = "file_unsafe", (
+        "The file is refused as unsafe: an image over the pixel limit, or an archive with paths leaving its folder.")
+    BLIND_COPY_UNAVAILABLE = "blind_copy_unavailable", (
+        "A copy without author metadata cannot be made of this file (its type, or it is damaged).")
 
 
 def _discover() -> None:

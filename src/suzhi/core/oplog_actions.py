@@ -143,6 +143,7 @@ for _code, _label in (
     ("notice.withdraw", _("Withdraw notice")),
     ("export.expire", _("Remove old exports")),
     ("export.retry", _("Retry interrupted exports")),
+    ("file.store", _("Upload file")),
 ):
     register(_code, _label)
 

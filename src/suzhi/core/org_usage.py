@@ -98,3 +98,4 @@ def register_core_counters() -> None:
     register("custom_scopes", _("roles whose custom data scope lists it"),
              fields=["core.Role_custom_organisations.organisation"])
     register("notices", _("notices"), fields=["core.Notice.organisation"])
+    register("files", _("uploaded files"), fields=["core.StoredFile.organisation"])
