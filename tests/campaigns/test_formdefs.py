@@ -322,6 +322,18 @@ def test_plan_check_reports_duplicate_field_keys(form_kind):
     assert [(e.path, e.message) for e in errors] == [("activities[0].settings.form.fields", message % {"key": "a"})]
 
 
+def test_plan_check_refuses_attachment_types_the_file_store_cannot_check(form_kind):
+    activity = ("  - key: survey\n    kind: survey\n    title: 问卷\n    settings:\n      form:\n        fields:\n"
+                "          - key: files\n            type: attachment\n            label: 附件\n"
+                "            extensions: [docx, rar]\n")
+    text = plan_yaml(activities=[]).replace("activities: []\n", "activities:\n" + activity)
+    _plan, errors = check_plan_text(text, check_db=False)
+    [error] = errors
+    assert error.path == "activities[0].settings.form.fields[0].extensions"
+    assert "rar" in error.message and "docx" in error.message.split("：", 1)[-1]
+    assert text.split("\n")[error.line - 1].strip() == "extensions: [docx, rar]"
+
+
 def test_settings_models_become_fields():
     from suzhi.quizzes.manifest import QuizSettings
     from suzhi.training.manifest import TrainingSettings

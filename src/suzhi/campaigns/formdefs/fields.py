@@ -296,6 +296,16 @@ class AttachmentDef(FieldBase):
     max_size_mb: float = Field(10, gt=0, le=200)
     max_files: int = Field(1, ge=1, le=20)
 
+    @model_validator(mode="after")
+    def _checkable(self) -> "AttachmentDef":
+        # Only types whose content the file store can check against their extension (suzhi.core.files).
+        from suzhi.core.files.checks import SUPPORTED_EXTENSIONS
+
+        unsupported = [ext for ext in self.extensions if ext not in SUPPORTED_EXTENSIONS]
+        if unsupported:
+            raise ValueError(f"unsupported_file_type:{', '.join(unsupported)}")
+        return self
+
     def clean_present(self, value: Any) -> list[dict[str, Any]]:
         items = value if isinstance(value, list | tuple) else [value]
         files = []

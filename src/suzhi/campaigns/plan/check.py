@@ -15,6 +15,7 @@ from suzhi.campaigns.formdefs.fields import FIELD_TYPES
 from suzhi.campaigns.plan.schema import ATTRIBUTE_FIELDS, AttributeRule, KindSettings, Plan
 from suzhi.campaigns.plan.source import Path, PlanSource, YamlSyntaxError, format_path
 from suzhi.core.errors import ValidationFailed
+from suzhi.core.files.checks import SUPPORTED_EXTENSIONS
 
 
 @dataclasses.dataclass(frozen=True)
@@ -45,7 +46,8 @@ class PlanInvalid(ValidationFailed):
 # at the field's own line (a phase's `end:`, not its first line) and sits next to it in the editor.
 CHECK_FIELDS = {"end_before_start": "end", "per_org_needs_types": "per_org_types", "percent_over_100": "threshold",
                 "min_over_max": "max", "min_rows_over_max_rows": "max_rows", "duplicate_option": "options",
-                "duplicate_field_key": "fields", "duplicate_column_key": "columns"}
+                "duplicate_field_key": "fields", "duplicate_column_key": "columns",
+                "unsupported_file_type": "extensions"}
 DATE_LIKE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}([ T].*)?$")
 
 
@@ -66,7 +68,9 @@ def _pydantic_message(error: Any) -> str:
             "duplicate_option": _("Two options have the same value."),
             "duplicate_field_key": _("Two fields have the key “%(key)s”.") % {"key": argument},
             "duplicate_column_key": _("Two fields have the key “%(key)s”.") % {"key": argument},
-        }.get(code, code)
+            "unsupported_file_type": _("Files of type %(types)s cannot be checked; allowed types: %(known)s.")
+            % {"types": argument, "known": ", ".join(SUPPORTED_EXTENSIONS)},
+        }.get(code, _("This value is not valid."))
     if kind == "union_tag_invalid":
         return _("Unknown field type “%(type)s”; use %(known)s.") % {"type": ctx.get("tag"),
                                                                      "known": ", ".join(FIELD_TYPES)}
