@@ -3,7 +3,7 @@ the line in the file (`activities[2].open_in.enroll[1]: unknown phase "finals" (
 
 import dataclasses
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import pydantic
@@ -46,6 +46,18 @@ class PlanInvalid(ValidationFailed):
 CHECK_FIELDS = {"end_before_start": "end", "per_org_needs_types": "per_org_types", "percent_over_100": "threshold",
                 "min_over_max": "max", "min_rows_over_max_rows": "max_rows", "duplicate_option": "options",
                 "duplicate_field_key": "fields", "duplicate_column_key": "columns"}
+# Messages of the checks of settings models defined outside the engine (a shared module's settings that kinds embed,
+# such as judging's rubric): code -> translatable message, "%(arg)s" standing for the text after the code's colon.
+_VALUE_ERRORS: dict[str, Any] = {}
+
+
+def register_value_errors(*, messages: Mapping[str, Any], fields: Mapping[str, str]) -> None:
+    """Declare the codes a settings model's validators raise (`ValueError("code:arg")`): their Chinese messages and,
+    for a check of a whole item, the field it is about (as CHECK_FIELDS)."""
+    _VALUE_ERRORS.update(messages)
+    CHECK_FIELDS.update(fields)
+
+
 DATE_LIKE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}([ T].*)?$")
 
 
@@ -66,7 +78,7 @@ def _pydantic_message(error: Any) -> str:
             "duplicate_option": _("Two options have the same value."),
             "duplicate_field_key": _("Two fields have the key “%(key)s”.") % {"key": argument},
             "duplicate_column_key": _("Two fields have the key “%(key)s”.") % {"key": argument},
-        }.get(code, code)
+        }.get(code) or (str(_VALUE_ERRORS[code]) % {"arg": argument} if code in _VALUE_ERRORS else code)
     if kind == "union_tag_invalid":
         return _("Unknown field type “%(type)s”; use %(known)s.") % {"type": ctx.get("tag"),
                                                                      "known": ", ".join(FIELD_TYPES)}
