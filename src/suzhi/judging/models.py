@@ -38,6 +38,9 @@ class PanelJudge(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["panel", "user"], name="panel_judge_unique")]
 
+    def __str__(self) -> str:
+        return f"{self.panel_id}:{self.user_id}"
+
 
 class Entry(models.Model):
     """What is judged (参评作品): handed over by the kind through `entries_put`."""
@@ -90,6 +93,9 @@ class DeclaredConflict(models.Model):
             condition=models.Q(entry__isnull=False) | models.Q(organisation__isnull=False),
             name="conflict_entry_or_organisation")]
 
+    def __str__(self) -> str:
+        return self.reason
+
 
 class Assignment(models.Model):
     """A judge's score sheet for one entry."""
@@ -110,6 +116,9 @@ class Assignment(models.Model):
         constraints = [models.UniqueConstraint(fields=["entry", "judge"], name="assignment_unique")]
         indexes = [models.Index(fields=["judge", "state"], name="assignment_judge_state")]
 
+    def __str__(self) -> str:
+        return f"{self.entry.blind_label} / {self.judge_id}"  # the blind label: logs never name the entry
+
 
 class Score(models.Model):
     """A judge's raw score on one criterion; every change leaves a ScoreChange."""
@@ -121,6 +130,9 @@ class Score(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["assignment", "criterion"], name="score_criterion_unique")]
 
+    def __str__(self) -> str:
+        return f"{self.criterion}={self.value}"
+
 
 class ScoreChange(models.Model):
     score = models.ForeignKey(Score, on_delete=models.CASCADE, related_name="changes")
@@ -131,6 +143,9 @@ class ScoreChange(models.Model):
 
     class Meta:
         ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.old} -> {self.new}"
 
 
 class ResultSet(models.Model):
@@ -177,3 +192,6 @@ class Result(models.Model):
 
     class Meta:
         ordering = ["entry__category", "rank", "entry_id"]
+
+    def __str__(self) -> str:
+        return f"{self.entry_id}: {self.aggregate}"

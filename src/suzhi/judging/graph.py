@@ -1,0 +1,50 @@
+"""The entries and judges of an activity as the assignment sees them (assign.EntryNode / JudgeNode): organisation
+paths, authors, nominators and declared conflicts, read in a few queries whatever the numbers."""
+
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import Any
+
+from suzhi.campaigns.models import Activity
+from suzhi.judging.assign import EntryNode, JudgeNode
+from suzhi.judging.models import DeclaredConflict, Entry, PanelJudge
+
+
+def entry_nodes(activity: Activity, *, entry_ids: Iterable[int] | None = None) -> list[EntryNode]:
+    rows = Entry.objects.filter(activity=activity, state=Entry.State.ACTIVE)
+    if entry_ids is not None:
+        rows = rows.filter(pk__in=list(entry_ids))
+    return [EntryNode(id=pk, org_path=path, author_ids=frozenset(authors or ()), nominator_path=nominator or "",
+                      category=category)
+            for pk, path, authors, nominator, category in rows.order_by("pk").values_list(
+                "pk", "organisation__path", "author_ids", "nominating_organisation__path", "category")]
+
+
+def judge_nodes(activity: Activity, *, user_ids: Iterable[int] | None = None) -> dict[str, list[JudgeNode]]:
+    """The panels' judges by panel category ("" for the activity's panel)."""
+    rows = PanelJudge.objects.filter(panel__activity=activity)
+    conflicts = DeclaredConflict.objects.filter(activity=activity)
+    if user_ids is not None:
+        rows = rows.filter(user_id__in=list(user_ids))
+        conflicts = conflicts.filter(judge_id__in=list(user_ids))
+    declared_entries: dict[int, set[int]] = defaultdict(set)
+    declared_paths: dict[int, set[str]] = defaultdict(set)
+    for judge_id, entry_id, path in conflicts.values_list("judge_id", "entry_id", "organisation__path"):
+        if entry_id:
+            declared_entries[judge_id].add(entry_id)
+        if path:
+            declared_paths[judge_id].add(path)
+    panels: dict[str, list[JudgeNode]] = defaultdict(list)
+    for user_id, path, person_id, person_path, category in rows.order_by("user_id").values_list(
+            "user_id", "user__organisation__path", "user__person__id", "user__person__organisation__path",
+            "panel__category"):
+        paths = tuple(sorted({p for p in (path, person_path) if p}))
+        panels[category].append(JudgeNode(id=user_id, org_paths=paths, person_id=person_id,
+                                          declared_entries=frozenset(declared_entries[user_id]),
+                                          declared_paths=tuple(sorted(declared_paths[user_id]))))
+    return dict(panels)
+
+
+def panel_of(panels: dict[str, list[Any]], category: str, *, by_category: bool) -> list[Any]:
+    """The judges who score entries of `category`."""
+    return panels.get(category if by_category else "", [])
