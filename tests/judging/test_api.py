@@ -35,25 +35,25 @@ def _body(response):
 def test_a_judge_scores_blind_and_sees_others_only_after_submitting(api_client, tree, judged):
     activity, judges = judged
     client = api_client(judges[0])
-    page = _body(client.get(f"{API}/assignments"))
+    page = _body(client.get(f"{API}/sheets"))
     assert page["count"] == 2
     text = json.dumps(page, ensure_ascii=False)
     assert "七里镇" not in text and "张发明" not in text  # blind: no organisation, no author
     first = page["items"][0]
     assert first["entry"]["organisation"] is None and first["entry"]["label"]
-    sheet = _body(client.put(f"{API}/assignments/{first['id']}/scores", {"values": SCORES},
+    sheet = _body(client.put(f"{API}/sheets/{first['id']}/scores", {"values": SCORES},
                              content_type="application/json"))
     assert {k: Decimal(v) for k, v in sheet["scores"].items()} == {k: Decimal(v) for k, v in SCORES.items()}
     assert sheet["others"] == []
     entry_id = first["entry"]["id"]
     other = Assignment.objects.get(entry_id=entry_id, judge__in=judges[1:])
     other_client = api_client(other.judge)
-    _body(other_client.put(f"{API}/assignments/{other.pk}/scores", {"values": SCORES},
+    _body(other_client.put(f"{API}/sheets/{other.pk}/scores", {"values": SCORES},
                            content_type="application/json"))
-    _body(other_client.post(f"{API}/assignments/{other.pk}/submit"))
+    _body(other_client.post(f"{API}/sheets/{other.pk}/submit"))
     client = api_client(judges[0])
-    assert _body(client.get(f"{API}/assignments/{first['id']}"))["others"] == []  # not yet submitted myself
-    submitted = _body(client.post(f"{API}/assignments/{first['id']}/submit"))
+    assert _body(client.get(f"{API}/sheets/{first['id']}"))["others"] == []  # not yet submitted myself
+    submitted = _body(client.post(f"{API}/sheets/{first['id']}/submit"))
     assert submitted["state"] == "submitted" and len(submitted["others"]) == 1
     assert "七里镇" not in json.dumps(submitted, ensure_ascii=False)
 
@@ -62,8 +62,8 @@ def test_a_judge_cannot_reach_entries_not_assigned(api_client, tree, judged):
     activity, judges = judged
     foreign = Assignment.objects.exclude(judge=judges[0]).first()
     client = api_client(judges[0])
-    assert client.get(f"{API}/assignments/{foreign.pk}").status_code == 404
-    assert client.put(f"{API}/assignments/{foreign.pk}/scores", {"values": SCORES},
+    assert client.get(f"{API}/sheets/{foreign.pk}").status_code == 404
+    assert client.put(f"{API}/sheets/{foreign.pk}/scores", {"values": SCORES},
                       content_type="application/json").status_code == 404
     assert client.get(f"{API}/activities/{activity.pk}/overview").status_code in (403, 404)
     assert client.get(f"{API}/entries/{foreign.entry_id}/exclusions").status_code in (403, 404)
@@ -92,7 +92,8 @@ def test_admin_overview_exclusions_and_results_flow(api_client, tree, judged):
     entry_id = Assignment.objects.first().entry_id
     excluded = _body(admin.get(f"{API}/entries/{entry_id}/exclusions"))
     assert [e["user_id"] for e in excluded] == [local.pk] and len(excluded[0]["reasons"]) == 2
-    refused = admin.post(f"{API}/entries/{entry_id}/assignments?judge_id={local.pk}")
+    refused = admin.post(f"{API}/entries/{entry_id}/assignments", {"judge_id": local.pk},
+                         content_type="application/json")
     assert refused.status_code == 409 and refused.json()["code"] == "conflict_of_interest"
     assert _body(admin.post(f"{API}/activities/{activity.pk}/results/compute"))["state"] == "draft"
     same = admin.post(f"{API}/activities/{activity.pk}/results/verify")
@@ -108,7 +109,7 @@ def test_admin_overview_exclusions_and_results_flow(api_client, tree, judged):
 
 def _queries_for(client):
     with CaptureQueriesContext(connection) as captured:
-        assert client.get(f"{API}/assignments?page_size=100").status_code == 200
+        assert client.get(f"{API}/sheets?page_size=100").status_code == 200
     return len(captured)
 
 

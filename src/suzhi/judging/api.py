@@ -80,7 +80,7 @@ class SheetOut(Schema):
 
 
 class ScoresIn(Schema):
-    values: dict[str, Decimal]
+    values: dict[str, Decimal] = {}
 
 
 class ConflictIn(Schema):
@@ -91,7 +91,7 @@ class ConflictIn(Schema):
 
 
 class PanelIn(Schema):
-    judge_ids: list[int]
+    judge_ids: list[int] = []
     category: str = ""
     title: str = ""
 
@@ -147,6 +147,10 @@ class StateOut(Schema):
     state: str
 
 
+class JudgeIn(Schema):
+    judge_id: int
+
+
 class CountOut(Schema):
     count: int
 
@@ -156,8 +160,8 @@ def _entry(view: EntryView) -> dict[str, Any]:
             "organisation": view.organisation}
 
 
-def _sheet(request: HttpRequest, assignment_id: int) -> dict[str, Any]:
-    sheet = sheet_for(current_user(request), assignment_id)
+def _sheet(request: HttpRequest, sheet_id: int) -> dict[str, Any]:
+    sheet = sheet_for(current_user(request), sheet_id)
     return {"id": sheet.assignment.pk, "state": sheet.assignment.state, "total": sheet.assignment.total,
             "entry": _entry(sheet.entry),
             "content": {"title": sheet.content.title, "fields": list(sheet.content.fields),
@@ -170,7 +174,7 @@ def _sheet(request: HttpRequest, assignment_id: int) -> dict[str, Any]:
 
 # Judges
 
-@router.get("/assignments", response={200: AssignedPage, 403: ErrorOut}, summary="My entries to judge")
+@router.get("/sheets", response={200: AssignedPage, 403: ErrorOut}, summary="My entries to judge")
 def assignment_list(request: HttpRequest, page: int = 1, page_size: int = 20):
     user = current_user(request)
     ensure_perm(user, SCORE)
@@ -180,22 +184,22 @@ def assignment_list(request: HttpRequest, page: int = 1, page_size: int = 20):
          "total": r.total, "entry": _entry(r.entry)} for r in rows]}
 
 
-@router.get("/assignments/{assignment_id}", response={200: SheetOut, **ERRORS}, summary="My score sheet")
-def assignment_get(request: HttpRequest, assignment_id: int):
+@router.get("/sheets/{sheet_id}", response={200: SheetOut, **ERRORS}, summary="My score sheet")
+def assignment_get(request: HttpRequest, sheet_id: int):
     """The entry (blind when the plan says), the rubric, my scores; the other judges' sheets after I submit."""
-    return _sheet(request, assignment_id)
+    return _sheet(request, sheet_id)
 
 
-@router.put("/assignments/{assignment_id}/scores", response={200: SheetOut, **ERRORS}, summary="Save scores")
-def scores_save(request: HttpRequest, assignment_id: int, payload: ScoresIn):
-    score_services.score_save(actor=current_user(request), assignment_id=assignment_id, values=payload.values)
-    return _sheet(request, assignment_id)
+@router.put("/sheets/{sheet_id}/scores", response={200: SheetOut, **ERRORS}, summary="Save scores")
+def scores_save(request: HttpRequest, sheet_id: int, payload: ScoresIn):
+    score_services.score_save(actor=current_user(request), assignment_id=sheet_id, values=payload.values)
+    return _sheet(request, sheet_id)
 
 
-@router.post("/assignments/{assignment_id}/submit", response={200: SheetOut, **ERRORS}, summary="Submit sheet")
-def sheet_submit(request: HttpRequest, assignment_id: int):
-    score_services.sheet_submit(actor=current_user(request), assignment_id=assignment_id)
-    return _sheet(request, assignment_id)
+@router.post("/sheets/{sheet_id}/submit", response={200: SheetOut, **ERRORS}, summary="Submit sheet")
+def sheet_submit(request: HttpRequest, sheet_id: int):
+    score_services.sheet_submit(actor=current_user(request), assignment_id=sheet_id)
+    return _sheet(request, sheet_id)
 
 
 @router.post("/activities/{activity_id}/conflicts", response={201: CountOut, **ERRORS},
@@ -246,21 +250,21 @@ def exclusions(request: HttpRequest, entry_id: int):
 
 
 @router.post("/entries/{entry_id}/assignments", response={201: CountOut, **ERRORS}, summary="Assign a judge")
-def assignment_create(request: HttpRequest, entry_id: int, judge_id: int):
+def assignment_create(request: HttpRequest, entry_id: int, payload: JudgeIn):
     assignment = assignment_services.assignment_add(actor=current_user(request), entry_id=entry_id,
-                                                    judge_id=judge_id)
+                                                    judge_id=payload.judge_id)
     return Status(201, {"count": 1 if assignment.pk else 0})
 
 
-@router.delete("/assignments/{assignment_id}", response={204: None, **ERRORS}, summary="Remove a judge")
-def assignment_delete(request: HttpRequest, assignment_id: int):
-    assignment_services.assignment_remove(actor=current_user(request), assignment_id=assignment_id)
+@router.delete("/sheets/{sheet_id}", response={204: None, **ERRORS}, summary="Remove a judge")
+def assignment_delete(request: HttpRequest, sheet_id: int):
+    assignment_services.assignment_remove(actor=current_user(request), assignment_id=sheet_id)
     return Status(204, None)
 
 
-@router.post("/assignments/{assignment_id}/reopen", response={200: StateOut, **ERRORS}, summary="Reopen a sheet")
-def sheet_reopen(request: HttpRequest, assignment_id: int, reason: str = ""):
-    assignment = score_services.sheet_reopen(actor=current_user(request), assignment_id=assignment_id,
+@router.post("/sheets/{sheet_id}/reopen", response={200: StateOut, **ERRORS}, summary="Reopen a sheet")
+def sheet_reopen(request: HttpRequest, sheet_id: int, reason: str = ""):
+    assignment = score_services.sheet_reopen(actor=current_user(request), assignment_id=sheet_id,
                                              reason=reason)
     return {"state": assignment.state}
 

@@ -86,3 +86,16 @@ def entries_admin(user: Any, activity_id: Any) -> Any:
     activity = activity_managed(user, activity_id)
     return (Entry.objects.filter(activity=activity).select_related("organisation", "nominating_organisation")
             .annotate(judges=Count("assignments")).order_by("category", "pk"))
+
+
+def judge_candidates(user: Any, activity_id: Any) -> tuple[Any, list[Any], dict[str, set[int]]]:
+    """The activity, accounts holding the judge role (评委), and the current panels' members by category."""
+    activity = activity_managed(user, activity_id)
+    candidates = list(User.objects.filter(is_active=True, role_assignments__role__code="judge").distinct()
+                      .select_related("organisation").order_by("organisation__path", "pk"))
+    members: dict[str, set[int]] = {}
+    for category, user_id in Panel.objects.filter(activity=activity).values_list("category", "judges__user_id"):
+        members.setdefault(category, set())
+        if user_id:
+            members[category].add(user_id)
+    return activity, candidates, members

@@ -68,13 +68,17 @@ def assigned_to(user: Any) -> QuerySet[Assignment]:
             .select_related("entry__activity", "entry__organisation").order_by("state", "entry__activity_id", "pk"))
 
 
+def assigned_rows(assignments: Any) -> list[AssignedRow]:
+    """Rows of `assigned_to` as the judge sees them (blind where the activity says)."""
+    return [AssignedRow(assignment_id=a.pk, activity_id=a.entry.activity_id, activity_title=a.entry.activity.title,
+                        state=a.state, total=a.total, entry=_entry_view(a.entry, blind=_blind(a.entry.activity)))
+            for a in assignments]
+
+
 def my_assignments(user: Any, *, rows: slice) -> tuple[list[AssignedRow], int]:
     """The page `rows` of the judge's assignments, to score first, and how many there are: two queries."""
     queryset = assigned_to(user)
-    page = [AssignedRow(assignment_id=a.pk, activity_id=a.entry.activity_id, activity_title=a.entry.activity.title,
-                        state=a.state, total=a.total, entry=_entry_view(a.entry, blind=_blind(a.entry.activity)))
-            for a in queryset[rows]]
-    return page, queryset.count()
+    return assigned_rows(queryset[rows]), queryset.count()
 
 
 def sheet_for(user: Any, assignment_id: Any) -> Sheet:
