@@ -17,11 +17,11 @@ one (or the under-loaded one gains one). This is the augmenting-path step of a f
 on the judges' loads: when no path exists, no balanced assignment exists, and `AssignmentInfeasible` says so.
 """
 
-import dataclasses
 import heapq
 from collections import deque
 from collections.abc import Callable, Iterable, Sequence
 from enum import StrEnum
+from typing import NamedTuple
 
 
 class Reason(StrEnum):
@@ -31,8 +31,7 @@ class Reason(StrEnum):
     DECLARED = "declared"
 
 
-@dataclasses.dataclass(frozen=True)
-class EntryNode:
+class EntryNode(NamedTuple):  # a tuple: tens of thousands are made per assignment
     id: int
     org_path: str
     author_ids: frozenset[int] = frozenset()
@@ -40,8 +39,7 @@ class EntryNode:
     category: str = ""
 
 
-@dataclasses.dataclass(frozen=True)
-class JudgeNode:
+class JudgeNode(NamedTuple):
     id: int
     org_paths: tuple[str, ...]
     person_id: int | None = None
@@ -72,14 +70,15 @@ def conflict_reasons(entry: EntryNode, judge: JudgeNode) -> list[Reason]:
 
 
 def _eligible(entry: EntryNode, judge: JudgeNode) -> bool:
-    for path in judge.org_paths:
-        if entry.org_path.startswith(path) or (entry.nominator_path and entry.nominator_path.startswith(path)):
-            return False
+    """conflict_reasons(entry, judge) is empty, decided quickly: it runs for every pair the assignment tries."""
+    paths = judge.org_paths  # str.startswith takes a tuple of prefixes
+    if entry.org_path.startswith(paths) or (entry.nominator_path and entry.nominator_path.startswith(paths)):
+        return False
     if judge.person_id is not None and judge.person_id in entry.author_ids:
         return False
-    if entry.id in judge.declared_entries:
+    if judge.declared_entries and entry.id in judge.declared_entries:
         return False
-    return not any(entry.org_path.startswith(p) for p in judge.declared_paths)
+    return not (judge.declared_paths and entry.org_path.startswith(judge.declared_paths))
 
 
 def bounds(entries: int, judges: int, k: int) -> tuple[int, int]:

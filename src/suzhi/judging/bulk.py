@@ -1,6 +1,5 @@
 """Inserting many rows at once (assignments, results): COPY on PostgreSQL, bulk_create elsewhere."""
 
-import datetime
 from collections.abc import Sequence
 from typing import Any
 
@@ -8,21 +7,14 @@ from django.db import connection
 from django.db.models import Model
 
 
-def _text(value: Any) -> str:
-    if value is None:
-        return "\\N"
-    if isinstance(value, datetime.datetime):
-        return value.isoformat()
-    return str(value).replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
-
-
 def insert_rows(model: type[Model], columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
-    """Insert `rows` (values in the order of `columns`, database column names) into `model`'s table."""
+    """Insert `rows` (values in the order of `columns`, database column names) into `model`'s table. The values
+    are numbers, None, timestamps as ISO text and codes: text without tabs, line breaks or backslashes."""
     if not rows:
         return
     if connection.vendor == "postgresql":
         sql = f"COPY {model._meta.db_table} ({', '.join(columns)}) FROM STDIN"
-        text = "".join("\t".join(_text(v) for v in row) + "\n" for row in rows)
+        text = "".join("\t".join(["\\N" if v is None else str(v) for v in row]) + "\n" for row in rows)
         with connection.cursor() as cursor, cursor.copy(sql) as copy:
             copy.write(text)
         return

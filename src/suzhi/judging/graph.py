@@ -1,9 +1,13 @@
 """The entries and judges of an activity as the assignment sees them (assign.EntryNode / JudgeNode): organisation
 paths, authors, nominators and declared conflicts, read in a few queries whatever the numbers."""
 
+import json
 from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
+
+from django.db.models import TextField
+from django.db.models.functions import Cast
 
 from suzhi.campaigns.models import Activity
 from suzhi.judging.assign import EntryNode, JudgeNode
@@ -14,10 +18,13 @@ def entry_nodes(activity: Activity, *, entry_ids: Iterable[int] | None = None) -
     rows = Entry.objects.filter(activity=activity, state=Entry.State.ACTIVE)
     if entry_ids is not None:
         rows = rows.filter(pk__in=list(entry_ids))
-    return [EntryNode(id=pk, org_path=path, author_ids=frozenset(authors or ()), nominator_path=nominator or "",
-                      category=category)
+    # The authors as text, decoded only when there are any: most entries have none on record.
+    rows = rows.annotate(authors=Cast("author_ids", TextField()))
+    none: frozenset[int] = frozenset()
+    return [EntryNode(pk, path, frozenset(json.loads(authors)) if authors and authors != "[]" else none,
+                      nominator or "", category)
             for pk, path, authors, nominator, category in rows.order_by("pk").values_list(
-                "pk", "organisation__path", "author_ids", "nominating_organisation__path", "category")]
+                "pk", "organisation__path", "authors", "nominating_organisation__path", "category")]
 
 
 def judge_nodes(activity: Activity, *, user_ids: Iterable[int] | None = None) -> dict[str, list[JudgeNode]]:

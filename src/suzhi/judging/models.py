@@ -104,8 +104,15 @@ class Assignment(models.Model):
         ASSIGNED = "assigned", _("To score")
         SUBMITTED = "submitted", _("Submitted")
 
-    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="assignments")
-    judge = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # An automatic assignment writes tens of thousands of rows at once (bench/collections.py), so neither key has
+    # a constraint in the database (checking two keys per row at commit took longer than writing the rows) nor an
+    # index of its own (the unique (entry, judge) and the (judge, state) indexes lead with them). Only judging's
+    # services write the rows, from entries and judges read in the same transaction; entries and accounts are
+    # deleted through the ORM, which cascades to and protects these rows itself.
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="assignments", db_index=False,
+                              db_constraint=False)
+    judge = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", db_index=False,
+                              db_constraint=False)
     state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.ASSIGNED)
     total = models.DecimalField(_("total"), null=True, blank=True, **SCORE_DIGITS)  # weighted, set on submit
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
@@ -184,8 +191,10 @@ class ResultSet(models.Model):
 
 
 class Result(models.Model):
-    result_set = models.ForeignKey(ResultSet, on_delete=models.CASCADE, related_name="results")
-    entry = models.OneToOneField(Entry, on_delete=models.CASCADE, related_name="result")
+    # Written all at once by results_compute (20,000 rows for a large collection): no constraints in the database,
+    # as Assignment's keys.
+    result_set = models.ForeignKey(ResultSet, on_delete=models.CASCADE, related_name="results", db_constraint=False)
+    entry = models.OneToOneField(Entry, on_delete=models.CASCADE, related_name="result", db_constraint=False)
     aggregate = models.DecimalField(_("score"), null=True, blank=True, **SCORE_DIGITS)
     rank = models.PositiveIntegerField(_("place"), null=True, blank=True)  # within the entry's category
     judges_counted = models.PositiveSmallIntegerField(_("judges"), default=0)

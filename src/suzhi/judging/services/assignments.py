@@ -51,8 +51,8 @@ def assignment_auto(*, actor: Any, activity_id: int) -> int:
                            detail={"reason": exc.reason, "entries": exc.entries[:100]}) from exc
         pairs.extend((entry_id, judge_id) for entry_id, judge_ids in chosen.items() for judge_id in judge_ids)
     kept = set(fixed)
-    now = timezone.now()
-    rows = [(entry_id, judge_id, Assignment.State.ASSIGNED.value, now) for entry_id, judge_id in pairs
+    now, state = timezone.now().isoformat(), Assignment.State.ASSIGNED.value
+    rows = [(entry_id, judge_id, state, now) for entry_id, judge_id in pairs
             if (entry_id, judge_id) not in kept]
     insert_rows(Assignment, ("entry_id", "judge_id", "state", "created_at"), rows)
     oplog.record(actor=actor, action="judging.assignment_auto", obj=activity, organisation=activity.organiser,
