@@ -49,9 +49,10 @@ class JudgeNode(NamedTuple):
 
 
 class AssignmentInfeasible(Exception):
-    def __init__(self, reason: str, entries: Sequence[int] = ()) -> None:
+    def __init__(self, reason: str, entries: Sequence[int] = (), category: str = "") -> None:
         self.reason = reason
         self.entries = list(entries)
+        self.category = category  # the panel's, when raised for one of several panels
         super().__init__(reason)
 
 

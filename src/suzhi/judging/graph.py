@@ -3,15 +3,16 @@ paths, authors, nominators and declared conflicts, read in a few queries whateve
 
 import json
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.db.models import TextField
 from django.db.models.functions import Cast
 
 from suzhi.campaigns.models import Activity
-from suzhi.judging.assign import EntryNode, JudgeNode
+from suzhi.judging.assign import AssignmentInfeasible, EntryNode, JudgeNode, assign
 from suzhi.judging.models import DeclaredConflict, Entry, PanelJudge
+from suzhi.judging.rubric import JudgingSettings
 
 
 def entry_nodes(activity: Activity, *, entry_ids: Iterable[int] | None = None) -> list[EntryNode]:
@@ -55,3 +56,24 @@ def judge_nodes(activity: Activity, *, user_ids: Iterable[int] | None = None) ->
 def panel_of(panels: dict[str, list[Any]], category: str, *, by_category: bool) -> list[Any]:
     """The judges who score entries of `category`."""
     return panels.get(category if by_category else "", [])
+
+
+def planned_pairs(activity: Activity, rules: JudgingSettings, *,
+                  fixed: Sequence[tuple[int, int]] = ()) -> list[tuple[int, int]]:
+    """(entry, judge) for every entry in judging: `judges_per_entry` of its panel each, balanced, conflict-free,
+    the `fixed` pairs kept (assign.py). Reads, computes, writes nothing; AssignmentInfeasible names the panel."""
+    entries = entry_nodes(activity)
+    panels = judge_nodes(activity)
+    groups: dict[str, list[EntryNode]] = defaultdict(list)
+    for entry in entries:
+        groups[entry.category if rules.panels_by_category else ""].append(entry)
+    pairs: list[tuple[int, int]] = []
+    for category, members in groups.items():
+        judges = panel_of(panels, category, by_category=rules.panels_by_category)
+        try:
+            chosen = assign(members, judges, k=rules.judges_per_entry, fixed=fixed)
+        except AssignmentInfeasible as exc:
+            exc.category = category
+            raise
+        pairs.extend((entry_id, judge_id) for entry_id, judge_ids in chosen.items() for judge_id in judge_ids)
+    return pairs

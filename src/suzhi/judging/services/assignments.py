@@ -1,6 +1,5 @@
 """Assigning judges to entries: automatically (balanced, conflict-free) or one pair at a time."""
 
-from collections import defaultdict
 from typing import Any
 
 from django.db import transaction
@@ -12,10 +11,10 @@ from suzhi.campaigns.models import Activity
 from suzhi.core import oplog
 from suzhi.core.errors import Conflict, NotFound
 from suzhi.judging.access import activity_managed, judging_settings
-from suzhi.judging.assign import AssignmentInfeasible, assign, conflict_reasons
+from suzhi.judging.assign import AssignmentInfeasible, conflict_reasons
 from suzhi.judging.bulk import insert_rows
 from suzhi.judging.error_codes import JudgingErrors
-from suzhi.judging.graph import entry_nodes, judge_nodes, panel_of
+from suzhi.judging.graph import entry_nodes, judge_nodes, panel_of, planned_pairs
 from suzhi.judging.models import Assignment, Entry, Score
 from suzhi.judging.reasons import reason_labels
 
@@ -32,31 +31,22 @@ def assignment_auto(*, actor: Any, activity_id: int) -> int:
     count; the others are replaced. Returns the number of assignments made."""
     activity = activity_managed(actor, activity_id, for_update=True)
     rules = judging_settings(activity)
-    entries = entry_nodes(activity)
-    panels = judge_nodes(activity)
     _unscored(activity).delete()
     fixed = list(Assignment.objects.filter(entry__activity=activity).values_list("entry_id", "judge_id"))
-    groups: dict[str, list[Any]] = defaultdict(list)
-    for entry in entries:
-        groups[entry.category if rules.panels_by_category else ""].append(entry)
-    pairs: list[tuple[int, int]] = []
-    for category, members in groups.items():
-        judges = panel_of(panels, category, by_category=rules.panels_by_category)
-        try:
-            chosen = assign(members, judges, k=rules.judges_per_entry, fixed=fixed)
-        except AssignmentInfeasible as exc:
-            raise Conflict(_("No balanced assignment without conflicts exists for %(what)s (%(why)s).")
-                           % {"what": category or activity.title, "why": exc.reason},
-                           code=JudgingErrors.ASSIGNMENT_INFEASIBLE,
-                           detail={"reason": exc.reason, "entries": exc.entries[:100]}) from exc
-        pairs.extend((entry_id, judge_id) for entry_id, judge_ids in chosen.items() for judge_id in judge_ids)
+    try:
+        pairs = planned_pairs(activity, rules, fixed=fixed)
+    except AssignmentInfeasible as exc:
+        raise Conflict(_("No balanced assignment without conflicts exists for %(what)s (%(why)s).")
+                       % {"what": exc.category or activity.title, "why": exc.reason},
+                       code=JudgingErrors.ASSIGNMENT_INFEASIBLE,
+                       detail={"reason": exc.reason, "entries": exc.entries[:100]}) from exc
     kept = set(fixed)
     now, state = timezone.now().isoformat(), Assignment.State.ASSIGNED.value
     rows = [(entry_id, judge_id, state, now) for entry_id, judge_id in pairs
             if (entry_id, judge_id) not in kept]
     insert_rows(Assignment, ("entry_id", "judge_id", "state", "created_at"), rows)
     oplog.record(actor=actor, action="judging.assignment_auto", obj=activity, organisation=activity.organiser,
-                 after={"assignments": len(rows), "entries": len(entries)})
+                 after={"assignments": len(rows), "entries": len({entry_id for entry_id, _judge in pairs})})
     return len(rows)
 
 
