@@ -39,19 +39,17 @@ MANIFEST = AppManifest(
         ("judging.assignment", _("judging assignment")),
         ("judging.resultset", _("judging results")),
     ),
+    # Also written: value, organisation, reason (labelled by the core and the campaigns already).
     log_details={
         "judges": pgettext_lazy("log detail", "Judges"),
         "entries": pgettext_lazy("log detail", "Entries"),
         "entry": pgettext_lazy("log detail", "Entry"),
         "judge": pgettext_lazy("log detail", "Judge"),
         "criterion": pgettext_lazy("log detail", "Criterion"),
-        "value": pgettext_lazy("log detail", "Score"),
         "total": pgettext_lazy("log detail", "Total"),
         "state": pgettext_lazy("log detail", "State"),
         "assignments": pgettext_lazy("log detail", "Assignments"),
         "category": pgettext_lazy("log detail", "Category"),
-        "organisation": pgettext_lazy("log detail", "Organisation"),
-        "reason": pgettext_lazy("log detail", "Reason"),
         "withdrawn": pgettext_lazy("log detail", "Withdrawn"),
     },
     navigation=(
