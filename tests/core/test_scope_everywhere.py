@@ -14,6 +14,7 @@ from suzhi.campaigns.services.plans import plan_load
 from suzhi.core.models import ExportJob, Notice, OperationLog, RoleAssignment, User
 from suzhi.core.services import auth as auth_services
 from suzhi.core.services import notices as notice_services
+from suzhi.judging.services.assignments import assignment_add
 from suzhi.quizzes.formats.base import ParsedQuestion, QuestionType
 from suzhi.quizzes.services.attempts import attempt_start
 from suzhi.quizzes.services.contests import quiz_create, quiz_publish
@@ -21,6 +22,7 @@ from suzhi.quizzes.services.questions import bank_create, question_save
 from suzhi.training.codes import check_in_token
 from tests.campaigns.factories import plan_yaml
 from tests.core.factories import grant
+from tests.judging.factories import judging_block, make_judge, put_entries, set_panel
 from tests.people.factories import make_person
 from tests.quizzes.factories import fixed_rules, quiz_campaign
 from tests.support import make_participant
@@ -62,6 +64,7 @@ def town_a_objects(tree):
     quiz = make_quiz(tree, quiz_campaign(tree), bank, fixed_rules([question.pk]), org=tree.town_a)
     _person, worker = make_participant(tree, name="李四")
     attempt = attempt_start(actor=worker, quiz_id=quiz.pk)
+    judged = judged_activity(tree, campaign)
     return {
         "org_id": tree.unit_a.pk,
         "user_id": tree.unit_a_admin.pk,
@@ -78,6 +81,7 @@ def town_a_objects(tree):
         "quiz_id": quiz.pk,
         "attempt_id": attempt.pk,
         "answer_id": attempt.answers.get().pk,
+        **judged,
         "slot": 0,
         # Keys inside the campaign and a document format: not objects of their own.
         "phase_key": "launch",
@@ -86,6 +90,18 @@ def town_a_objects(tree):
         "year": 2024,
         "token": check_in_token(session),
     }
+
+
+def judged_activity(tree, campaign):
+    """七里镇's suggestions judged by a judge of 沙州镇: the activity, an entry and the judge's score sheet."""
+    activity = campaign.activities.get(key="suggestions")
+    activity.settings = {"judging": judging_block(judges_per_entry=1)}
+    activity.save()
+    judge = make_judge(tree.unit_b)
+    set_panel(activity, [judge], actor=tree.committee_admin)
+    entry = put_entries(activity, [tree.unit_a], actor=tree.committee_admin, n=1)[0]
+    sheet = assignment_add(actor=tree.committee_admin, entry_id=entry.pk, judge_id=judge.pk)
+    return {"activity_id": activity.pk, "entry_id": entry.pk, "sheet_id": sheet.pk}
 
 
 def make_quiz(tree, campaign, bank, rules, org):
@@ -115,9 +131,12 @@ def call(client, method, url, extra):
 def test_every_object_route_hides_town_a_from_town_b(tree, town_a_objects, client, api_client):
     BODY.update({"target_id": tree.unit_b.pk, "role_code": "participant", "organisation_id": tree.unit_b.pk,
                  "title": "改名", "name": "改名", "full_name": "改名",
-                 "to_organisation_id": tree.unit_b.pk, "reason": "resigned", "score": 1})
+                 "to_organisation_id": tree.unit_b.pk, "reason": "resigned", "score": 1,
+                 "judge_id": tree.town_b_admin.pk})
     # Campaign management held at 沙州镇 too, so the campaign write routes are reached and must refuse on scope.
     grant(tree.town_b_admin, "committee_admin", tree.town_b)
+    # And a judge there: a judge's own score sheets only.
+    grant(tree.town_b_admin, "judge", tree.town_b)
     api = api_client(tree.town_b_admin)
     bearer = api.defaults.pop("HTTP_AUTHORIZATION")
     client.force_login(tree.town_b_admin)

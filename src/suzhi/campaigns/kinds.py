@@ -65,10 +65,13 @@ class KindManifest(AppManifest):
     # Dotted paths, imported when first used: `demo_shift(campaign, delta)` moves the kind's demo dates with the
     # campaign's; `activity_url(activity, user) -> str | None` is the kind's page for an activity, when `user` may
     # see it; `results(activity,
-    # subject=, within=)` its ranked results (campaigns/results.py).
+    # subject=, within=)` its ranked results (campaigns/results.py); `judged_content(activity, sources, *, blind)`
+    # -> {source: suzhi.judging.content.JudgedContent}: what expert judges see of the entries the kind handed to
+    # judging (without authors, organisations or nominees when `blind`).
     demo_shift: str = ""
     activity_url: str = ""
     results: str = ""
+    judged_content: str = ""
 
     def metric(self, code: str) -> Metric | None:
         return next((m for m in self.metrics if m.code == code), None)

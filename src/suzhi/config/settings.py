@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "suzhi.core",
     "suzhi.people",
     "suzhi.campaigns",
+    "suzhi.judging",
     "suzhi.training",
     "suzhi.quizzes",
     "suzhi.collections",

@@ -3,7 +3,7 @@ the line in the file (`activities[2].open_in.enroll[1]: unknown phase "finals" (
 
 import dataclasses
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import pydantic
@@ -48,6 +48,18 @@ CHECK_FIELDS = {"end_before_start": "end", "per_org_needs_types": "per_org_types
                 "min_over_max": "max", "min_rows_over_max_rows": "max_rows", "duplicate_option": "options",
                 "duplicate_field_key": "fields", "duplicate_column_key": "columns",
                 "unsupported_file_type": "extensions"}
+# Messages of the checks of settings models defined outside the engine (a shared module's settings that kinds embed,
+# such as judging's rubric): code -> translatable message, "%(arg)s" standing for the text after the code's colon.
+_VALUE_ERRORS: dict[str, Any] = {}
+
+
+def register_value_errors(*, messages: Mapping[str, Any], fields: Mapping[str, str]) -> None:
+    """Declare the codes a settings model's validators raise (`ValueError("code:arg")`): their Chinese messages and,
+    for a check of a whole item, the field it is about (as CHECK_FIELDS)."""
+    _VALUE_ERRORS.update(messages)
+    CHECK_FIELDS.update(fields)
+
+
 DATE_LIKE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}([ T].*)?$")
 
 
@@ -70,7 +82,8 @@ def _pydantic_message(error: Any) -> str:
             "duplicate_column_key": _("Two fields have the key “%(key)s”.") % {"key": argument},
             "unsupported_file_type": _("Files of type %(types)s cannot be checked; allowed types: %(known)s.")
             % {"types": argument, "known": ", ".join(SUPPORTED_EXTENSIONS)},
-        }.get(code, _("This value is not valid."))
+        }.get(code) or (str(_VALUE_ERRORS[code]) % {"arg": argument} if code in _VALUE_ERRORS
+                        else _("This value is not valid."))
     if kind == "union_tag_invalid":
         return _("Unknown field type “%(type)s”; use %(known)s.") % {"type": ctx.get("tag"),
                                                                      "known": ", ".join(FIELD_TYPES)}

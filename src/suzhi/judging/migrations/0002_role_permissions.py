@@ -1,0 +1,21 @@
+"""The judging permissions of the built-in roles: judges (评委) score what they are assigned; the committee
+manages judging and verifies results; towns verify."""
+
+from django.db import migrations
+
+from suzhi.core.migration_ops import add_role_permissions
+
+ROLE_CODES = {
+    "system_admin": ["judging.manage", "judging.verify"],
+    "committee_admin": ["judging.manage", "judging.verify"],
+    "town_admin": ["judging.manage", "judging.verify"],
+    "judge": ["judging.score"],
+}
+
+
+forwards = add_role_permissions(ROLE_CODES)
+
+
+class Migration(migrations.Migration):
+    dependencies = [("judging", "0001_initial"), ("core", "0002_builtin_data")]
+    operations = [migrations.RunPython(forwards, migrations.RunPython.noop)]

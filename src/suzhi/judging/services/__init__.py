@@ -1,0 +1,1 @@
+"""Judging's writes. Kinds hand their finalists over with `entries_put` / `entries_withdraw` (services/entries.py)."""
