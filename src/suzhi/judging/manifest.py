@@ -58,7 +58,7 @@ MANIFEST = AppManifest(
     ),
     urls="suzhi.judging.urls",
     url_prefix="judging/",
-    api=(ApiMount("/judging", "suzhi.judging.api:router"),),
+    api=(ApiMount("/judging", "suzhi.judging.api.judging:router"),),
     usage=(
         UsageCount("judged_entries", _("judged entries"), ("judging.Entry.organisation",
                                                           "judging.Entry.nominating_organisation")),
