@@ -1,0 +1,37 @@
+"""What the submitters' and the reviewers' services share: the activity, a step of the history, the log row."""
+
+from typing import Any
+
+from suzhi.campaigns.models import Activity
+from suzhi.collections.models import ReviewStep, Submission
+from suzhi.collections.review import Action
+from suzhi.core import oplog
+from suzhi.core.errors import NotFound
+
+
+def collection_activity(activity_id: Any) -> Activity:
+    activity = Activity.objects.select_related("organiser", "campaign").filter(
+        pk=activity_id, kind="collection").first() if str(activity_id).isdigit() else None
+    if activity is None:
+        raise NotFound()
+    return activity
+
+
+def step(*, actor: Any, submission: Submission, action: Action, before: str, comment: str = "",
+         organisation: Any = None, level: int | None = None) -> ReviewStep:
+    """Keep the transition (who, when, why, where) and write its operation-log row."""
+    where = organisation if organisation is not None else submission.reviewer or submission.organisation
+    row = ReviewStep.objects.create(submission=submission, organisation=where,
+                                    level=submission.level if level is None else level,
+                                    action=str(action), from_state=before, to_state=submission.state,
+                                    category=submission.category, comment=comment, actor=actor)
+    after: dict[str, Any] = {"state": submission.state}
+    if submission.category:
+        after["category"] = submission.category
+    if submission.reviewer_id:
+        after["reviewer"] = submission.reviewer_id
+    if comment:
+        after["comment"] = comment
+    oplog.record(actor=actor, action=f"collection.{'save' if action == Action.EDIT else action}", obj=submission,
+                 organisation=where, before={"state": before}, after=after, summary=submission.title)
+    return row
