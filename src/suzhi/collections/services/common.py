@@ -2,6 +2,8 @@
 
 from typing import Any
 
+from django.utils import timezone
+
 from suzhi.campaigns.models import Activity
 from suzhi.collections.models import ReviewStep, Submission
 from suzhi.collections.review import Action
@@ -18,13 +20,14 @@ def collection_activity(activity_id: Any) -> Activity:
 
 
 def step(*, actor: Any, submission: Submission, action: Action, before: str, comment: str = "",
-         organisation: Any = None, level: int | None = None) -> ReviewStep:
+         organisation: Any = None, level: int | None = None, at: Any = None) -> ReviewStep:
     """Keep the transition (who, when, why, where) and write its operation-log row."""
     where = organisation if organisation is not None else submission.reviewer or submission.organisation
     row = ReviewStep.objects.create(submission=submission, organisation=where,
                                     level=submission.level if level is None else level,
                                     action=str(action), from_state=before, to_state=submission.state,
-                                    category=submission.category, comment=comment, actor=actor)
+                                    category=submission.category, comment=comment, actor=actor,
+                                    at=at or timezone.now())
     after: dict[str, Any] = {"state": submission.state}
     if submission.category:
         after["category"] = submission.category

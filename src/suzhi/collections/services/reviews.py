@@ -3,6 +3,7 @@
 under row locks so that two reviewers recommending at once cannot pass them."""
 
 import dataclasses
+import datetime
 from typing import Any
 
 from django.db import transaction
@@ -22,7 +23,7 @@ from suzhi.core.errors import Conflict, DomainError, NotFound, PermissionDenied,
 from suzhi.core.models import User
 
 
-def submission_for_review(*, actor: User, submission_id: Any) -> Submission:
+def submission_for_review(*, actor: User, submission_id: Any, now: datetime.datetime | None = None) -> Submission:
     """The submission, locked, if it is in the reviewer's scope (404 otherwise) and waits at an organisation the
     reviewer acts for."""
     visible = scope.filter_queryset(Submission.objects.all(), actor, VIEW)
@@ -34,7 +35,7 @@ def submission_for_review(*, actor: User, submission_id: Any) -> Submission:
     if found.reviewer is None or not scope.may_manage(actor, REVIEW, found.reviewer):
         raise PermissionDenied(_("This submission is not waiting for your review."),
                                code=CollectionErrors.NOT_REVIEWER)
-    decision = can(actor, "review", found.activity)
+    decision = can(actor, "review", found.activity, at=now)
     if not decision:
         raise PermissionDenied(decision.message, code=decision.code)
     return found
@@ -68,26 +69,26 @@ def _take_quota(submission: Submission, settings: CollectionSettings) -> None:
         row.save(update_fields=["used"])
 
 
-def _recommended_fact(submission: Submission) -> None:
+def _recommended_fact(submission: Submission, now: datetime.datetime | None = None) -> None:
     first = submission.authors.select_related("person__organisation").first()
     if first is not None:
         metric_records_put(activity=submission.activity, person=first.person, facts=[
-            MetricFact("collection.recommended", f"submission:{submission.pk}", timezone.localdate())])
+            MetricFact("collection.recommended", f"submission:{submission.pk}", timezone.localdate(now))])
 
 
 @transaction.atomic
 def submission_review(*, actor: User, submission_id: Any, action: str, comment: str = "",
-                      category: str = "") -> Submission:
+                      category: str = "", now: datetime.datetime | None = None) -> Submission:
     """One review action on a submission waiting at the reviewer's organisation: return (with a comment), reject
     (with a reason), classify (into one of the plan's categories) or recommend (to the next level; accepted at the
-    last)."""
+    last). `now`: the moment (the demo's past days); default now."""
     try:
         action = Action(action)
     except ValueError:
         raise ValidationFailed(_("Unknown review action."), code=CollectionErrors.NOT_NOW) from None
     if action not in (Action.RETURN, Action.REJECT, Action.CLASSIFY, Action.RECOMMEND):
         raise ValidationFailed(_("Unknown review action."), code=CollectionErrors.NOT_NOW)
-    submission = submission_for_review(actor=actor, submission_id=submission_id)
+    submission = submission_for_review(actor=actor, submission_id=submission_id, now=now)
     before = submission.state
     settings = settings_of(submission.activity)
     comment = (comment or "").strip()[:2000]
@@ -113,9 +114,9 @@ def submission_review(*, actor: User, submission_id: Any, action: str, comment: 
             submission.level, submission.reviewer = following.level, following.organisation
     submission.save(update_fields=["state", "category", "level", "reviewer", "updated_at"])
     step(actor=actor, submission=submission, action=action, before=before, comment=comment, organisation=where,
-         level=level)
+         level=level, at=now)
     if action == Action.RECOMMEND:
-        _recommended_fact(submission)
+        _recommended_fact(submission, now)
     return submission
 
 

@@ -3,6 +3,7 @@ or when returned, submitting and withdrawing. Reviewing is services/reviews.py; 
 collections.review."""
 
 import dataclasses
+import datetime
 from typing import Any
 
 from django.db import transaction
@@ -92,9 +93,9 @@ def _authors(actor: User, settings: CollectionSettings, organisation_id: Any,
 
 
 def _check_people(activity: Activity, settings: CollectionSettings, authors: list[tuple[Person, int]],
-                  exclude: int | None) -> None:
+                  exclude: int | None, now: datetime.datetime | None = None) -> None:
     for person, _share in authors:
-        decision = may_take_part(person, "submit", activity)
+        decision = may_take_part(person, "submit", activity, at=now)
         if not decision:
             raise _refused(decision)
     if settings.max_per_person:
@@ -125,17 +126,19 @@ def _put_authors(submission: Submission, authors: list[tuple[Person, int]]) -> N
 @transaction.atomic
 def submission_save(*, actor: User, activity_id: Any, title: str, values: dict[str, Any] | None = None,
                     category: str = "", organisation_id: Any = None,
-                    authors: list[AuthorIn] | None = None) -> Submission:
-    """A new draft: the worker's own (no `organisation_id`), or a unit's for `authors` (a person or a team)."""
+                    authors: list[AuthorIn] | None = None, now: datetime.datetime | None = None) -> Submission:
+    """A new draft: the worker's own (no `organisation_id`), or a unit's for `authors` (a person or a team).
+    `now`: the moment it is made (the demo's past days); default now."""
     activity = collection_activity(activity_id)
     settings = settings_of(activity)
     organisation, people, by_unit = _authors(actor, settings, organisation_id, authors)
-    _check_people(activity, settings, people, None)
+    _check_people(activity, settings, people, None, now)
     submission = Submission.objects.create(
         activity=activity, organisation=organisation, submitted_by=actor, by_unit=by_unit, title=_title(title),
         category=_category(settings, category), values=_values(actor, settings, values))
     _put_authors(submission, people)
-    step(actor=actor, submission=submission, action=Action.EDIT, before=State.DRAFT, organisation=organisation)
+    step(actor=actor, submission=submission, action=Action.EDIT, before=State.DRAFT, organisation=organisation,
+         at=now)
     return submission
 
 
@@ -186,7 +189,7 @@ def _facts(submission: Submission) -> list[tuple[Person, list[MetricFact]]]:
 
 
 @transaction.atomic
-def submission_submit(*, actor: User, submission_id: Any) -> Submission:
+def submission_submit(*, actor: User, submission_id: Any, now: datetime.datetime | None = None) -> Submission:
     """Submit a draft to the first level that reviews the unit, or a returned one back to the level that returned
     it."""
     submission = submission_for_author(actor=actor, submission_id=submission_id)
@@ -196,7 +199,7 @@ def submission_submit(*, actor: User, submission_id: Any) -> Submission:
     settings = settings_of(activity)
     if before == State.DRAFT:
         people = [(a.person, a.share) for a in submission.authors.select_related("person__organisation")]
-        _check_people(activity, settings, people, submission.pk)
+        _check_people(activity, settings, people, submission.pk, now)
         if settings.form is not None:
             clean_values(settings.form, submission.values, resolver=ScopedResolver(user=actor,
                                                                                    permission=SUBMIT_FOR))
@@ -205,10 +208,10 @@ def submission_submit(*, actor: User, submission_id: Any) -> Submission:
             raise Conflict(_("No organisation above %(org)s reviews this activity.")
                            % {"org": submission.organisation.name}, code=CollectionErrors.NO_REVIEWER)
         submission.level, submission.reviewer = stops[0].level, stops[0].organisation
-        submission.submitted_at = timezone.now()
+        submission.submitted_at = now or timezone.now()
     submission.state = after
     submission.save(update_fields=["state", "level", "reviewer", "submitted_at", "updated_at"])
-    step(actor=actor, submission=submission, action=Action.SUBMIT, before=before)
+    step(actor=actor, submission=submission, action=Action.SUBMIT, before=before, at=now)
     if before == State.DRAFT:
         for person, facts in _facts(submission):
             metric_records_put(activity=activity, person=person, facts=facts)
