@@ -18,7 +18,7 @@ from suzhi.campaigns.formdefs.djforms import DefinedForm
 from suzhi.collections.display import shown_values
 from suzhi.collections.levels import level_title, settings_of
 from suzhi.collections.manifest import REVIEW, SUBMIT_FOR
-from suzhi.collections.review import Action, State, actions_in
+from suzhi.collections.review import ACTION_LABELS, Action, State, actions_in
 from suzhi.collections.selectors import submissions as selectors
 from suzhi.collections.services import reviews, submissions
 from suzhi.collections.services.common import collection_activity
@@ -132,7 +132,9 @@ def detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         "s": submission, "values": shown_values(settings.form, submission.values), "mine": mine,
         "may_edit": mine and Action.EDIT in allowed, "may_submit": mine and Action.SUBMIT in allowed,
         "may_withdraw": mine and Action.WITHDRAW in allowed, "reviewing": reviewing,
-        "categories": settings.categories, "level": level_title(settings, submission.level)})
+        "categories": settings.categories, "level": level_title(settings, submission.level),
+        "steps": [(step, ACTION_LABELS.get(Action(step.action), step.action), State(step.to_state).label)
+                  for step in submission.steps.all()]})
 
 
 def _author_action(request: AuthedHttpRequest, pk: int, service: Any, done: str) -> HttpResponse:
