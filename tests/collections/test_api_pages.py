@@ -24,7 +24,7 @@ def test_a_worker_submits_through_the_api_and_the_levels_review(tree, activity, 
     item = created.json()
     assert item["state"] == "submitted" and item["values"]["benefit"] == 12.5
     assert [row["id"] for row in me.get(f"{API}/submissions").json()] == [item["id"]]
-    bad = _post(me, f"{API}/submissions", {"activity": activity.pk, "title": "缺", "values": {}})
+    bad = _post(me, f"{API}/submissions", {"activity": activity.pk, "title": "缺", "values": {}, "submit": True})
     assert bad.status_code == 422 and bad.json()["code"] == "form_invalid"
     # A participant cannot review; another town does not see it.
     assert _post(me, f"{API}/submissions/{item['id']}/review", {"action": "recommend"}).status_code == 403
@@ -104,5 +104,8 @@ def test_the_review_queue_page_with_bulk_outcomes(tree, activity, worker, login_
         "organisation": tree.unit_a.pk, "activity": activity.pk, "ids": [items[0].pk], "action": "recommend"})
     assert 'data-ok="1"' in done.content.decode()
     assert Submission.objects.get(pk=items[0].pk).reviewer == tree.town_a
+    committee = login_client(tree.committee_admin).get(reverse("collections:queue"), {"activity": activity.pk})
+    assert committee.context["organisation"] == tree.federation  # the highest of a review level
+    client = login_client(tree.unit_a_admin)
     campaign_page = client.get(reverse("campaigns:campaign_detail", args=[activity.campaign_id]))
     assert f'{reverse("collections:queue")}?activity={activity.pk}' in campaign_page.content.decode()

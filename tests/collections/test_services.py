@@ -45,8 +45,13 @@ def test_a_worker_saves_a_draft_submits_and_it_waits_at_the_unit(tree, activity,
 
 def test_form_values_are_checked(activity, worker):
     _person, user = worker
-    assert _code(submission_save, actor=user, activity_id=activity.pk, title="缺内容",
-                 values={"problem": "有问题"}) == "form_invalid"
+    draft = submission_save(actor=user, activity_id=activity.pk, title="缺内容", values={"problem": "有问题"})
+    assert draft.state == "draft"  # a draft may leave required fields empty; submitting checks them
+    assert _code(submission_submit, actor=user, submission_id=draft.pk) == "form_invalid"
+    assert _code(submission_save, actor=user, activity_id=activity.pk, title="错值",
+                 values={**VALUES, "benefit": "很多"}) == "form_invalid"
+    assert submission_submit(actor=user, submission_id=submission_edit(
+        actor=user, submission_id=draft.pk, title="补齐", values=VALUES).pk).state == "submitted"
     assert _code(submission_save, actor=user, activity_id=activity.pk, title="", values=VALUES) == "title_needed"
     assert _code(submission_save, actor=user, activity_id=activity.pk, title="x", values=VALUES,
                  category="其他") == "category_unknown"

@@ -9,12 +9,13 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from suzhi.campaigns.models import Activity
+from suzhi.collections.levels import settings_of
 from suzhi.collections.manifest import REVIEW, VIEW
 from suzhi.collections.models import ReviewStep, Submission, SubmissionAuthor
 from suzhi.collections.review import Action, State
 from suzhi.core import scope
 from suzhi.core.errors import NotFound
-from suzhi.core.models import Organisation
+from suzhi.core.models import DictItem, Organisation
 
 WAITING = (State.SUBMITTED, State.UNDER_REVIEW)
 PAGE_SIZE = 50
@@ -68,16 +69,21 @@ def submission_detail(*, user: Any, submission_id: Any) -> Submission:
 
 
 def reviewer_organisations(*, user: Any) -> list[Organisation]:
-    """The organisations the user reviews for: the tops of their review scope, highest first."""
+    """The organisations the user may review for: the tops of their review scope and those right below, and those
+    where submissions are reviewed; highest first."""
     found = scope.scope_for(user, REVIEW)
-    if found.all:
-        return list(Organisation.objects.filter(depth__lte=2).order_by("path"))
-    return list(Organisation.objects.filter(Q(path__in=found.subtree_paths) | Q(pk__in=found.org_ids)).order_by(
-        "path"))
+    if found.is_empty:
+        return []
+    at = scope.filter_queryset(Submission.objects.exclude(reviewer=None), user, REVIEW, org_field="reviewer")
+    tops = Q(pk__in=found.org_ids) | Q(path__in=found.subtree_paths) if not found.all else Q(depth__lte=2)
+    for path in found.subtree_paths:  # and the organisations right below (the committee's federation)
+        tops |= Q(path__startswith=path, depth=len(path) // Organisation.steplen + 1)
+    return list(Organisation.objects.filter(tops | Q(pk__in=at.values("reviewer_id"))).order_by("depth", "path"))
 
 
 def reviewing_organisation(*, user: Any, organisation_id: Any = None) -> Organisation:
-    """The organisation whose queue is shown: the one asked for if the user reviews for it, else their first."""
+    """The organisation whose queue is shown: the one asked for if the user reviews for it, else the highest one
+    that is of a review level of some collection (a town's union; the federation for the committee)."""
     if organisation_id not in (None, "") and str(organisation_id).isdigit():
         found = Organisation.objects.filter(pk=organisation_id).first()
         if found is None or not scope.may_manage(user, REVIEW, found):
@@ -86,7 +92,11 @@ def reviewing_organisation(*, user: Any, organisation_id: Any = None) -> Organis
     mine = reviewer_organisations(user=user)
     if not mine:
         raise NotFound()
-    return mine[0]
+    levels = [level for activity in collection_activities(user=user) for level in settings_of(activity).review_levels]
+    types = dict(DictItem.objects.filter(pk__in={org.org_type_id for org in mine}).values_list("pk", "code"))
+    return next((org for org in mine if any(
+        org.depth == level.depth if level.depth is not None else types.get(org.org_type_id) in level.org_types
+        for level in levels)), mine[0])
 
 
 def queue(*, organisation: Organisation, activity: Activity | None, tab: Tab = Tab.RECEIVED,

@@ -110,10 +110,17 @@ def _check_people(activity: Activity, settings: CollectionSettings, authors: lis
                                code=CollectionErrors.PER_PERSON)
 
 
-def _values(actor: User, settings: CollectionSettings, values: dict[str, Any] | None) -> dict[str, Any]:
+def _values(actor: User, settings: CollectionSettings, values: dict[str, Any] | None, *,
+            draft: bool) -> dict[str, Any]:
+    """The values to store. A draft may leave required fields empty (they are checked when it is submitted); every
+    value given is checked."""
     if settings.form is None:
         return {}
-    return clean_values(settings.form, values or {}, resolver=ScopedResolver(user=actor, permission=SUBMIT_FOR))
+    form = settings.form
+    if draft:
+        form = form.model_copy(update={"fields": [field.model_copy(update={"required": False})
+                                                  for field in form.fields]})
+    return clean_values(form, values or {}, resolver=ScopedResolver(user=actor, permission=SUBMIT_FOR))
 
 
 def _put_authors(submission: Submission, authors: list[tuple[Person, int]]) -> None:
@@ -135,7 +142,7 @@ def submission_save(*, actor: User, activity_id: Any, title: str, values: dict[s
     _check_people(activity, settings, people, None, now)
     submission = Submission.objects.create(
         activity=activity, organisation=organisation, submitted_by=actor, by_unit=by_unit, title=_title(title),
-        category=_category(settings, category), values=_values(actor, settings, values))
+        category=_category(settings, category), values=_values(actor, settings, values, draft=True))
     _put_authors(submission, people)
     step(actor=actor, submission=submission, action=Action.EDIT, before=State.DRAFT, organisation=organisation,
          at=now)
@@ -169,7 +176,7 @@ def submission_edit(*, actor: User, submission_id: Any, title: str, values: dict
         _put_authors(submission, people)
     submission.title = _title(title)
     submission.category = _category(settings, category)
-    submission.values = _values(actor, settings, values)
+    submission.values = _values(actor, settings, values, draft=before == State.DRAFT)
     submission.save(update_fields=["title", "category", "values", "updated_at"])
     step(actor=actor, submission=submission, action=Action.EDIT, before=before,
          organisation=submission.organisation)
