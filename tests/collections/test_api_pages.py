@@ -109,3 +109,24 @@ def test_the_review_queue_page_with_bulk_outcomes(tree, activity, worker, login_
     client = login_client(tree.unit_a_admin)
     campaign_page = client.get(reverse("campaigns:campaign_detail", args=[activity.campaign_id]))
     assert f'{reverse("collections:queue")}?activity={activity.pk}' in campaign_page.content.decode()
+
+
+def test_a_unit_submits_for_a_team_on_the_page(tree, activity, login_client):
+    from tests.people.factories import make_person
+
+    one, two = make_person("甲", tree.unit_a), make_person("乙", tree.unit_a)
+    client = login_client(tree.town_a_admin)
+    url = reverse("collections:new", args=[activity.pk]) + f"?unit=1&organisation={tree.unit_a.pk}"
+    page = client.get(url)
+    assert page.status_code == 200 and "甲" in page.content.decode() and 'name="share_0"' in page.content.decode()
+    bad = client.post(url, {"title": "班组成果", "author_0": one.pk, "share_0": 50, "author_1": two.pk, "share_1": 40,
+                            **VALUES})
+    assert bad.status_code == 200 and 'class="errorbox cl-error"' in bad.content.decode()
+    done = client.post(url, {"title": "班组成果", "author_0": one.pk, "share_0": 60, "author_1": two.pk,
+                             "share_1": 40, "submit": "1", **VALUES})
+    item = Submission.objects.get(title="班组成果")
+    assert done.status_code == 302 and item.by_unit and item.organisation == tree.unit_a
+    assert [(a.person_id, a.share) for a in item.authors.all()] == [(one.pk, 60), (two.pk, 40)]
+    assert item.state == "submitted" and item.reviewer == tree.unit_a
+    other = login_client(tree.town_b_admin).get(url)
+    assert other.status_code == 404

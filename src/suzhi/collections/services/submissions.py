@@ -98,6 +98,11 @@ def _check_people(activity: Activity, settings: CollectionSettings, authors: lis
         decision = may_take_part(person, "submit", activity, at=now)
         if not decision:
             raise _refused(decision)
+    _check_limit(activity, settings, authors, exclude)
+
+
+def _check_limit(activity: Activity, settings: CollectionSettings, authors: list[tuple[Person, int]],
+                 exclude: int | None) -> None:
     if settings.max_per_person:
         for person, _share in authors:
             held = SubmissionAuthor.objects.filter(person=person, submission__activity=activity).exclude(
@@ -173,6 +178,7 @@ def submission_edit(*, actor: User, submission_id: Any, title: str, values: dict
     if submission.by_unit:
         _unit, people, _by_unit = _authors(actor, settings, submission.organisation_id, authors or [
             AuthorIn(a.person_id, a.share) for a in submission.authors.all()])
+        _check_limit(submission.activity, settings, people, submission.pk)
         _put_authors(submission, people)
     submission.title = _title(title)
     submission.category = _category(settings, category)

@@ -24,6 +24,7 @@ from suzhi.collections.services import reviews, submissions
 from suzhi.collections.services.common import collection_activity
 from suzhi.core import scope
 from suzhi.core.errors import DomainError, NotFound
+from suzhi.core.models import Organisation
 from suzhi.core.web import AuthedHttpRequest, require_perm
 from suzhi.people.selectors.persons import person_for_user, persons_visible
 
@@ -64,6 +65,9 @@ def _edit_page(request: AuthedHttpRequest, activity: Any, submission: Any = None
                        request.FILES if request.method == "POST" else None, initial=stored,
                        resolver=resolver) if settings.form is not None else None
     organisation = submission.organisation if submission is not None else request.user.organisation
+    asked = request.GET.get("organisation", "")
+    if submission is None and by_unit and asked.isdigit():  # a town submitting for a unit below it
+        organisation = Organisation.objects.filter(pk=asked).first()
     people = []
     if by_unit:
         if organisation is None or not scope.may_manage(request.user, SUBMIT_FOR, organisation):
