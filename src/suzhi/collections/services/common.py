@@ -1,5 +1,6 @@
 """What the submitters' and the reviewers' services share: the activity, a step of the history, the log row."""
 
+import dataclasses
 from typing import Any
 
 from django.utils import timezone
@@ -9,6 +10,20 @@ from suzhi.collections.models import ReviewStep, Submission
 from suzhi.collections.review import Action
 from suzhi.core import oplog
 from suzhi.core.errors import NotFound
+
+
+@dataclasses.dataclass(frozen=True)
+class LogCode:
+    action: str
+
+
+# The operation-log action of each transition (labelled in the manifest).
+LOG_ACTIONS = {
+    Action.EDIT: LogCode(action="collection.save"), Action.SUBMIT: LogCode(action="collection.submit"),
+    Action.WITHDRAW: LogCode(action="collection.withdraw"), Action.RETURN: LogCode(action="collection.return"),
+    Action.REJECT: LogCode(action="collection.reject"), Action.CLASSIFY: LogCode(action="collection.classify"),
+    Action.RECOMMEND: LogCode(action="collection.recommend"),
+}
 
 
 def collection_activity(activity_id: Any) -> Activity:
@@ -35,6 +50,7 @@ def step(*, actor: Any, submission: Submission, action: Action, before: str, com
         after["reviewer"] = submission.reviewer_id
     if comment:
         after["comment"] = comment
-    oplog.record(actor=actor, action=f"collection.{'save' if action == Action.EDIT else action}", obj=submission,
-                 organisation=where, before={"state": before}, after=after, summary=submission.title)
+    code = LOG_ACTIONS[Action(action)]
+    oplog.record(actor=actor, action=code.action, obj=submission, organisation=where, before={"state": before},
+                 after=after, summary=submission.title)
     return row
