@@ -20,6 +20,7 @@ from suzhi.quizzes.services.contests import quiz_create, quiz_publish
 from suzhi.quizzes.services.questions import bank_create, question_save
 from suzhi.training.codes import check_in_token
 from tests.campaigns.factories import plan_yaml
+from tests.collections.factories import collection_campaign, submitted
 from tests.core.factories import grant
 from tests.people.factories import make_person
 from tests.quizzes.factories import fixed_rules, quiz_campaign
@@ -62,6 +63,7 @@ def town_a_objects(tree):
     quiz = make_quiz(tree, quiz_campaign(tree), bank, fixed_rules([question.pk]), org=tree.town_a)
     _person, worker = make_participant(tree, name="李四")
     attempt = attempt_start(actor=worker, quiz_id=quiz.pk)
+    suggestion = submitted(collection_campaign(tree), worker)
     return {
         "org_id": tree.unit_a.pk,
         "user_id": tree.unit_a_admin.pk,
@@ -78,6 +80,9 @@ def town_a_objects(tree):
         "quiz_id": quiz.pk,
         "attempt_id": attempt.pk,
         "answer_id": attempt.answers.get().pk,
+        "submission_id": suggestion.pk,
+        # 七里镇's own collection activity: outside 沙州镇's tree.
+        "activity_id": campaign.activities.get(key="suggestions").pk,
         "slot": 0,
         # Keys inside the campaign and a document format: not objects of their own.
         "phase_key": "launch",

@@ -67,7 +67,7 @@ class SubmissionPage(Schema):
 
 
 class ReviewIn(Schema):
-    action: str
+    action: str = ""
     comment: str = ""
     category: str = ""
 
@@ -123,43 +123,43 @@ def create(request: HttpRequest, payload: SubmissionIn) -> Status:
     return Status(201, _fresh(user, saved.pk))
 
 
-@router.get("/submissions/{pk}", response={200: SubmissionOut, 404: ErrorOut})
-def detail(request: HttpRequest, pk: int) -> SubmissionOut:
-    return _fresh(current_user(request), pk)
+@router.get("/submissions/{submission_id}", response={200: SubmissionOut, 404: ErrorOut})
+def detail(request: HttpRequest, submission_id: int) -> SubmissionOut:
+    return _fresh(current_user(request), submission_id)
 
 
-@router.put("/submissions/{pk}", response={200: SubmissionOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut,
+@router.put("/submissions/{submission_id}", response={200: SubmissionOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut,
                                            422: ErrorOut})
-def edit(request: HttpRequest, pk: int, payload: SubmissionEdit) -> SubmissionOut:
+def edit(request: HttpRequest, submission_id: int, payload: SubmissionEdit) -> SubmissionOut:
     user = current_user(request)
-    submissions.submission_edit(actor=user, submission_id=pk, title=payload.title, values=payload.values,
+    submissions.submission_edit(actor=user, submission_id=submission_id, title=payload.title, values=payload.values,
                                 category=payload.category, authors=_authors(payload.authors))
-    return _fresh(user, pk)
+    return _fresh(user, submission_id)
 
 
-@router.post("/submissions/{pk}/submit", response={200: SubmissionOut, 403: ErrorOut, 404: ErrorOut,
+@router.post("/submissions/{submission_id}/submit", response={200: SubmissionOut, 403: ErrorOut, 404: ErrorOut,
                                                    409: ErrorOut, 422: ErrorOut})
-def submit(request: HttpRequest, pk: int) -> SubmissionOut:
+def submit(request: HttpRequest, submission_id: int) -> SubmissionOut:
     user = current_user(request)
-    submissions.submission_submit(actor=user, submission_id=pk)
-    return _fresh(user, pk)
+    submissions.submission_submit(actor=user, submission_id=submission_id)
+    return _fresh(user, submission_id)
 
 
-@router.post("/submissions/{pk}/withdraw", response={200: SubmissionOut, 404: ErrorOut, 409: ErrorOut})
-def withdraw(request: HttpRequest, pk: int) -> SubmissionOut:
+@router.post("/submissions/{submission_id}/withdraw", response={200: SubmissionOut, 404: ErrorOut, 409: ErrorOut})
+def withdraw(request: HttpRequest, submission_id: int) -> SubmissionOut:
     user = current_user(request)
-    submissions.submission_withdraw(actor=user, submission_id=pk)
-    return _fresh(user, pk)
+    submissions.submission_withdraw(actor=user, submission_id=submission_id)
+    return _fresh(user, submission_id)
 
 
-@router.post("/submissions/{pk}/review", response={200: SubmissionOut, 403: ErrorOut, 404: ErrorOut,
+@router.post("/submissions/{submission_id}/review", response={200: SubmissionOut, 403: ErrorOut, 404: ErrorOut,
                                                    409: ErrorOut, 422: ErrorOut})
-def review(request: HttpRequest, pk: int, payload: ReviewIn) -> SubmissionOut:
+def review(request: HttpRequest, submission_id: int, payload: ReviewIn) -> SubmissionOut:
     user = current_user(request)
     ensure_perm(user, REVIEW)
-    reviews.submission_review(actor=user, submission_id=pk, action=payload.action, comment=payload.comment,
+    reviews.submission_review(actor=user, submission_id=submission_id, action=payload.action, comment=payload.comment,
                               category=payload.category)
-    return _fresh(user, pk)
+    return _fresh(user, submission_id)
 
 
 @router.post("/review", response={200: list[OutcomeOut], 403: ErrorOut})

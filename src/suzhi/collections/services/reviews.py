@@ -16,7 +16,7 @@ from suzhi.collections.error_codes import CollectionErrors
 from suzhi.collections.levels import next_stop, quota_of, route, settings_of
 from suzhi.collections.manifest import REVIEW, VIEW, CollectionSettings
 from suzhi.collections.models import QuotaUse, Submission
-from suzhi.collections.review import Action, transition
+from suzhi.collections.review import REVIEW_ACTIONS, Action, transition
 from suzhi.collections.services.common import step
 from suzhi.core import scope
 from suzhi.core.errors import Conflict, DomainError, NotFound, PermissionDenied, ValidationFailed
@@ -82,13 +82,10 @@ def submission_review(*, actor: User, submission_id: Any, action: str, comment: 
     """One review action on a submission waiting at the reviewer's organisation: return (with a comment), reject
     (with a reason), classify (into one of the plan's categories) or recommend (to the next level; accepted at the
     last). `now`: the moment (the demo's past days); default now."""
-    try:
-        action = Action(action)
-    except ValueError:
-        raise ValidationFailed(_("Unknown review action."), code=CollectionErrors.NOT_NOW) from None
-    if action not in (Action.RETURN, Action.REJECT, Action.CLASSIFY, Action.RECOMMEND):
-        raise ValidationFailed(_("Unknown review action."), code=CollectionErrors.NOT_NOW)
     submission = submission_for_review(actor=actor, submission_id=submission_id, now=now)
+    if action not in {str(a) for a in REVIEW_ACTIONS}:
+        raise ValidationFailed(_("Unknown review action."), code=CollectionErrors.NOT_NOW)
+    action = Action(action)
     before = submission.state
     settings = settings_of(submission.activity)
     comment = (comment or "").strip()[:2000]

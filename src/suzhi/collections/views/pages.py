@@ -12,7 +12,7 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from suzhi.campaigns.eligibility import can, may_take_part
+from suzhi.campaigns.eligibility import can, may_take_part, person_eligibility
 from suzhi.campaigns.formdefs import ScopedResolver
 from suzhi.campaigns.formdefs.djforms import DefinedForm
 from suzhi.collections.display import shown_values
@@ -111,12 +111,15 @@ def _edit_page(request: AuthedHttpRequest, activity: Any, submission: Any = None
 
 @login_required
 def new(request: AuthedHttpRequest, activity_id: int) -> HttpResponse:
-    return _edit_page(request, collection_activity(activity_id))
+    activity = collection_activity(activity_id)
+    if not person_eligibility(request.user.organisation, None, activity, participant=False):
+        raise NotFound()  # an activity organised outside the user's tree is none of theirs
+    return _edit_page(request, activity)
 
 
 @login_required
-def edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    submission = selectors.submission_detail(user=request.user, submission_id=pk)
+def edit(request: AuthedHttpRequest, submission_id: int) -> HttpResponse:
+    submission = selectors.submission_detail(user=request.user, submission_id=submission_id)
     if submission.submitted_by_id != request.user.pk and not (
             submission.by_unit and scope.may_manage(request.user, SUBMIT_FOR, submission.organisation)):
         raise NotFound()
@@ -124,8 +127,8 @@ def edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    submission = selectors.submission_detail(user=request.user, submission_id=pk)
+def detail(request: AuthedHttpRequest, submission_id: int) -> HttpResponse:
+    submission = selectors.submission_detail(user=request.user, submission_id=submission_id)
     settings = settings_of(submission.activity)
     mine = submission.submitted_by_id == request.user.pk or (
         submission.by_unit and scope.may_manage(request.user, SUBMIT_FOR, submission.organisation))
@@ -154,14 +157,14 @@ def _author_action(request: AuthedHttpRequest, pk: int, service: Any, done: str)
 
 @require_POST
 @login_required
-def submit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    return _author_action(request, pk, submissions.submission_submit, _("Submitted."))
+def submit(request: AuthedHttpRequest, submission_id: int) -> HttpResponse:
+    return _author_action(request, submission_id, submissions.submission_submit, _("Submitted."))
 
 
 @require_POST
 @login_required
-def withdraw(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    return _author_action(request, pk, submissions.submission_withdraw, _("Withdrawn."))
+def withdraw(request: AuthedHttpRequest, submission_id: int) -> HttpResponse:
+    return _author_action(request, submission_id, submissions.submission_withdraw, _("Withdrawn."))
 
 
 @require_perm(REVIEW)
@@ -204,10 +207,10 @@ app_name = "collections"
 urlpatterns = [
     path("", my_list, name="my_list"),
     path("new/<int:activity_id>/", new, name="new"),
-    path("<int:pk>/", detail, name="detail"),
-    path("<int:pk>/edit/", edit, name="edit"),
-    path("<int:pk>/submit/", submit, name="submit"),
-    path("<int:pk>/withdraw/", withdraw, name="withdraw"),
+    path("<int:submission_id>/", detail, name="detail"),
+    path("<int:submission_id>/edit/", edit, name="edit"),
+    path("<int:submission_id>/submit/", submit, name="submit"),
+    path("<int:submission_id>/withdraw/", withdraw, name="withdraw"),
     path("review/", queue, name="queue"),
 ]
 
