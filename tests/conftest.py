@@ -60,6 +60,7 @@ def _builtin_rows(request):
             "suzhi.people.migrations.0002_builtin_data", "suzhi.campaigns.migrations.0002_role_permissions",
             "suzhi.training.migrations.0002_role_permissions", "suzhi.quizzes.migrations.0002_role_permissions",
             "suzhi.judging.migrations.0002_role_permissions",
+            "suzhi.collections.migrations.0002_role_permissions",
         ):
             importlib.import_module(module).forwards(apps, None)
 

@@ -52,7 +52,8 @@ def test_every_activity_of_the_plan_is_there(dunhuang):
     skills = activities["skills-training"]
     assert skills.org_types == []  # participants come from any unit; the stations organise
     assert set(skills.person_categories) == {"laid_off", "migrant", "in_post"}
-    assert activities["suggestions"].open_in == {"submit": ["launch"], "review": ["rollout"]}
+    # Submitting stays open through the rollout (the demo day falls in it), reviewing opens with the rollout.
+    assert activities["suggestions"].open_in == {"submit": ["launch", "rollout"], "review": ["rollout"]}
     assert activities["shuangchuang"].settings["item"] == "先进推荐"
     assert activities["city-contest"].settings["events"] == ["计算机操作", "汽车驾驶"]
     assert activities["city-contest"].open_in["score"] == ["finals"]

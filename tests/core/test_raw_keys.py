@@ -24,29 +24,30 @@ PAGES_PER_ROUTE = 2
 
 class _Text(HTMLParser):
     """The text a reader sees, and the links. Not scripts, styles, attributes other than placeholders, nor what
-    the page marks as a code (`<code>`, beside its label, as the role form shows permission codes)."""
+    the page marks as a code (`<code>`, beside its label, as the role form shows permission codes; a text box of
+    code the user writes, such as YAML, marked `data-code`)."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
         self.links: list[str] = []
-        self.hidden = 0
+        self.hiding: list[str] = []  # the open elements whose text is not shown as words
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         a = dict(attrs)
-        if tag in ("script", "style", "template", "code"):
-            self.hidden += 1
+        if tag in ("script", "style", "template", "code") or (tag == "textarea" and "data-code" in a):
+            self.hiding.append(tag)
         if a.get("placeholder"):
             self.parts.append(a["placeholder"] or "")
         if tag == "a" and a.get("href"):
             self.links.append(a["href"] or "")
 
     def handle_endtag(self, tag: str) -> None:
-        if tag in ("script", "style", "template", "code") and self.hidden:
-            self.hidden -= 1
+        if self.hiding and self.hiding[-1] == tag:
+            self.hiding.pop()
 
     def handle_data(self, data: str) -> None:
-        if not self.hidden:
+        if not self.hiding:
             self.parts.append(data)
 
 
@@ -77,8 +78,8 @@ def _crawl(client, start: list[str]) -> dict[str, str]:
             route = resolve(url).route
         except Resolver404:
             continue
-        if per_route.get(route, 0) >= PAGES_PER_ROUTE:
-            continue
+        if depth and per_route.get(route, 0) >= PAGES_PER_ROUTE:
+            continue  # the pages asked for are all read; of the pages they link to, a few per route
         per_route[route] = per_route.get(route, 0) + 1
         response = client.get(url)
         if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):

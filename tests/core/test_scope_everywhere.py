@@ -21,6 +21,7 @@ from suzhi.quizzes.services.contests import quiz_create, quiz_publish
 from suzhi.quizzes.services.questions import bank_create, question_save
 from suzhi.training.codes import check_in_token
 from tests.campaigns.factories import plan_yaml
+from tests.collections.factories import collection_campaign, submitted
 from tests.core.factories import grant
 from tests.judging.factories import judging_block, make_judge, put_entries, set_panel
 from tests.people.factories import make_person
@@ -65,6 +66,7 @@ def town_a_objects(tree):
     _person, worker = make_participant(tree, name="李四")
     attempt = attempt_start(actor=worker, quiz_id=quiz.pk)
     judged = judged_activity(tree, campaign)
+    suggestion = submitted(collection_campaign(tree), worker)
     return {
         "org_id": tree.unit_a.pk,
         "user_id": tree.unit_a_admin.pk,
@@ -81,7 +83,9 @@ def town_a_objects(tree):
         "quiz_id": quiz.pk,
         "attempt_id": attempt.pk,
         "answer_id": attempt.answers.get().pk,
+        # 七里镇's own collection activity (outside 沙州镇's tree), judged: its entry and a judge's sheet.
         **judged,
+        "submission_id": suggestion.pk,
         "slot": 0,
         # Keys inside the campaign and a document format: not objects of their own.
         "phase_key": "launch",

@@ -49,6 +49,8 @@ class YamlField(TextField):
     def __init__(self, *, expect: type, **kwargs: Any) -> None:
         self.expect = expect
         super().__init__(**kwargs)
+        # The text is code the organiser writes (its keys are the plan format's), not words shown to them.
+        self.widget.attrs.update({"data-code": "yaml", "spellcheck": "false", "translate": "no"})
 
     def to_python(self, value: Any) -> Any:  # type: ignore[override]
         text = super().to_python(value)

@@ -1,0 +1,20 @@
+"""The collection kind's error codes (see suzhi.core.error_codes)."""
+
+from suzhi.core.error_codes import ErrorCodes, declare
+
+
+@declare
+class CollectionErrors(ErrorCodes):
+    NOT_NOW = "submission_state", "The submission's state does not allow this action (collections.review)."
+    NOT_AUTHOR = "not_submitter", "Only whoever submitted the item may change, submit or withdraw it."
+    PER_PERSON = "per_person_limit", "An author already has the plan's number of submissions per person."
+    SHARES = "author_shares", "The authors' shares do not add up to 100, or an author is named twice."
+    NO_AUTHOR = "no_author", "A submission needs at least one author on the roster."
+    SUBMITTER = "submitter_not_allowed", "The plan does not let this kind of submitter (a person, a unit) submit."
+    NO_REVIEWER = "no_reviewer", "No organisation above the submitting unit reviews at any of the plan's levels."
+    NOT_REVIEWER = "not_reviewer", "The submission is not waiting at an organisation the reviewer acts for."
+    QUOTA_FULL = "quota_full", "The reviewing organisation has recommended as many items as its quota allows."
+    CATEGORY_UNKNOWN = "category_unknown", "The category is not among the plan's categories for the activity."
+    CATEGORY_NEEDED = "category_needed", "A quota per category needs the submission classified first."
+    REASON_NEEDED = "reason_needed", "Returning or rejecting a submission needs a comment or a reason."
+    TITLE_NEEDED = "title_needed", "A submission needs a title of at most 200 characters."

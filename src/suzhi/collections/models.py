@@ -1,0 +1,94 @@
+"""Collected submissions (征集的建议、成果、推荐), their authors, every review step, and the quota counters."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from suzhi.campaigns.models import Activity
+from suzhi.collections.review import State
+from suzhi.core.models import Organisation
+from suzhi.people.models import Person
+
+
+class Submission(models.Model):
+    """One item submitted to a collection activity by a worker (for themselves) or a unit (for a person or a team),
+    with the values of the plan's form. `reviewer` is the organisation it waits at (level `level`, 0 the lowest)."""
+
+    activity = models.ForeignKey(Activity, on_delete=models.PROTECT, related_name="+")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+",
+                                     verbose_name=_("submitting unit"))
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    by_unit = models.BooleanField(default=False)  # a unit submitted it for its authors
+    state = models.CharField(max_length=20, choices=State.choices, default=State.DRAFT)
+    title = models.CharField(_("title"), max_length=200)
+    category = models.CharField(_("category"), max_length=200, blank=True)
+    values = models.JSONField(default=dict, blank=True)
+    level = models.PositiveSmallIntegerField(default=0)
+    reviewer = models.ForeignKey(Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                                 verbose_name=_("reviewing organisation"))
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("submission")
+        indexes = [models.Index(fields=["activity", "reviewer", "state"], name="collection_queue"),
+                   models.Index(fields=["submitted_by", "activity"], name="collection_mine")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class SubmissionAuthor(models.Model):
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="authors")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    share = models.PositiveSmallIntegerField(default=100)  # per cent; a submission's shares add up to 100
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [models.UniqueConstraint(fields=["submission", "person"], name="collection_author_once")]
+
+    def __str__(self) -> str:
+        return f"{self.person_id}: {self.share}%"
+
+
+class ReviewStep(models.Model):
+    """One transition of a submission: who, when, why, at which organisation and level."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="steps")
+    organisation = models.ForeignKey(Organisation, null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="+")
+    level = models.PositiveSmallIntegerField(default=0)
+    action = models.CharField(max_length=20)
+    from_state = models.CharField(max_length=20)
+    to_state = models.CharField(max_length=20)
+    category = models.CharField(max_length=200, blank=True)
+    comment = models.TextField(blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        indexes = [models.Index(fields=["organisation", "action"], name="collection_step_org")]
+
+    def __str__(self) -> str:
+        return f"{self.action}: {self.from_state} → {self.to_state}"
+
+
+class QuotaUse(models.Model):
+    """How many items an organisation has recommended in an activity, in all (category "") and per category.
+    Rows are locked (SELECT … FOR UPDATE) while a recommendation is counted."""
+
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="+")
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    category = models.CharField(max_length=200, blank=True)
+    used = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["activity", "organisation", "category"],
+                                               name="collection_quota_once")]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id} {self.category}: {self.used}"

@@ -1,0 +1,217 @@
+"""The collection pages (phone first): 我的建议 (list, new and edit with the plan's form, submit, withdraw), a unit
+submitting for a person or a team, a submission's page with its history, and the reviewer's queue with bulk
+actions and the outcome of each item. Thin: the services decide, the selectors read."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from suzhi.campaigns.eligibility import can, may_take_part, person_eligibility
+from suzhi.campaigns.formdefs import ScopedResolver
+from suzhi.campaigns.formdefs.djforms import DefinedForm
+from suzhi.collections.display import shown_values
+from suzhi.collections.levels import level_title, settings_of
+from suzhi.collections.manifest import REVIEW, SUBMIT_FOR
+from suzhi.collections.review import ACTION_LABELS, Action, State, actions_in
+from suzhi.collections.selectors import submissions as selectors
+from suzhi.collections.services import reviews, submissions
+from suzhi.collections.services.common import collection_activity
+from suzhi.core import scope
+from suzhi.core.errors import DomainError, NotFound
+from suzhi.core.models import Organisation
+from suzhi.core.web import AuthedHttpRequest, require_perm
+from suzhi.people.selectors.persons import person_for_user, persons_visible
+
+AUTHOR_ROWS = 10  # author rows a unit's form shows at most
+
+
+@login_required
+def my_list(request: AuthedHttpRequest) -> HttpResponse:
+    """我的建议: what the user submitted, and the collection activities they may submit to now (or why not)."""
+    person = person_for_user(request.user)
+    cards = []
+    for activity in selectors.collection_activities(user=request.user):
+        settings = settings_of(activity)
+        decision = may_take_part(person, "submit", activity) if "person" in settings.submitters else None
+        unit = "unit" in settings.submitters and request.user.has_perm(SUBMIT_FOR) and bool(
+            can(request.user, "submit", activity)) if request.user.organisation_id else False
+        if decision is not None or unit:
+            cards.append({"activity": activity, "item": settings.item, "decision": decision, "unit": unit})
+    rows = selectors.my_submissions(user=request.user, activity_id=request.GET.get("activity"))
+    return render(request, "collections/my_list.html", {"cards": cards, "rows": rows, "person": person})
+
+
+def _authors_posted(data: Any) -> list[submissions.AuthorIn]:
+    found = []
+    for index in range(AUTHOR_ROWS):
+        person, share = data.get(f"author_{index}", ""), data.get(f"share_{index}", "")
+        if str(person).isdigit():
+            found.append(submissions.AuthorIn(int(person), int(share) if str(share).isdigit() else 0))
+    return found
+
+
+def _edit_page(request: AuthedHttpRequest, activity: Any, submission: Any = None) -> HttpResponse:
+    settings = settings_of(activity)
+    by_unit = submission.by_unit if submission is not None else request.GET.get("unit") == "1"
+    resolver = ScopedResolver(user=request.user, permission=SUBMIT_FOR)
+    stored = submission.values if submission is not None else {}
+    form = DefinedForm(settings.form, request.POST if request.method == "POST" else None,
+                       request.FILES if request.method == "POST" else None, initial=stored,
+                       resolver=resolver) if settings.form is not None else None
+    organisation = submission.organisation if submission is not None else request.user.organisation
+    asked = request.GET.get("organisation", "")
+    if submission is None and by_unit and asked.isdigit():  # a town submitting for a unit below it
+        organisation = Organisation.objects.filter(pk=asked).first()
+    people = []
+    if by_unit:
+        if organisation is None or not scope.may_manage(request.user, SUBMIT_FOR, organisation):
+            raise NotFound()
+        people = list(persons_visible(user=request.user, permission=SUBMIT_FOR).filter(
+            organisation__path__startswith=organisation.path, is_active=True).order_by("name")[:500])
+    error = ""
+    if request.method == "POST":
+        title, category = request.POST.get("title", ""), request.POST.get("category", "")
+        if form is None or form.is_valid():
+            values = form.values if form is not None else {}
+            authors = _authors_posted(request.POST) if by_unit else None
+            try:
+                if submission is None:
+                    submission = submissions.submission_save(
+                        actor=request.user, activity_id=activity.pk, title=title, values=values, category=category,
+                        organisation_id=organisation.pk if by_unit else None, authors=authors)
+                else:
+                    submission = submissions.submission_edit(actor=request.user, submission_id=submission.pk,
+                                                             title=title, values=values, category=category,
+                                                             authors=authors)
+                if "submit" in request.POST and actions_in(submission.state).count(Action.SUBMIT):
+                    submissions.submission_submit(actor=request.user, submission_id=submission.pk)
+                    messages.success(request, _("Submitted."))
+                else:
+                    messages.success(request, _("Saved."))
+                return redirect("collections:detail", submission.pk)
+            except DomainError as refused:
+                error = str(refused.message)
+    authors = list(submission.authors.all()) if submission is not None else []
+    rows = [{"index": i, "person": authors[i].person_id if i < len(authors) else None,
+             "share": authors[i].share if i < len(authors) else ""} for i in range(min(AUTHOR_ROWS,
+                                                                                       settings.max_authors))]
+    return render(request, "collections/edit.html", {
+        "activity": activity, "settings": settings, "form": form, "submission": submission, "by_unit": by_unit,
+        "organisation": organisation, "people": people, "rows": rows, "error": error,
+        "title": request.POST.get("title") if request.method == "POST" else (submission.title if submission else ""),
+        "category": request.POST.get("category") if request.method == "POST" else (
+            submission.category if submission else "")})
+
+
+@login_required
+def new(request: AuthedHttpRequest, activity_id: int) -> HttpResponse:
+    activity = collection_activity(activity_id)
+    if not person_eligibility(request.user.organisation, None, activity, participant=False):
+        raise NotFound()  # an activity organised outside the user's tree is none of theirs
+    return _edit_page(request, activity)
+
+
+@login_required
+def edit(request: AuthedHttpRequest, submission_id: int) -> HttpResponse:
+    submission = selectors.submission_detail(user=request.user, submission_id=submission_id)
+    if submission.submitted_by_id != request.user.pk and not (
+            submission.by_unit and scope.may_manage(request.user, SUBMIT_FOR, submission.organisation)):
+        raise NotFound()
+    return _edit_page(request, submission.activity, submission)
+
+
+@login_required
+def detail(request: AuthedHttpRequest, submission_id: int) -> HttpResponse:
+    submission = selectors.submission_detail(user=request.user, submission_id=submission_id)
+    settings = settings_of(submission.activity)
+    mine = submission.submitted_by_id == request.user.pk or (
+        submission.by_unit and scope.may_manage(request.user, SUBMIT_FOR, submission.organisation))
+    allowed = set(actions_in(submission.state))
+    reviewing = submission.reviewer is not None and scope.may_manage(request.user, REVIEW, submission.reviewer) \
+        and bool(allowed & {Action.RECOMMEND})
+    return render(request, "collections/detail.html", {
+        "s": submission, "values": shown_values(settings.form, submission.values), "mine": mine,
+        "may_edit": mine and Action.EDIT in allowed, "may_submit": mine and Action.SUBMIT in allowed,
+        "may_withdraw": mine and Action.WITHDRAW in allowed, "reviewing": reviewing,
+        "categories": settings.categories, "level": level_title(settings, submission.level),
+        "steps": [(step, ACTION_LABELS.get(Action(step.action), step.action), State(step.to_state).label)
+                  for step in submission.steps.all()]})
+
+
+def _author_action(request: AuthedHttpRequest, pk: int, service: Any, done: str) -> HttpResponse:
+    try:
+        service(actor=request.user, submission_id=pk)
+        messages.success(request, done)
+    except NotFound:
+        raise
+    except DomainError as refused:
+        messages.error(request, str(refused.message))
+    return redirect("collections:detail", pk)
+
+
+@require_POST
+@login_required
+def submit(request: AuthedHttpRequest, submission_id: int) -> HttpResponse:
+    return _author_action(request, submission_id, submissions.submission_submit, _("Submitted."))
+
+
+@require_POST
+@login_required
+def withdraw(request: AuthedHttpRequest, submission_id: int) -> HttpResponse:
+    return _author_action(request, submission_id, submissions.submission_withdraw, _("Withdrawn."))
+
+
+@require_perm(REVIEW)
+def queue(request: AuthedHttpRequest) -> HttpResponse:
+    """审核: what waits at the reviewing organisation, what it forwarded, returned, rejected; bulk actions with the
+    outcome of each item."""
+    data = request.POST if request.method == "POST" else request.GET
+    organisation = selectors.reviewing_organisation(user=request.user, organisation_id=data.get("organisation"))
+    activities = list(selectors.collection_activities(user=request.user))
+    activity_id = data.get("activity")
+    activity = next((a for a in activities if str(a.pk) == str(activity_id)), None)
+    outcomes: list[Any] = []
+    if request.method == "POST":
+        ids = [int(i) for i in request.POST.getlist("ids") if str(i).isdigit()]
+        outcomes = reviews.submissions_review_bulk(
+            actor=request.user, submission_ids=ids, action=request.POST.get("action", ""),
+            comment=request.POST.get("comment", ""), category=request.POST.get("category", ""))
+    try:
+        tab = selectors.Tab(data.get("tab") or selectors.Tab.RECEIVED)
+    except ValueError:
+        tab = selectors.Tab.RECEIVED
+    page = selectors.queue(organisation=organisation, activity=activity, tab=tab, page=request.GET.get("page", 1))
+    outcome_of = {o.id: o for o in outcomes}
+    categories = settings_of(activity).categories if activity is not None else sorted(
+        {c for a in activities for c in settings_of(a).categories})
+    return render(request, "collections/queue.html", {
+        "organisation": organisation, "organisations": selectors.reviewer_organisations(user=request.user),
+        "activities": activities, "activity": activity, "tab": tab, "tabs": selectors.TAB_LABELS, "page": page,
+        "outcomes": outcomes, "outcome_of": outcome_of, "categories": categories,
+        "pending": selectors.pending_below(organisation=organisation, activity=activity),
+        "counts": selectors.state_counts(organisation=organisation, activity=activity),
+        "state_labels": dict(State.choices),
+        "actions": [(a.value, label) for a, label in (
+            (Action.RECOMMEND, _("Recommend")), (Action.RETURN, _("Return for revision")),
+            (Action.REJECT, _("Do not recommend")), (Action.CLASSIFY, _("Classify")))],
+        "query": f"organisation={organisation.pk}&activity={activity.pk if activity else ''}"})
+
+
+app_name = "collections"
+urlpatterns = [
+    path("", my_list, name="my_list"),
+    path("new/<int:activity_id>/", new, name="new"),
+    path("<int:submission_id>/", detail, name="detail"),
+    path("<int:submission_id>/edit/", edit, name="edit"),
+    path("<int:submission_id>/submit/", submit, name="submit"),
+    path("<int:submission_id>/withdraw/", withdraw, name="withdraw"),
+    path("review/", queue, name="queue"),
+]
+
+
