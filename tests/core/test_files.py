@@ -118,9 +118,17 @@ def test_a_renamed_exe(tree, extension):
     assert refused(tree, f"setup.{extension}", exe).code == "file_content_mismatch"
 
 
-def test_an_image_that_does_not_decode(tree):
+@pytest.mark.parametrize("tolerant", [False, True])
+def test_an_image_that_does_not_decode(tree, tolerant, monkeypatch):
+    from PIL import ImageFile
+
+    # WeasyPrint, imported for certificates, makes Pillow fill in truncated images; a cut file is still refused.
+    monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", tolerant)
     broken = sample_file("png")[:60]  # the header, then nothing
     assert refused(tree, "照片.png", broken).code == "file_content_mismatch"
+    for ext in ("jpg", "gif", "webp"):
+        whole = sample_file(ext)
+        assert refused(tree, f"照片.{ext}", whole[: len(whole) * 2 // 3]).code == "file_content_mismatch"
     assert refused(tree, "照片.jpg", sample_file("png")).code == "file_content_mismatch"  # a PNG named .jpg
 
 

@@ -18,9 +18,34 @@ def _has_alpha(image: Image.Image) -> bool:
     return image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info)
 
 
+_PNG_END = b"\x00\x00\x00\x00IEND\xaeB`\x82"
+
+
+def _complete(path: Path) -> bool:
+    """Whether the image file ends as its format ends. Pillow cannot tell us: WeasyPrint, once imported, makes it
+    fill in truncated images silently (PIL.ImageFile.LOAD_TRUNCATED_IMAGES is process-wide)."""
+    with path.open("rb") as file:
+        head = file.read(12)
+        file.seek(0, 2)
+        size = file.tell()
+        file.seek(max(0, size - 1024))
+        tail = file.read()
+    if head.startswith(b"\x89PNG"):
+        return tail.endswith(_PNG_END)
+    if head.startswith(b"\xff\xd8"):
+        return b"\xff\xd9" in tail  # some cameras write a trailer after the end-of-image marker
+    if head.startswith(b"GIF8"):
+        return tail.rstrip(b"\x00").endswith(b";")
+    if head.startswith(b"RIFF") and head[8:12] == b"WEBP":
+        return int.from_bytes(head[4:8], "little") + 8 <= size
+    return True
+
+
 def make_thumbnail(path: Path, extension: str, name: str) -> tuple[bytes, str]:
     """A thumbnail of at most 320 px a side, without EXIF: (bytes, "png" or "jpg"). An image Pillow cannot
-    decode is refused as not what its extension says."""
+    decode, or cut short, is refused as not what its extension says."""
+    if not _complete(path):
+        raise not_what_it_says(name, extension)
     try:
         with Image.open(path) as image:
             if image.format == "JPEG":
