@@ -59,8 +59,13 @@ def test_two_apps_cannot_take_one_url_prefix():
     assert kinds.kind("sample") is None
 
 
-def test_a_menu_group_with_one_visible_entry_shows_the_entry(tree):
+def test_a_participant_sees_a_row_of_links_and_an_organiser_a_few_groups(tree):
     menu = navigation.items_for(tree.participant_a)
     assert all("children" not in item for item in menu)
-    keys = [item["key"] for item in navigation.items_for(tree.town_a_admin)]
-    assert navigation.WORK in keys and navigation.ORGANISATION in keys and len(keys) <= 8
+    assert {"training_my", "quizzes_my", "collections_my"} <= {item["key"] for item in menu}
+    organiser = navigation.items_for(tree.town_a_admin)
+    keys = [item["key"] for item in organiser]
+    assert keys[0] == "home" and {navigation.MINE, navigation.WORK, navigation.ORGANISATION} <= set(keys)
+    assert len(keys) <= 7  # whatever number of kinds: the groups hold them
+    mine = next(item for item in organiser if item["key"] == navigation.MINE)
+    assert "training_my" in {child["key"] for child in mine["children"]}

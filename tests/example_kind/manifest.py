@@ -8,7 +8,7 @@ from pydantic import Field
 from suzhi.campaigns.kinds import Aggregate, KindManifest, Metric
 from suzhi.campaigns.plan.schema import PlanModel
 from suzhi.core.manifests import ApiMount, UsageCount
-from suzhi.core.navigation import WORK, NavItem
+from suzhi.core.navigation import MINE, WORK, NavItem
 
 VIEW, MANAGE = "reading.view", "reading.manage"
 
@@ -35,7 +35,7 @@ MANIFEST = KindManifest(
     log_details={"pages": "页数"},
     navigation=(
         NavItem("reading", "读书活动", "reading:report_list", VIEW, 50, group=WORK),
-        NavItem("reading_my", "我的读书", "reading:my_reports", None, 17),
+        NavItem("reading_my", "我的读书", "reading:my_reports", None, 17, group=MINE),
     ),
     urls="tests.example_kind.urls",
     url_prefix="reading/",

@@ -12,7 +12,8 @@ from suzhi.campaigns.formdefs import FormDef, Label
 from suzhi.campaigns.kinds import Aggregate, KindManifest, Metric
 from suzhi.campaigns.plan.schema import Key, PlanModel, Title
 from suzhi.core.manifests import ApiMount, UsageCount
-from suzhi.core.navigation import WORK, NavItem
+from suzhi.core.navigation import MINE, WORK, NavItem
+from suzhi.judging.rubric import JudgingSettings
 
 VIEW, REVIEW, SUBMIT_FOR = "collection.view", "collection.review", "collection.submit"
 
@@ -64,6 +65,9 @@ class CollectionSettings(PlanModel):
         description="person: a worker submits their own; unit: a unit submits for a person or a team.")
     max_per_person: Annotated[int | None, Label(_("Submissions per person at most"))] = Field(None, gt=0)
     max_authors: Annotated[int, Label(_("Authors of a team at most"))] = Field(10, gt=0, le=50)
+    judging: Annotated[JudgingSettings | None, Label(_("Expert judging"), help=_(
+        "The rubric, judges per entry, aggregation and blind review of the accepted submissions; empty: none."))] = (
+        Field(None, description="Expert judging of the submissions accepted at the top level (suzhi.judging)."))
     review_levels: Annotated[list[ReviewLevel], Label(_("Review levels"), help=_(
         "The lowest level first; each by organisation types or by depth, with an optional quota."))] = Field(
         default_factory=_default_levels, min_length=1, max_length=6,
@@ -116,6 +120,7 @@ MANIFEST = KindManifest(
     ),
     settings_schema=CollectionSettings,
     participant_actions=frozenset({"submit"}),
+    judged_content="suzhi.collections.selectors.judged.judged_content",
     permission_group=_("Collections"),
     permissions=(
         (VIEW, _("View collected submissions")),
@@ -141,7 +146,7 @@ MANIFEST = KindManifest(
     },
     navigation=(
         NavItem("collections", _("Collections"), "collections:queue", REVIEW, 45, group=WORK),
-        NavItem("collections_my", _("My suggestions"), "collections:my_list", None, 18),
+        NavItem("collections_my", _("My suggestions"), "collections:my_list", None, 18, group=MINE),
     ),
     urls="suzhi.collections.urls",
     url_prefix="collections/",

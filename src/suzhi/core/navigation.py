@@ -1,8 +1,9 @@
 """The navigation menu, built from the permissions the user holds. Apps declare entries in their manifests.
 
-Organisers' entries sit in a few groups (活动 / 组织人员 / 系统), shown as drop-down menus, so a dozen kinds do not
-overflow a 1366-pixel screen. A group the user can see only one entry of shows that entry itself, so a
-participant's menu on a phone stays a short row of links (首页, 通知公告, 我的培训, 我的竞赛).
+Organisers' entries sit in a few groups (活动管理 / 组织人员 / 系统管理), shown as drop-down menus, so a dozen kinds do
+not overflow a 1366-pixel screen. A group the user can see only one entry of shows that entry itself. A person's
+own entries (我的培训, 我的竞赛, 我的建议 …, group MINE) stay a row of links for a participant on a phone, and
+gather under 我的 for someone who also sees organisers' groups.
 """
 
 from dataclasses import dataclass
@@ -13,6 +14,7 @@ from django.utils.functional import Promise
 from django.utils.translation import pgettext_lazy
 
 # Groups an entry can sit in, in menu order; "" is the top level.
+MINE = "mine"
 WORK = "work"
 ORGANISATION = "organisation"
 SYSTEM = "system"
@@ -26,6 +28,7 @@ class NavGroup:
 
 
 GROUPS: dict[str, NavGroup] = {
+    MINE: NavGroup(MINE, pgettext_lazy("menu group", "Mine"), 15),
     WORK: NavGroup(WORK, pgettext_lazy("menu group", "Campaign work"), 25),
     ORGANISATION: NavGroup(ORGANISATION, pgettext_lazy("menu group", "Organisations and people"), 60),
     SYSTEM: NavGroup(SYSTEM, pgettext_lazy("menu group", "System"), 90),
@@ -64,6 +67,7 @@ def items_for(user: Any) -> list[dict[str, Any]]:
         return []
     entries: list[tuple[tuple[int, str], dict[str, Any]]] = []
     children: dict[str, list[dict[str, Any]]] = {}
+    item_order = {item.key: item.order for item in _ITEMS.values()}
     for item in sorted(_ITEMS.values(), key=lambda i: (i.order, i.key)):
         if item.permission and not user.has_perm(item.permission):
             continue
@@ -76,6 +80,8 @@ def items_for(user: Any) -> list[dict[str, Any]]:
             children.setdefault(item.group, []).append(entry)
         else:
             entries.append(((item.order, item.key), entry))
+    if not children.keys() - {MINE}:  # a participant: their own entries are the menu
+        entries += [((item_order[entry["key"]], entry["key"]), entry) for entry in children.pop(MINE, [])]
     for key, members in children.items():
         group = GROUPS[key]
         if len(members) == 1:

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from suzhi.core.manifests import ApiMount, AppManifest, UsageCount
-from suzhi.core.navigation import WORK, NavItem
+from suzhi.core.navigation import MINE, WORK, NavItem
 
 MANAGE = "judging.manage"  # organisers: panels, entries, assignment, results (scoped by the activity's organiser)
 SCORE = "judging.score"  # judges (评委): score the entries assigned to them
@@ -53,7 +53,7 @@ MANIFEST = AppManifest(
         "withdrawn": pgettext_lazy("log detail", "Withdrawn"),
     },
     navigation=(
-        NavItem("judging_mine", _("My judging"), "judging:my_entries", SCORE, 18),
+        NavItem("judging_mine", _("My judging"), "judging:my_entries", SCORE, 18, group=MINE),
         NavItem("judging", _("Expert judging"), "judging:activity_list", MANAGE, 55, group=WORK),
     ),
     urls="suzhi.judging.urls",

@@ -11,7 +11,7 @@ from suzhi.campaigns.formdefs import Label
 from suzhi.campaigns.kinds import Aggregate, KindManifest, Metric
 from suzhi.campaigns.plan.schema import KindSettings, PlanModel
 from suzhi.core.manifests import ApiMount, UsageCount
-from suzhi.core.navigation import WORK, NavItem
+from suzhi.core.navigation import MINE, WORK, NavItem
 
 RankingKey = Literal["participation_rate", "average_score", "attempts_per_person"]
 
@@ -125,7 +125,7 @@ MANIFEST = KindManifest(
         NavItem("quizzes", _("Question banks"), "quizzes:bank_list", "quiz.view", 40, group=WORK),
         NavItem("contests", _("Knowledge contests"), "quizzes:contest_list", "quiz.view", 41, group=WORK),
         # Every logged-in user may have a roster record, so no permission.
-        NavItem("quizzes_my", _("My contests"), "quizzes:my_contests", None, 16),
+        NavItem("quizzes_my", _("My contests"), "quizzes:my_contests", None, 16, group=MINE),
     ),
     urls="suzhi.quizzes.urls",
     url_prefix="quizzes/",

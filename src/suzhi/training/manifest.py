@@ -11,7 +11,7 @@ from suzhi.campaigns.formdefs import Label
 from suzhi.campaigns.kinds import Aggregate, KindManifest, Metric
 from suzhi.campaigns.plan.schema import KindSettings
 from suzhi.core.manifests import ApiMount, UsageCount
-from suzhi.core.navigation import WORK, NavItem
+from suzhi.core.navigation import MINE, WORK, NavItem
 
 TrainingForm = Literal["class", "lecture", "workshop", "remote"]
 
@@ -83,7 +83,7 @@ MANIFEST = KindManifest(
     navigation=(
         NavItem("training", _("Training"), "training:session_list", "training.view", 30, group=WORK),
         # Every logged-in user may have a roster record, so no permission.
-        NavItem("training_my", _("My training"), "training:my_training", None, 15),
+        NavItem("training_my", _("My training"), "training:my_training", None, 15, group=MINE),
     ),
     urls="suzhi.training.urls",
     url_prefix="training/",

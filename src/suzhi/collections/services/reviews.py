@@ -16,11 +16,12 @@ from suzhi.collections.error_codes import CollectionErrors
 from suzhi.collections.levels import next_stop, quota_of, route, settings_of
 from suzhi.collections.manifest import REVIEW, VIEW, CollectionSettings
 from suzhi.collections.models import QuotaUse, Submission
-from suzhi.collections.review import REVIEW_ACTIONS, Action, transition
+from suzhi.collections.review import REVIEW_ACTIONS, Action, State, transition
 from suzhi.collections.services.common import step
 from suzhi.core import scope
 from suzhi.core.errors import Conflict, DomainError, NotFound, PermissionDenied, ValidationFailed
 from suzhi.core.models import User
+from suzhi.judging.services.entries import EntryIn, entries_put
 
 
 def submission_for_review(*, actor: User, submission_id: Any, now: datetime.datetime | None = None) -> Submission:
@@ -69,6 +70,17 @@ def _take_quota(submission: Submission, settings: CollectionSettings) -> None:
         row.save(update_fields=["used"])
 
 
+def _to_judging(*, actor: User, submission: Submission) -> None:
+    """An accepted submission (入围) goes to the expert judging the plan sets up for the activity, if any."""
+    from suzhi.collections.selectors.judged import entry_source
+
+    authors = list(submission.authors.values_list("person_id", flat=True))
+    entries_put(actor=actor, activity=submission.activity, entries=[EntryIn(
+        source=entry_source(submission), title=submission.title, organisation_id=submission.organisation_id,
+        category=submission.category, author_person_ids=authors,
+        nominating_organisation_id=submission.organisation_id if submission.by_unit else None)])
+
+
 def _recommended_fact(submission: Submission, now: datetime.datetime | None = None) -> None:
     first = submission.authors.select_related("person__organisation").first()
     if first is not None:
@@ -114,6 +126,8 @@ def submission_review(*, actor: User, submission_id: Any, action: str, comment: 
          level=level, at=now)
     if action == Action.RECOMMEND:
         _recommended_fact(submission, now)
+        if submission.state == State.ACCEPTED and settings.judging is not None:
+            _to_judging(actor=actor, submission=submission)
     return submission
 
 
