@@ -3,6 +3,7 @@ may submit a suggestion today and the town login has a queue."""
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
 
 from suzhi.collections.demo import load_collection_demo
 from suzhi.collections.models import Submission
@@ -18,7 +19,7 @@ def test_the_loader_is_registered():
     assert callable(load_collection_demo)
 
 
-def test_demo_collections_at_every_level():
+def test_demo_collections_at_every_level(client):
     call_command("demo")
     rows = Submission.objects.filter(activity__campaign__code="dunhuang-2024")
     keys = set(rows.values_list("activity__key", flat=True))
@@ -37,3 +38,16 @@ def test_demo_collections_at_every_level():
     total = rows.count()
     call_command("demo")
     assert Submission.objects.count() == total
+    # The accepted submissions were judged: the suggestions' results are published, and the printed judge has
+    # technical innovations left to score today, on the page his login opens.
+    from suzhi.judging.models import Assignment, ResultSet
+    from suzhi.judging.selectors.results import published_results
+
+    assert ResultSet.objects.get(activity=suggestions).state == ResultSet.State.PUBLISHED
+    assert published_results(suggestions)
+    judge = User.objects.get(username="pingwei")
+    waiting = Assignment.objects.filter(judge=judge, state=Assignment.State.ASSIGNED)
+    assert waiting.exists() and {a.entry.activity.key for a in waiting} == {"innovations"}
+    client.force_login(judge)
+    page = client.get(reverse("judging:my_entries")).content.decode()
+    assert all(a.entry.blind_label in page for a in waiting)

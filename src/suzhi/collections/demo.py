@@ -1,6 +1,8 @@
 """The Dunhuang collections of the demo campaign, with submissions at every level: waiting at their units, at the
 towns and system unions (七里镇 has a queue for the town login), returned, not recommended, at the federation and
 accepted (finalists). The worker login (zhigong) has one suggestion waiting at the unit and may submit more today.
+The accepted ones go to expert judging where the plan sets it up: the suggestions' round is scored, verified and
+published; in the technical innovations' round the printed judge (pingwei) has sheets left to score today.
 
 Everything goes through the services, on the plan's past days (submitted in its submitting phases, reviewed in the
 review phase up to yesterday); an activity with submissions already is left alone. Loaded again on a later day,
@@ -144,6 +146,43 @@ def _worker_suggestion(activity: Activity) -> None:
         submission_submit(actor=worker, submission_id=item.pk)
 
 
+JUDGES = ("pingwei", "pingwei2", "pingwei3")
+PRINTED_JUDGE = "pingwei"
+
+
+def _judged_round(admin: Any, activity: Activity, *, publish: bool) -> None:
+    """The judges' panel, an automatic assignment and scores; `publish`: every sheet scored and the results
+    computed, verified by the committee's login and published; otherwise the printed judge's sheets stay open."""
+    from suzhi.core.models import User
+    from suzhi.judging.models import Assignment, Entry
+    from suzhi.judging.rubric import JudgingSettings
+    from suzhi.judging.services.assignments import assignment_auto
+    from suzhi.judging.services.entries import panel_set
+    from suzhi.judging.services.results import results_compute, results_publish, results_verify
+    from suzhi.judging.services.scores import score_save, sheet_submit
+
+    judges = list(User.objects.filter(username__in=JUDGES, is_active=True))
+    if len(judges) < 2 or not Entry.objects.filter(activity=activity).exists():
+        return
+    rules = JudgingSettings.model_validate((activity.settings or {}).get("judging") or {})
+    rng = random.Random(activity.pk)
+    with transaction.atomic():
+        panel_set(actor=admin, activity_id=activity.pk, judge_ids=[judge.pk for judge in judges])
+        assignment_auto(actor=admin, activity_id=activity.pk)
+        for sheet in Assignment.objects.filter(entry__activity=activity).select_related("judge").order_by("pk"):
+            if not publish and sheet.judge.get_username() == PRINTED_JUDGE:
+                continue
+            values = {c.key: round(c.max_score * rng.uniform(0.55, 0.95)) for c in rules.rubric}
+            score_save(actor=sheet.judge, assignment_id=sheet.pk, values=values)
+            sheet_submit(actor=sheet.judge, assignment_id=sheet.pk)
+        if publish:
+            verifier = User.objects.filter(username="zuweihui").first()
+            results_compute(actor=admin, activity_id=activity.pk)
+            if verifier is not None:
+                results_verify(actor=verifier, activity_id=activity.pk)
+                results_publish(actor=admin, activity_id=activity.pk)
+
+
 def shift_collection_demo(campaign: Campaign, delta: datetime.timedelta) -> None:
     """The campaign's submissions and their steps follow its phases, moved by the demo loaded on a later day."""
     rows = Submission.objects.filter(activity__campaign=campaign)
@@ -162,4 +201,6 @@ def load_collection_demo(admin: Any) -> None:
         made = _load_activity(admin, activity, rng)
         if activity.key == "suggestions":
             _worker_suggestion(activity)
+        if (activity.settings or {}).get("judging"):
+            _judged_round(admin, activity, publish=activity.key == "suggestions")
         logger.info("demo collection loaded: %s (%d submissions)", activity.title, made)

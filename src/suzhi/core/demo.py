@@ -62,15 +62,20 @@ class DemoAccount:
 
 ACCOUNTS = [
     DemoAccount("zuweihui", "王组委", "13809370001", "DH", "committee_admin", "组委会管理员 committee admin"),
-    DemoAccount("qilizhen", "李乡镇", "13809370002", "DH-QLZ", "town_admin", "七里镇工会联合会管理员 town admin"),
+    DemoAccount("qilizhen", "李乡镇", "13809370002", "DH-QLZ", "town_admin",
+                "七里镇工会联合会管理员 town admin: 征集审核 reviews suggestions"),
     DemoAccount("shazhou", "赵沙州", "13809370006", "DH-SZZ", "town_admin", "沙州镇工会联合会管理员 town admin"),
     DemoAccount("danwei", "张单位", "13809370003", "DH-QLZ-02", "unit_admin",
                 "单位管理员 unit admin: 人员名册 roster", ("1980-03-12", "990", ("in_post", "union_cadre"))),
     DemoAccount("zhigong", "陈职工", "13809370004", "DH-QLZ-02", "participant",
-                "职工 participant: 我的竞赛、我的培训 contest, trainings", ("1990-07-15", "991", ("in_post",))),
-    # The judge's account is made, but not printed until a kind gives judges something to score (collections and
-    # competitions are not built yet): every printed login must have something to do.
-    DemoAccount("pingwei", "刘评委", "13809370005", "DH-ZGH", "judge", "评委 judge", printed=False),
+                "职工 participant: 我的竞赛、我的培训、我的建议 contest, trainings, suggestions",
+                ("1990-07-15", "991", ("in_post",))),
+    # Judges sit at the training base, outside the towns whose entries they score (no one judges their own).
+    DemoAccount("pingwei", "刘评委", "13809370005", "DH-ZGH-PX", "judge",
+                "评委 judge: 我的评审 scores technical innovations (技术创新成果)"),
+    # The printed judge's fellow judges: they have scored already, so results could be published.
+    DemoAccount("pingwei2", "马评委", "13809370007", "DH-ZGH-PX", "judge", "评委 judge", printed=False),
+    DemoAccount("pingwei3", "杨评委", "13809370008", "DH-ZGH-PX", "judge", "评委 judge", printed=False),
 ]
 
 NOTICE_TITLE = "关于开展%(year)d年职工职业技能素质提升活动的通知"
