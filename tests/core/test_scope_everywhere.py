@@ -86,6 +86,7 @@ def town_a_objects(tree):
         # 七里镇's own collection activity (outside 沙州镇's tree), judged: its entry and a judge's sheet.
         **judged,
         "submission_id": suggestion.pk,
+        "ref": 1,  # an attachment of the submission: it is out of 沙州镇's sight whatever the file
         "slot": 0,
         # Keys inside the campaign and a document format: not objects of their own.
         "phase_key": "launch",

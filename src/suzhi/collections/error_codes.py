@@ -18,3 +18,5 @@ class CollectionErrors(ErrorCodes):
     CATEGORY_NEEDED = "category_needed", "A quota per category needs the submission classified first."
     REASON_NEEDED = "reason_needed", "Returning or rejecting a submission needs a comment or a reason."
     TITLE_NEEDED = "title_needed", "A submission needs a title of at most 200 characters."
+    ATTACHMENT_FIELD = "attachment_field", "No attachment field of that key, or the field holds its most files."
+    ATTACHMENT_UNKNOWN = "attachment_unknown", "An attachment entry names no file stored for this submission's field."

@@ -4,14 +4,17 @@ read; another town's submissions answer 404, a participant cannot review."""
 import datetime
 from typing import Any
 
-from django.http import HttpRequest
-from ninja import Router, Schema
+from django.http import FileResponse, HttpRequest
+from ninja import File, Form, Router, Schema
+from ninja.files import UploadedFile
 from ninja.responses import Status
 
 from suzhi.collections.manifest import REVIEW
 from suzhi.collections.selectors import submissions as selectors
+from suzhi.collections.selectors.attachments import attachment_for
 from suzhi.collections.services import reviews, submissions
 from suzhi.core.api.base import ErrorOut, current_user
+from suzhi.core.files.serving import file_response
 from suzhi.core.web import ensure_perm
 
 router = Router(tags=["征集"])
@@ -37,6 +40,12 @@ class SubmissionEdit(Schema):
     values: dict[str, Any] = {}
     category: str = ""
     authors: list[AuthorIn] | None = None
+
+
+class AttachmentOut(Schema):
+    name: str
+    size: int
+    ref: str
 
 
 class AuthorOut(Schema):
@@ -150,6 +159,25 @@ def withdraw(request: HttpRequest, submission_id: int) -> SubmissionOut:
     user = current_user(request)
     submissions.submission_withdraw(actor=user, submission_id=submission_id)
     return _fresh(user, submission_id)
+
+
+@router.post("/submissions/{submission_id}/files", response={200: list[AttachmentOut], 403: ErrorOut, 404: ErrorOut,
+                                                  409: ErrorOut, 422: ErrorOut})
+def attachment_add(request: HttpRequest, submission_id: int, key: Form[str] = "",
+                   file: File[UploadedFile | None] = None) -> list[AttachmentOut]:
+    """Store a file in the attachment field `key` of a submission the caller may still edit; the field's files
+    after (a field of one file has it replaced). A refused file answers 422 with the reason in Chinese."""
+    value = submissions.attachment_add(actor=current_user(request), submission_id=submission_id, key=key,
+                                       upload=file)
+    return [AttachmentOut(**entry) for entry in value]
+
+
+@router.get("/submissions/{submission_id}/files/{ref}", response={404: ErrorOut})
+def attachment(request: HttpRequest, submission_id: int, ref: str, thumbnail: bool = False) -> FileResponse:
+    """A file of a submission the caller may see, named "<item>-<submission>-附件<n>"; `thumbnail`: an image's
+    thumbnail."""
+    stored, name = attachment_for(user=current_user(request), submission_id=submission_id, ref=ref)
+    return file_response(request=request, stored=stored, download_name=name, thumbnail=thumbnail)
 
 
 @router.post("/submissions/{submission_id}/review", response={200: SubmissionOut, 403: ErrorOut, 404: ErrorOut,

@@ -1,11 +1,12 @@
 """Submitting (提交): a worker's own item or a unit's for a person or a team, drafts, editing until the first review
-or when returned, submitting and withdrawing. Reviewing is services/reviews.py; what is allowed when is
-collections.review."""
+or when returned (with its attachments: services/attachments.py), submitting and withdrawing. Reviewing is
+services/reviews.py; what is allowed when is collections.review."""
 
 import dataclasses
 import datetime
 from typing import Any
 
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,6 +20,7 @@ from suzhi.collections.levels import route, settings_of
 from suzhi.collections.manifest import SUBMIT_FOR, CollectionSettings
 from suzhi.collections.models import Submission, SubmissionAuthor
 from suzhi.collections.review import Action, State, transition
+from suzhi.collections.services.attachments import Uploads, attachment_field, attachments_store, with_uploads
 from suzhi.collections.services.common import collection_activity, step
 from suzhi.core import scope
 from suzhi.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
@@ -115,17 +117,20 @@ def _check_limit(activity: Activity, settings: CollectionSettings, authors: list
                                code=CollectionErrors.PER_PERSON)
 
 
-def _values(actor: User, settings: CollectionSettings, values: dict[str, Any] | None, *,
-            draft: bool) -> dict[str, Any]:
-    """The values to store. A draft may leave required fields empty (they are checked when it is submitted); every
-    value given is checked."""
+def _values(actor: User, settings: CollectionSettings, values: dict[str, Any] | None, *, draft: bool,
+            files: Uploads | None, organisation: Organisation, stored: dict[str, Any] | None) -> dict[str, Any]:
+    """The values to store, with the uploaded `files` stored. A draft may leave required fields empty (they are
+    checked when it is submitted); every value given is checked."""
     if settings.form is None:
         return {}
     form = settings.form
     if draft:
         form = form.model_copy(update={"fields": [field.model_copy(update={"required": False})
                                                   for field in form.fields]})
-    return clean_values(form, values or {}, resolver=ScopedResolver(user=actor, permission=SUBMIT_FOR))
+    cleaned = clean_values(form, with_uploads(settings.form, values, files),
+                           resolver=ScopedResolver(user=actor, permission=SUBMIT_FOR))
+    return attachments_store(actor=actor, form=settings.form, values=cleaned, files=files,
+                             organisation=organisation, stored_before=stored)
 
 
 def _put_authors(submission: Submission, authors: list[tuple[Person, int]]) -> None:
@@ -138,16 +143,20 @@ def _put_authors(submission: Submission, authors: list[tuple[Person, int]]) -> N
 @transaction.atomic
 def submission_save(*, actor: User, activity_id: Any, title: str, values: dict[str, Any] | None = None,
                     category: str = "", organisation_id: Any = None,
-                    authors: list[AuthorIn] | None = None, now: datetime.datetime | None = None) -> Submission:
+                    authors: list[AuthorIn] | None = None, files: Uploads | None = None,
+                    now: datetime.datetime | None = None) -> Submission:
     """A new draft: the worker's own (no `organisation_id`), or a unit's for `authors` (a person or a team).
-    `now`: the moment it is made (the demo's past days); default now."""
+    `files`: {attachment field key: uploaded files}, stored for the submitting unit. `now`: the moment it is made
+    (the demo's past days); default now."""
     activity = collection_activity(activity_id)
     settings = settings_of(activity)
     organisation, people, by_unit = _authors(actor, settings, organisation_id, authors)
     _check_people(activity, settings, people, None, now)
+    title, category = _title(title), _category(settings, category)
     submission = Submission.objects.create(
-        activity=activity, organisation=organisation, submitted_by=actor, by_unit=by_unit, title=_title(title),
-        category=_category(settings, category), values=_values(actor, settings, values, draft=True))
+        activity=activity, organisation=organisation, submitted_by=actor, by_unit=by_unit, title=title,
+        category=category, values=_values(actor, settings, values, draft=True, files=files,
+                                          organisation=organisation, stored=None))
     _put_authors(submission, people)
     step(actor=actor, submission=submission, action=Action.EDIT, before=State.DRAFT, organisation=organisation,
          at=now)
@@ -169,8 +178,11 @@ def submission_for_author(*, actor: User, submission_id: Any) -> Submission:
 
 @transaction.atomic
 def submission_edit(*, actor: User, submission_id: Any, title: str, values: dict[str, Any] | None = None,
-                    category: str = "", authors: list[AuthorIn] | None = None) -> Submission:
-    """Change a draft, a submission not reviewed yet, or one returned for revision."""
+                    category: str = "", authors: list[AuthorIn] | None = None,
+                    files: Uploads | None = None) -> Submission:
+    """Change a draft, a submission not reviewed yet, or one returned for revision. `files`: {attachment field
+    key: uploaded files} replacing that field's files; an attachment entry sent without a new file must be one the
+    submission holds."""
     submission = submission_for_author(actor=actor, submission_id=submission_id)
     before = submission.state
     transition(Action.EDIT, before)
@@ -182,11 +194,40 @@ def submission_edit(*, actor: User, submission_id: Any, title: str, values: dict
         _put_authors(submission, people)
     submission.title = _title(title)
     submission.category = _category(settings, category)
-    submission.values = _values(actor, settings, values, draft=before == State.DRAFT)
+    submission.values = _values(actor, settings, values, draft=before == State.DRAFT, files=files,
+                                organisation=submission.organisation, stored=submission.values)
     submission.save(update_fields=["title", "category", "values", "updated_at"])
     step(actor=actor, submission=submission, action=Action.EDIT, before=before,
          organisation=submission.organisation)
     return submission
+
+
+@transaction.atomic
+def attachment_add(*, actor: User, submission_id: Any, key: str,
+                   upload: UploadedFile | None) -> list[dict[str, Any]]:
+    """Store one file in the attachment field `key` of a submission its author may still edit (a field of one
+    file has it replaced); the field's value after. Refused with the file store's Chinese message (422)."""
+    submission = submission_for_author(actor=actor, submission_id=submission_id)
+    before = submission.state
+    transition(Action.EDIT, before)
+    form = settings_of(submission.activity).form
+    field = attachment_field(form, key)
+    if upload is None:
+        raise ValidationFailed(_("Choose a file to upload."), code=CollectionErrors.ATTACHMENT_FIELD,
+                               detail=[{"field": "file"}])
+    current = [entry for entry in submission.values.get(key) or [] if isinstance(entry, dict)]
+    if field.max_files == 1:
+        current = []
+    elif len(current) >= field.max_files:
+        raise ValidationFailed(_("At most %(n)s file(s).") % {"n": field.max_files},
+                               code=CollectionErrors.ATTACHMENT_FIELD, detail=[{"field": key}])
+    value = attachments_store(actor=actor, form=form,
+                              values={key: [{"name": upload.name, "size": upload.size, "ref": ""}]},
+                              files={key: [upload]}, organisation=submission.organisation)[key]
+    submission.values = {**submission.values, key: [*current, *value]}
+    submission.save(update_fields=["values", "updated_at"])
+    step(actor=actor, submission=submission, action=Action.EDIT, before=before, organisation=submission.organisation)
+    return submission.values[key]
 
 
 def _facts(submission: Submission) -> list[tuple[Person, list[MetricFact]]]:

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
@@ -20,10 +20,12 @@ from suzhi.collections.levels import level_title, settings_of
 from suzhi.collections.manifest import REVIEW, SUBMIT_FOR
 from suzhi.collections.review import ACTION_LABELS, Action, State, actions_in
 from suzhi.collections.selectors import submissions as selectors
+from suzhi.collections.selectors.attachments import attachment_fields, attachment_for, attachments_of
 from suzhi.collections.services import reviews, submissions
 from suzhi.collections.services.common import collection_activity
 from suzhi.core import scope
 from suzhi.core.errors import DomainError, NotFound
+from suzhi.core.files.serving import file_response
 from suzhi.core.models import Organisation
 from suzhi.core.web import AuthedHttpRequest, require_perm
 from suzhi.people.selectors.persons import person_for_user, persons_visible
@@ -79,16 +81,18 @@ def _edit_page(request: AuthedHttpRequest, activity: Any, submission: Any = None
         title, category = request.POST.get("title", ""), request.POST.get("category", "")
         if form is None or form.is_valid():
             values = form.values if form is not None else {}
+            files = {field.key: request.FILES.getlist(form.add_prefix(field.key))
+                     for field in attachment_fields(settings.form)} if form is not None else {}
             authors = _authors_posted(request.POST) if by_unit else None
             try:
                 if submission is None:
                     submission = submissions.submission_save(
                         actor=request.user, activity_id=activity.pk, title=title, values=values, category=category,
-                        organisation_id=organisation.pk if by_unit else None, authors=authors)
+                        organisation_id=organisation.pk if by_unit else None, authors=authors, files=files)
                 else:
                     submission = submissions.submission_edit(actor=request.user, submission_id=submission.pk,
                                                              title=title, values=values, category=category,
-                                                             authors=authors)
+                                                             authors=authors, files=files)
                 if "submit" in request.POST and actions_in(submission.state).count(Action.SUBMIT):
                     submissions.submission_submit(actor=request.user, submission_id=submission.pk)
                     messages.success(request, _("Submitted."))
@@ -137,11 +141,21 @@ def detail(request: AuthedHttpRequest, submission_id: int) -> HttpResponse:
         and bool(allowed & {Action.RECOMMEND})
     return render(request, "collections/detail.html", {
         "s": submission, "values": shown_values(settings.form, submission.values), "mine": mine,
+        "attachments": attachments_of(submission),
         "may_edit": mine and Action.EDIT in allowed, "may_submit": mine and Action.SUBMIT in allowed,
         "may_withdraw": mine and Action.WITHDRAW in allowed, "reviewing": reviewing,
         "categories": settings.categories, "level": level_title(settings, submission.level),
         "steps": [(step, ACTION_LABELS.get(Action(step.action), step.action), State(step.to_state).label)
                   for step in submission.steps.all()]})
+
+
+@login_required
+def attachment(request: AuthedHttpRequest, submission_id: int, ref: str) -> FileResponse:
+    """A file of a submission the user may see, named without personal data; `?thumbnail=1`: an image's
+    thumbnail."""
+    stored, name = attachment_for(user=request.user, submission_id=submission_id, ref=ref)
+    return file_response(request=request, stored=stored, download_name=name,
+                         thumbnail=request.GET.get("thumbnail") == "1")
 
 
 def _author_action(request: AuthedHttpRequest, pk: int, service: Any, done: str) -> HttpResponse:
@@ -212,6 +226,7 @@ urlpatterns = [
     path("<int:submission_id>/submit/", submit, name="submit"),
     path("<int:submission_id>/withdraw/", withdraw, name="withdraw"),
     path("review/", queue, name="queue"),
+    path("submissions/<int:submission_id>/files/<str:ref>/", attachment, name="attachment"),
 ]
 
 
