@@ -8,25 +8,11 @@ class CoreConfig(AppConfig):
     verbose_name = _("System")
 
     def ready(self) -> None:
-        from suzhi.core import navigation, org_usage, permissions  # noqa: F401 - registers the codes
-        from suzhi.core.navigation import ORGANISATION, SYSTEM, NavItem
-
-        org_usage.register_core_counters()
-        from suzhi.core import todos
+        from suzhi.core import org_usage, permissions, todos  # noqa: F401 - permissions registers the codes
+        from suzhi.core.manifest import MANIFEST
+        from suzhi.core.manifests import register_app
         from suzhi.core.selectors.notices import unread_notice_todos
 
+        org_usage.register_core_counters()
         todos.register("notices_unread", unread_notice_todos)
-        for item in (
-            NavItem("home", _("Home"), "core:home", None, 10),
-            NavItem("notices", _("Notices"), "core:notice_list", None, 20),
-            NavItem("orgs", _("Organisations"), "core:org_tree", "org.view", 30, group=ORGANISATION),
-            NavItem("users", _("Users"), "core:user_list", "user.view", 40, group=ORGANISATION),
-            NavItem("roles", _("Roles"), "core:role_list", "role.manage", 50, group=ORGANISATION),
-            NavItem("notice_manage", _("Publish notices"), "core:notice_manage", "notice.manage", 60, group=SYSTEM),
-            NavItem("oplog", _("Operation log"), "core:oplog_list", "log.view", 70, group=SYSTEM),
-            NavItem("loginlog", _("Login log"), "core:loginlog_list", "log.view", 80, group=SYSTEM),
-            NavItem("dicts", _("Dictionaries"), "core:dict_list", "dict.manage", 90, group=SYSTEM),
-            NavItem("params", _("System parameters"), "core:param_list", "dict.manage", 95, group=SYSTEM),
-            NavItem("api_docs", _("API"), "api:openapi-view", "user.view", 200, group=SYSTEM),
-        ):
-            navigation.register(item)
+        register_app(MANIFEST, name="core")
