@@ -10,7 +10,8 @@ import yaml
 
 from suzhi.campaigns.models import Campaign
 from suzhi.campaigns.plan.schema import Plan
-from suzhi.campaigns.services.plans import plan_load, plan_of
+from suzhi.campaigns.selectors.plans import plan_of
+from suzhi.campaigns.services.plans import plan_load
 from tests.campaigns.factories import plan_yaml
 from tests.core.factories import UserFactory, grant, make_org
 

@@ -6,6 +6,7 @@ import pytest
 
 from suzhi.campaigns.models import Activity, Campaign, MetricRecord, Phase, Target
 from suzhi.campaigns.plan.check import PlanInvalid
+from suzhi.campaigns.selectors.plans import plan_file
 from suzhi.campaigns.services import plans as services
 from suzhi.campaigns.services.phases import phase_set_end
 from suzhi.core.errors import NotFound, PermissionDenied
@@ -32,7 +33,7 @@ def test_load_creates_the_campaign(tree):
     assert lectures.open_in == {"enroll": ["launch", "rollout"], "check_in": ["launch", "rollout"]}
     target = campaign.targets.get()
     assert target.threshold == 10000 and target.deadline.key == "rollout"
-    assert services.plan_file(campaign) == plan_yaml()
+    assert plan_file(campaign) == plan_yaml()
     assert OperationLog.objects.filter(action="campaign.create", object_id=str(campaign.pk)).count() == 1
 
 
@@ -100,7 +101,7 @@ def test_plan_save_from_pages_regenerates_the_file(tree):
     campaign = services.plan_load(actor=tree.committee_admin, text=plan_yaml())
     data = plan_data(goals="新的总体目标。")
     saved = services.plan_save(actor=tree.committee_admin, campaign_id=campaign.pk, data=data)
-    assert "新的总体目标" in services.plan_file(saved)
+    assert "新的总体目标" in plan_file(saved)
     with pytest.raises(PlanInvalid):
         services.plan_save(actor=tree.committee_admin, campaign_id=campaign.pk, data=plan_data(code="other"))
     with pytest.raises(NotFound):

@@ -14,6 +14,7 @@ from suzhi.campaigns.models import Activity
 from suzhi.campaigns.plan.check import check_plan_text
 from suzhi.campaigns.selectors.campaigns import MANAGE, VIEW, campaign_get, campaigns_visible, phases_of
 from suzhi.campaigns.selectors.dashboard import dashboard_get
+from suzhi.campaigns.selectors.plans import plan_file
 from suzhi.campaigns.services import plans as services
 from suzhi.campaigns.services.phases import phase_set_end
 from suzhi.campaigns.services.targets import targets_refresh
@@ -206,7 +207,7 @@ def plan_download(request: HttpRequest, campaign_id: int):
     user = current_user(request)
     ensure_perm(user, VIEW)
     campaign = campaign_get(user=user, campaign_id=campaign_id)
-    return HttpResponse(services.plan_file(campaign), content_type="application/x-yaml; charset=utf-8")
+    return HttpResponse(plan_file(campaign), content_type="application/x-yaml; charset=utf-8")
 
 
 @router.post("/{campaign_id}/phases/{phase_key}", response={200: PhaseOut, **ERRORS},

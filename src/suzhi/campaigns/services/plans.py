@@ -15,7 +15,7 @@ from suzhi.campaigns.plan.check import PlanError, PlanInvalid, parse_plan_data, 
 from suzhi.campaigns.plan.schema import Plan
 from suzhi.campaigns.selectors.campaigns import MANAGE
 from suzhi.core import oplog, scope
-from suzhi.core.errors import NotFound, PermissionDenied
+from suzhi.core.errors import PermissionDenied
 from suzhi.core.models import Organisation, User
 from suzhi.core.web import ensure_perm
 
@@ -145,16 +145,3 @@ def plan_save(*, actor: User, campaign_id: Any, data: dict[str, Any]) -> Campaig
     if campaign is None and Campaign.objects.filter(code=plan.code).exists():
         raise PlanInvalid([PlanError("code", _("The code “%(code)s” is taken.") % {"code": plan.code})])
     return _apply(actor=actor, plan=plan, source=plan_to_yaml(plan), campaign=campaign)
-
-
-def plan_file(campaign: Campaign) -> str:
-    """The plan file to download: as loaded, or regenerated when the pages changed it."""
-    if campaign.source:
-        return campaign.source
-    return plan_to_yaml(Plan.model_validate(campaign.plan))
-
-
-def plan_of(campaign: Campaign) -> Plan:
-    if not campaign.plan:
-        raise NotFound()
-    return Plan.model_validate(campaign.plan)

@@ -20,6 +20,7 @@ from suzhi.campaigns.selectors.campaigns import (
     campaigns_visible,
     phases_of,
 )
+from suzhi.campaigns.selectors.plans import plan_file, plan_of
 from suzhi.campaigns.services import plans as services
 from suzhi.campaigns.services.phases import phase_set_end
 from suzhi.campaigns.services.targets import targets_refresh
@@ -92,7 +93,7 @@ def campaign_load(request: AuthedHttpRequest) -> HttpResponse:
 @require_perm(VIEW)
 def plan_download(request: AuthedHttpRequest, campaign_id: int) -> HttpResponse:
     campaign = campaign_get(user=request.user, campaign_id=campaign_id)
-    response = HttpResponse(services.plan_file(campaign), content_type="application/x-yaml; charset=utf-8")
+    response = HttpResponse(plan_file(campaign), content_type="application/x-yaml; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{campaign.code}.yaml"'
     return response
 
@@ -104,7 +105,7 @@ def plan_document(request: AuthedHttpRequest, campaign_id: int, fmt: str) -> Htt
     if fmt not in DOCUMENT_TYPES:
         raise Http404
     campaign = campaign_get(user=request.user, campaign_id=campaign_id)
-    plan = services.plan_of(campaign)
+    plan = plan_of(campaign)
     response = HttpResponse(render_plan(plan, fmt), content_type=DOCUMENT_TYPES[fmt])
     disposition = "inline" if fmt == "html" else "attachment"
     response["Content-Disposition"] = f'{disposition}; filename="{document_filename(plan, fmt)}"'

@@ -13,6 +13,7 @@ from suzhi.campaigns.forms.editor import FORMSETS, MAX_ROWS, PlanEditor
 from suzhi.campaigns.models import Campaign
 from suzhi.campaigns.plan.check import PlanInvalid
 from suzhi.campaigns.selectors.campaigns import MANAGE, access_campaign_for_update
+from suzhi.campaigns.selectors.plans import plan_of
 from suzhi.campaigns.services import plans as services
 from suzhi.core.errors import PermissionDenied, ValidationFailed
 from suzhi.core.web import AuthedHttpRequest, require_perm
@@ -33,7 +34,7 @@ def _with_row_added(data: Any) -> Any:
 
 
 def _editor_page(request: AuthedHttpRequest, campaign: Campaign | None) -> HttpResponse:
-    plan = services.plan_of(campaign) if campaign is not None else None
+    plan = plan_of(campaign) if campaign is not None else None
     if request.method != "POST":
         editor = PlanEditor(user=request.user, plan=plan)
         return _render(request, editor, campaign)

@@ -9,6 +9,7 @@ from ninja.responses import Status
 from ninja.throttling import AnonRateThrottle
 
 from suzhi.core.api.base import ErrorOut, current_user
+from suzhi.core.selectors import tokens as token_selectors
 from suzhi.core.services import auth as auth_services
 
 router = Router(tags=["auth"])
@@ -78,13 +79,13 @@ def token_create(request: HttpRequest, payload: TokenIn):
 
 @router.get("/tokens", response=list[TokenOut], summary="The caller's tokens")
 def token_list(request: HttpRequest):
-    return auth_services.api_tokens_of(user=current_user(request))
+    return token_selectors.api_tokens_of(user=current_user(request))
 
 
 @router.delete("/tokens/{token_id}", response={200: TokenOut, 404: ErrorOut}, summary="Revoke a token")
 def token_revoke(request: HttpRequest, token_id: int):
     token = auth_services.api_token_revoke(user=current_user(request), token_id=token_id)
-    return auth_services.api_token_described(token)
+    return token_selectors.api_token_described(token)
 
 
 @router.post("/password", response={200: OkOut, 422: ErrorOut}, summary="Change the caller's password")

@@ -45,7 +45,8 @@ class BearerTokenAuth(HttpBearer):
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
         from suzhi.core.models import ApiToken
-        from suzhi.core.services.auth import api_token_refusal, api_token_used
+        from suzhi.core.selectors.tokens import api_token_refusal
+        from suzhi.core.services.auth import api_token_used
 
         found = ApiToken.objects.select_related("user").filter(key_hash=token_digest(token)).first()
         if found is None or not found.user.is_active:

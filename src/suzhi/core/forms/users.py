@@ -121,7 +121,7 @@ class TokenCreateForm(forms.Form):
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        from suzhi.core.services.auth import api_token_days, api_token_idle_days
+        from suzhi.core.selectors.tokens import api_token_days, api_token_idle_days
 
         super().__init__(*args, **kwargs)
         self.fields["days"].help_text = _(

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from suzhi.core.errors import ValidationFailed
 from suzhi.core.forms.users import TokenCreateForm
+from suzhi.core.selectors import tokens as token_selectors
 from suzhi.core.services import auth as auth_services
 from suzhi.core.web import AuthedHttpRequest, show_form_error
 
@@ -30,7 +31,7 @@ def token_list(request: AuthedHttpRequest) -> HttpResponse:
         else:
             # The key is rendered into this one response and never again; a fresh form for the next one.
             form = TokenCreateForm()
-    tokens = auth_services.api_tokens_of(user=request.user)
+    tokens = token_selectors.api_tokens_of(user=request.user)
     return render(
         request,
         "core/tokens/list.html",
