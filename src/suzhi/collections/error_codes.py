@@ -20,3 +20,5 @@ class CollectionErrors(ErrorCodes):
     TITLE_NEEDED = "title_needed", "A submission needs a title of at most 200 characters."
     ATTACHMENT_FIELD = "attachment_field", "No attachment field of that key, or the field holds its most files."
     ATTACHMENT_UNKNOWN = "attachment_unknown", "An attachment entry names no file stored for this submission's field."
+    RESULTS_UNPUBLISHED = "results_not_published", "Decisions are applied only once the judging results are published."
+    NO_AWARDS = "no_awards", "The plan gives the activity no awards or adoption rules to decide by."

@@ -37,6 +37,18 @@ class ReviewLevel(PlanModel):
     quota: Quota | None = Field(None, description="How many one organisation of this level may recommend.")
 
 
+class Award(PlanModel):
+    """An award (or adoption) decided from the published judging results: the first award of the list whose rule
+    a submission meets is its decision."""
+
+    title: Title = Field(description="What the decision is called, e.g. 一等奖, 采纳.")
+    by: Literal["rank", "score"] = Field("rank", description="rank: the first `top` places of each category; "
+                                                            "score: a score of at least `min_score`.")
+    top: int | None = Field(None, gt=0, description="By rank: places 1 to top in each category.")
+    min_score: float | None = Field(None, ge=0, description="By score: at least this score.")
+    adopt: bool = Field(False, description="The decision means the submission is adopted (采纳).")
+
+
 def _error(loc: tuple[Any, ...], message: str, value: Any) -> InitErrorDetails:
     # A value_error whose text is the Chinese sentence itself: the plan check shows it at `loc`'s line.
     return InitErrorDetails(type=PydanticCustomError("value_error", "{error}", {"error": message}), loc=loc,
@@ -72,6 +84,13 @@ class CollectionSettings(PlanModel):
         "The lowest level first; each by organisation types or by depth, with an optional quota."))] = Field(
         default_factory=_default_levels, min_length=1, max_length=6,
         description="Review levels, lowest first; the last one accepts (finalists).")
+    awards: Annotated[list[Award], Label(_("Awards and adoption"), help=_(
+        "Decided from the published judging results, the first matching one per submission: by place in the "
+        "category (top) or by score (min_score); adopt marks adopted suggestions."))] = Field(
+        default_factory=list, max_length=20, description="Decisions from the judging results, first match wins.")
+    benefit_field: Annotated[Key | None, Label(_("Benefit field"), help=_(
+        "The key of the form's number field giving the benefit in 万元, counted when decisions are applied."))] = (
+        Field(None, description="Key of the form's number field with the benefit (万元); optional."))
 
     @model_validator(mode="after")
     def _levels(self) -> "CollectionSettings":
@@ -100,11 +119,38 @@ class CollectionSettings(PlanModel):
         if depths != sorted(depths, reverse=True) or len(set(depths)) != len(depths):
             errors.append(_error(("review_levels",), _now(
                 "Levels by depth go from the deepest up: each higher level has a smaller depth."), depths))
+        errors.extend(self._award_errors())
         if len(set(self.categories)) != len(self.categories):
             errors.append(_error(("categories",), _now("A category is listed twice."), self.categories))
         if errors:
             raise ValidationError.from_exception_data("CollectionSettings", errors)
         return self
+
+    def _award_errors(self) -> list[InitErrorDetails]:
+        errors: list[InitErrorDetails] = []
+        titles: set[str] = set()
+        for index, award in enumerate(self.awards):
+            loc: tuple[Any, ...] = ("awards", index)
+            if award.by == "rank" and (award.top is None or award.min_score is not None):
+                errors.append(_error(loc, _now("An award by rank gives top (how many places), not min_score."),
+                                     award.title))
+            if award.by == "score" and (award.min_score is None or award.top is not None):
+                errors.append(_error(loc, _now("An award by score gives min_score, not top."), award.title))
+            if award.title in titles:
+                errors.append(_error((*loc, "title"), _now("The award “%(title)s” is listed twice.")
+                                     % {"title": award.title}, award.title))
+            titles.add(award.title)
+        if self.awards and self.judging is None:
+            errors.append(_error(("awards",), _now(
+                "Awards are decided from the expert judging's results: set up judging first."), None))
+        if self.benefit_field is not None:
+            number = next((f for f in (self.form.fields if self.form else [])
+                           if f.key == self.benefit_field and f.type == "number"), None)
+            if number is None:
+                errors.append(_error(("benefit_field",), _now(
+                    "“%(key)s” is not a number field of the form.") % {"key": self.benefit_field},
+                    self.benefit_field))
+        return errors
 
 
 MANIFEST = KindManifest(
@@ -117,6 +163,8 @@ MANIFEST = KindManifest(
         Metric("collection.contributors", _("Contributors"), Aggregate.PEOPLE, pgettext_lazy("metric unit", "people")),
         Metric("collection.recommended", _("Recommended submissions"), Aggregate.COUNT, _("items")),
         Metric("collection.adopted", _("Adopted submissions"), Aggregate.COUNT, _("items")),
+        Metric("collection.awarded", _("Awarded submissions"), Aggregate.COUNT, _("items")),
+        Metric("collection.benefit", _("Benefit of decided submissions"), Aggregate.SUM, _("10,000 yuan")),
     ),
     settings_schema=CollectionSettings,
     participant_actions=frozenset({"submit"}),
@@ -135,6 +183,7 @@ MANIFEST = KindManifest(
         ("collection.reject", _("Do not recommend submission")),
         ("collection.classify", _("Classify submission")),
         ("collection.recommend", _("Recommend submission")),
+        ("collection.decide", _("Apply award and adoption decisions")),
     ),
     log_object_types=(("collections.submission", pgettext_lazy("log object", "Submission")),),
     log_details={
@@ -143,6 +192,9 @@ MANIFEST = KindManifest(
         "reviewer": pgettext_lazy("log detail", "Reviewing organisation"),
         "comment": pgettext_lazy("log detail", "Comment"),
         "authors": pgettext_lazy("log detail", "Authors"),
+        "decided": pgettext_lazy("log detail", "Decided submissions"),
+        "adopted": pgettext_lazy("log detail", "Adopted"),
+        "awarded": pgettext_lazy("log detail", "Awarded"),
     },
     navigation=(
         NavItem("collections", _("Collections"), "collections:queue", REVIEW, 45, group=WORK),

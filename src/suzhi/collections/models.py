@@ -92,3 +92,22 @@ class QuotaUse(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation_id} {self.category}: {self.used}"
+
+
+class Decision(models.Model):
+    """What the organiser decided for a judged submission from the published results (`decisions_apply`): the
+    award of the plan it earned (empty: none), whether that means it is adopted (采纳), its place and score."""
+
+    submission = models.OneToOneField(Submission, on_delete=models.CASCADE, related_name="decision")
+    award = models.CharField(_("award"), max_length=200, blank=True)
+    adopted = models.BooleanField(_("adopted"), default=False)
+    place = models.PositiveIntegerField(_("place"), null=True, blank=True)
+    score = models.DecimalField(_("score"), max_digits=9, decimal_places=4, null=True, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("decision")
+
+    def __str__(self) -> str:
+        return f"{self.submission_id}: {self.award or '-'}"
