@@ -45,6 +45,9 @@ def test_demo_collections_at_every_level(client):
 
     assert ResultSet.objects.get(activity=suggestions).state == ResultSet.State.PUBLISHED
     assert published_results(suggestions)
+    from suzhi.collections.models import Decision  # the plan's awards applied: adopted suggestions to show
+
+    assert Decision.objects.filter(submission__activity=suggestions, adopted=True, award="采纳").exists()
     judge = User.objects.get(username="pingwei")
     waiting = Assignment.objects.filter(judge=judge, state=Assignment.State.ASSIGNED)
     assert waiting.exists() and {a.entry.activity.key for a in waiting} == {"innovations"}

@@ -152,7 +152,9 @@ PRINTED_JUDGE = "pingwei"
 
 def _judged_round(admin: Any, activity: Activity, *, publish: bool) -> None:
     """The judges' panel, an automatic assignment and scores; `publish`: every sheet scored and the results
-    computed, verified by the committee's login and published; otherwise the printed judge's sheets stay open."""
+    computed, verified by the committee's login and published, and the plan's awards applied; otherwise the printed
+    judge's sheets stay open."""
+    from suzhi.collections.services.decisions import decisions_apply
     from suzhi.core.models import User
     from suzhi.judging.models import Assignment, Entry
     from suzhi.judging.rubric import JudgingSettings
@@ -181,6 +183,8 @@ def _judged_round(admin: Any, activity: Activity, *, publish: bool) -> None:
             if verifier is not None:
                 results_verify(actor=verifier, activity_id=activity.pk)
                 results_publish(actor=admin, activity_id=activity.pk)
+                if (activity.settings or {}).get("awards"):
+                    decisions_apply(actor=admin, activity_id=activity.pk)
 
 
 def shift_collection_demo(campaign: Campaign, delta: datetime.timedelta) -> None:
