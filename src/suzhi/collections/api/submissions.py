@@ -229,3 +229,45 @@ def pending(request: HttpRequest, organisation: int | None = None, activity: int
 def counts(request: HttpRequest, organisation: int | None = None, activity: int | None = None) -> dict[str, int]:
     org, found = _reviewing(request, organisation, activity)
     return selectors.state_counts(organisation=org, activity=found)
+
+
+class RankedRowOut(Schema):
+    submission_id: int
+    place: int | None
+    title: str
+    unit: str
+    score: float | None
+    award: str
+    adopted: bool
+
+
+class CategoryRankingOut(Schema):
+    category: str
+    rows: list[RankedRowOut]
+
+
+class DecisionsOut(Schema):
+    decided: int
+    adopted: int
+    awarded: int
+
+
+@router.get("/activities/{activity_id}/results", response={200: list[CategoryRankingOut], 404: ErrorOut})
+def results(request: HttpRequest, activity_id: int) -> list[CategoryRankingOut]:
+    from suzhi.collections.selectors.results import activity_results
+
+    _activity, groups = activity_results(current_user(request), activity_id)
+    return [CategoryRankingOut(category=g.category, rows=[RankedRowOut(
+        submission_id=r.submission_id, place=r.place, title=r.title, unit=r.unit,
+        score=float(r.score) if r.score is not None else None, award=r.award, adopted=r.adopted)
+        for r in g.rows]) for g in groups]
+
+
+@router.post("/activities/{activity_id}/decisions", response={200: DecisionsOut, 403: ErrorOut, 404: ErrorOut,
+                                                              409: ErrorOut})
+def decisions(request: HttpRequest, activity_id: int) -> DecisionsOut:
+    from suzhi.collections.services.decisions import decisions_apply
+
+    done = decisions_apply(actor=current_user(request), activity_id=activity_id)
+    return DecisionsOut(decided=len(done), adopted=sum(d.adopted for d in done),
+                        awarded=sum(bool(d.award) for d in done))
