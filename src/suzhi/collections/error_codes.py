@@ -20,3 +20,4 @@ class CollectionErrors(ErrorCodes):
     TITLE_NEEDED = "title_needed", "A submission needs a title of at most 200 characters."
     ATTACHMENT_FIELD = "attachment_field", "No attachment field of that key, or the field holds its most files."
     ATTACHMENT_UNKNOWN = "attachment_unknown", "An attachment entry names no file stored for this submission's field."
+    EXPORT_TOO_LARGE = "export_too_large", "More submissions match than one export may hold; narrow the filters."
