@@ -18,9 +18,11 @@ from suzhi.campaigns.formdefs.excel import export_cells, export_headers
 from suzhi.campaigns.models import Activity
 from suzhi.collections.error_codes import CollectionErrors
 from suzhi.collections.levels import level_title, settings_of
+from suzhi.collections.manifest import VIEW
 from suzhi.collections.models import Submission
 from suzhi.collections.review import State
 from suzhi.collections.selectors.submissions import submissions_visible
+from suzhi.core import scope
 from suzhi.core.errors import NotFound, ValidationFailed
 from suzhi.core.excel import write_xlsx
 from suzhi.core.services.exports import sync_max_rows
@@ -49,8 +51,11 @@ class SubmissionsExport:
     rows: int
 
 
-def _activity(activity_id: Any) -> Activity:
-    found = Activity.objects.filter(pk=activity_id, kind="collection").select_related("campaign").first() \
+def _activity(user: Any, activity_id: Any) -> Activity:
+    """A collection activity organised within or above the user's collection.view scope (the committee's, their
+    town's); another town's own activity answers 404."""
+    activities = Activity.objects.filter(scope.in_or_above_q(user, VIEW, org_field="organiser"), kind="collection")
+    found = activities.filter(pk=activity_id).select_related("campaign").first() \
         if str(activity_id).isdigit() else None
     if found is None:
         raise NotFound()
@@ -91,7 +96,7 @@ def _rows(user: Any, activity: Activity, submissions: QuerySet[Submission]) -> I
 def submissions_export(*, user: Any, activity_id: Any, filters: ExportFilters) -> SubmissionsExport:
     """The .xlsx of the activity's submissions the user may see (404 for an activity that is not a collection);
     refused when more rows match than one export may hold."""
-    activity = _activity(activity_id)
+    activity = _activity(user, activity_id)
     submissions = exported_submissions(user=user, activity=activity, filters=filters)
     count, most = submissions.count(), sync_max_rows()
     if count > most:

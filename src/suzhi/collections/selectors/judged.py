@@ -73,7 +73,7 @@ def judged_attachment_for(*, user: Any, activity_id: Any, source: str, ref: Any)
     if entry is None or not (assigned_to(user).filter(entry=entry).exists()
                              or scope.organisation_in_scope(user, MANAGE, entry.activity.organiser)):
         raise NotFound()
-    submission = Submission.objects.filter(activity_id=entry.activity_id, pk=submission_id).select_related(
+    submission = Submission.objects.filter(activity_id=entry.activity_id, pk=submission_id or 0).select_related(
         "activity").first()
     if submission is None:
         raise NotFound()
