@@ -106,7 +106,7 @@ def judged_activity(tree, campaign):
     set_panel(activity, [judge], actor=tree.committee_admin)
     entry = put_entries(activity, [tree.unit_a], actor=tree.committee_admin, n=1)[0]
     sheet = assignment_add(actor=tree.committee_admin, entry_id=entry.pk, judge_id=judge.pk)
-    return {"activity_id": activity.pk, "entry_id": entry.pk, "sheet_id": sheet.pk}
+    return {"activity_id": activity.pk, "entry_id": entry.pk, "sheet_id": sheet.pk, "entry_source": entry.source}
 
 
 def make_quiz(tree, campaign, bank, rules, org):

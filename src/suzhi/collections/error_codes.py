@@ -22,3 +22,4 @@ class CollectionErrors(ErrorCodes):
     ATTACHMENT_UNKNOWN = "attachment_unknown", "An attachment entry names no file stored for this submission's field."
     RESULTS_UNPUBLISHED = "results_not_published", "Decisions are applied only once the judging results are published."
     NO_AWARDS = "no_awards", "The plan gives the activity no awards or adoption rules to decide by."
+    EXPORT_TOO_LARGE = "export_too_large", "More submissions match than one export may hold; narrow the filters."

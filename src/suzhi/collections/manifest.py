@@ -202,7 +202,8 @@ MANIFEST = KindManifest(
     ),
     urls="suzhi.collections.urls",
     url_prefix="collections/",
-    api=(ApiMount("/collections", "suzhi.collections.api.submissions:router"),),
+    api=(ApiMount("/collections", "suzhi.collections.api.submissions:router"),
+         ApiMount("/collections/exports", "suzhi.collections.api.exports:router")),
     usage=(
         UsageCount("submissions", _("collected submissions"),
                    ("collections.Submission.organisation", "collections.Submission.reviewer",

@@ -1,3 +1,13 @@
+from django.urls import path
+
+from suzhi.collections.views import exports, judged
 from suzhi.collections.views.pages import app_name, urlpatterns
+
+urlpatterns = [
+    *urlpatterns,
+    path("judged/<int:activity_id>/<str:entry_source>/files/<str:ref>/", judged.judged_attachment,
+         name="judged_attachment"),
+    path("export/<int:activity_id>/", exports.export, name="export"),
+]
 
 __all__ = ["app_name", "urlpatterns"]

@@ -35,9 +35,14 @@ def attachment_fields(form: FormDef | None) -> list[AttachmentDef]:
 
 def attachments_of(submission: Submission) -> list[Attachment]:
     """The stored files of the submission's attachment fields (entries without a stored file left out)."""
+    return attachments_in(settings_of(submission.activity).form, submission.values)
+
+
+def attachments_in(form: FormDef | None, values: dict[str, Any] | None) -> list[Attachment]:
+    """The stored files that `values` of `form` hold, numbered over the whole form."""
     found: list[Attachment] = []
-    for field in attachment_fields(settings_of(submission.activity).form):
-        for entry in submission.values.get(field.key) or []:
+    for field in attachment_fields(form):
+        for entry in (values or {}).get(field.key) or []:
             if isinstance(entry, dict) and str(entry.get("ref") or "").isdigit():
                 name = str(entry.get("name") or "")
                 found.append(Attachment(number=len(found) + 1, label=field.label, name=name,

@@ -211,6 +211,7 @@ def queue(request: AuthedHttpRequest) -> HttpResponse:
         "pending": selectors.pending_below(organisation=organisation, activity=activity),
         "counts": selectors.state_counts(organisation=organisation, activity=activity),
         "state_labels": dict(State.choices),
+        "levels": list(enumerate(level.title for level in settings_of(activity).review_levels)) if activity else [],
         "actions": [(a.value, label) for a, label in (
             (Action.RECOMMEND, _("Recommend")), (Action.RETURN, _("Return for revision")),
             (Action.REJECT, _("Do not recommend")), (Action.CLASSIFY, _("Classify")))],
