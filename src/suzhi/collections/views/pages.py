@@ -218,6 +218,31 @@ def queue(request: AuthedHttpRequest) -> HttpResponse:
         "query": f"organisation={organisation.pk}&activity={activity.pk if activity else ''}"})
 
 
+@login_required
+def results(request: AuthedHttpRequest, activity_id: int) -> HttpResponse:
+    """评审结果: per category the published places of the submissions in the viewer's scope with their decisions;
+    those reviewing for the organiser apply the decisions (POST)."""
+    from suzhi.collections.selectors.results import activity_results
+    from suzhi.collections.services.decisions import decisions_apply
+
+    activity, groups = activity_results(request.user, activity_id)
+    may_decide = request.user.has_perm(REVIEW) and scope.may_manage(request.user, REVIEW, activity.organiser)
+    if request.method == "POST":
+        if not may_decide:
+            raise NotFound()
+        try:
+            done = decisions_apply(actor=request.user, activity_id=activity.pk)
+            messages.success(request, _("Decisions applied: %(decided)d decided, %(adopted)d adopted.") % {
+                "decided": len(done), "adopted": sum(d.adopted for d in done)})
+        except NotFound:
+            raise
+        except DomainError as refused:
+            messages.error(request, str(refused.message))
+        return redirect("collections:results", activity.pk)
+    return render(request, "collections/results.html", {
+        "activity": activity, "groups": groups, "may_decide": may_decide})
+
+
 app_name = "collections"
 urlpatterns = [
     path("", my_list, name="my_list"),
@@ -227,6 +252,7 @@ urlpatterns = [
     path("<int:submission_id>/submit/", submit, name="submit"),
     path("<int:submission_id>/withdraw/", withdraw, name="withdraw"),
     path("review/", queue, name="queue"),
+    path("activities/<int:activity_id>/results/", results, name="results"),
     path("submissions/<int:submission_id>/files/<str:ref>/", attachment, name="attachment"),
 ]
 
