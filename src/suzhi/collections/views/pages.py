@@ -18,6 +18,7 @@ from suzhi.campaigns.formdefs.djforms import DefinedForm
 from suzhi.collections.display import shown_values
 from suzhi.collections.levels import level_title, settings_of
 from suzhi.collections.manifest import REVIEW, SUBMIT_FOR
+from suzhi.collections.models import Decision
 from suzhi.collections.review import ACTION_LABELS, Action, State, actions_in
 from suzhi.collections.selectors import submissions as selectors
 from suzhi.collections.selectors.attachments import attachment_fields, attachment_for, attachments_of
@@ -145,6 +146,7 @@ def detail(request: AuthedHttpRequest, submission_id: int) -> HttpResponse:
         "may_edit": mine and Action.EDIT in allowed, "may_submit": mine and Action.SUBMIT in allowed,
         "may_withdraw": mine and Action.WITHDRAW in allowed, "reviewing": reviewing,
         "categories": settings.categories, "level": level_title(settings, submission.level),
+        "decision": Decision.objects.filter(submission=submission).first(),
         "steps": [(step, ACTION_LABELS.get(Action(step.action), step.action), State(step.to_state).label)
                   for step in submission.steps.all()]})
 
