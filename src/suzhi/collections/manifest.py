@@ -213,6 +213,7 @@ MANIFEST = KindManifest(
     demo_loaders=("suzhi.collections.demo.load_collection_demo",),
     demo_shift="suzhi.collections.demo.shift_collection_demo",
     activity_url="suzhi.collections.manifest.activity_url",
+    results="suzhi.collections.selectors.ranked.ranked_results",
 )
 
 
