@@ -51,18 +51,27 @@ def _builtin_rows(request):
     from suzhi.core.models import DictType
 
     if not DictType.objects.filter(code="person_category").exists():
-        import importlib
+        _put_builtin_rows_back()
 
-        from django.apps import apps
 
-        for module in (
-            "suzhi.core.migrations.0002_builtin_data", "suzhi.core.migrations.0004_export_keep_days",
-            "suzhi.people.migrations.0002_builtin_data", "suzhi.campaigns.migrations.0002_role_permissions",
-            "suzhi.training.migrations.0002_role_permissions", "suzhi.quizzes.migrations.0002_role_permissions",
-            "suzhi.judging.migrations.0002_role_permissions",
-            "suzhi.collections.migrations.0002_role_permissions",
-        ):
-            importlib.import_module(module).forwards(apps, None)
+def _put_builtin_rows_back() -> None:
+    """Run, in migration order, every data migration function marked `builtin_rows` (core.migration_ops)."""
+    import sys
+
+    from django.apps import apps
+    from django.db.migrations.loader import MigrationLoader
+
+    graph = MigrationLoader(None, ignore_no_migrations=True).graph
+    done: set = set()
+    for leaf in sorted(graph.leaf_nodes()):
+        for node in graph.forwards_plan(leaf):
+            if node in done:
+                continue
+            done.add(node)
+            module = sys.modules.get(type(graph.nodes[node]).__module__)
+            forwards = getattr(module, "forwards", None)
+            if getattr(forwards, "builtin_rows", False):
+                forwards(apps, None)
 
 
 @dataclass

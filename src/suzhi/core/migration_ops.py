@@ -4,6 +4,14 @@ from collections.abc import Callable
 from typing import Any
 
 
+def builtin_rows(forwards: Callable[[Any, Any], None]) -> Callable[[Any, Any], None]:
+    """Marks a data migration's function as one that puts built-in rows in place (dictionaries, roles and their
+    permissions, parameters): tests that empty every table (transactional tests) run these again, in migration
+    order, so a new app's rows come back without naming it anywhere (tests/conftest.py)."""
+    forwards.builtin_rows = True  # type: ignore[attr-defined]
+    return forwards
+
+
 def add_role_permissions(codes_by_role: dict[str, list[str]]) -> Callable[[Any, Any], None]:
     """A RunPython function granting permission codes to built-in roles (an app's own permissions)."""
 
@@ -15,4 +23,4 @@ def add_role_permissions(codes_by_role: dict[str, list[str]]) -> Callable[[Any, 
                 role.permissions = sorted(set(role.permissions or []) | set(codes))
                 role.save(update_fields=["permissions"])
 
-    return forwards
+    return builtin_rows(forwards)

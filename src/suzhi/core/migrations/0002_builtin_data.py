@@ -2,6 +2,8 @@
 
 from django.db import migrations
 
+from suzhi.core.migration_ops import builtin_rows
+
 ORG_TYPES = [
     ("committee", "组委会", "Organising committee"),
     ("federation", "总工会", "Federation of trade unions"),
@@ -44,6 +46,7 @@ ROLES = [
 ]
 
 
+@builtin_rows
 def forwards(apps, schema_editor):
     DictType = apps.get_model("core", "DictType")
     DictItem = apps.get_model("core", "DictItem")

@@ -2,7 +2,10 @@
 
 from django.db import migrations
 
+from suzhi.core.migration_ops import builtin_rows
 
+
+@builtin_rows
 def forwards(apps, schema_editor):
     SystemParameter = apps.get_model("core", "SystemParameter")
     SystemParameter.objects.get_or_create(

@@ -2,6 +2,8 @@
 
 from django.db import migrations
 
+from suzhi.core.migration_ops import builtin_rows
+
 DICTS = {
     ("person_category", "人员类别"): [
         ("in_post", "在岗职工", "Employed worker"),
@@ -38,6 +40,7 @@ ROLE_CODES = {
 }
 
 
+@builtin_rows
 def forwards(apps, schema_editor):
     DictType = apps.get_model("core", "DictType")
     DictItem = apps.get_model("core", "DictItem")
