@@ -13,7 +13,7 @@ nested model, a list of rules) is edited as YAML (`definition` None). A field wi
 import dataclasses
 import types
 import typing
-from typing import Any, Literal, cast
+from typing import Annotated, Any, Literal, cast
 
 import annotated_types
 from pydantic import BaseModel
@@ -78,6 +78,8 @@ def _options(values: tuple[Any, ...], label: Label | None) -> list[dict[str, str
 def _definition(key: str, annotation: Any, info: FieldInfo, label: Label | None) -> tuple[Any, bool]:
     """(field definition or None, lines)."""
     base = {"key": key, "label": str(label.text) if label else key, "help": str(label.help) if label else ""}
+    if typing.get_origin(annotation) is Annotated:  # a constrained type of the plan schema (Key, Title …)
+        annotation = typing.get_args(annotation)[0]
     bounds = _bounds(info, whole=annotation is int)
     origin = typing.get_origin(annotation)
     if annotation is bool:
