@@ -10,7 +10,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from suzhi.campaigns.models import MetricOrgCount, MetricRecord, MetricTally
-from suzhi.campaigns.services import records, targets
+from suzhi.campaigns.services import records, tallies, targets
 from suzhi.campaigns.services.plans import plan_load
 from suzhi.core.models import PendingRefresh
 from suzhi.people.services.persons import person_update
@@ -86,7 +86,7 @@ def test_a_record_written_while_its_person_changes_categories_waits_and_counts_u
 
 def test_a_roster_change_while_a_record_is_written_waits_and_moves_it(followed, monkeypatch):
     lectures, person, put, recategorise = followed
-    with paused_inside(monkeypatch, records, "_counts", lambda: put("s2")):
+    with paused_inside(monkeypatch, tallies, "record_counts", lambda: put("s2")):
         waiting = waits_for_a_lock(recategorise)  # fails if the roster change did not wait for the record
     waiting.join()
     assert len(waiting.done) == 1 and waiting.done[0] != ""
@@ -167,7 +167,7 @@ def test_a_move_waits_for_a_record_of_a_person_it_concerns_then_counts_them(tree
     put(person, "s2")
     # A record being written for 甲 (in their turn) while unit_a moves under town_b: the move waits for the turn,
     # then finds 甲's units meeting at town_b.
-    with paused_inside(monkeypatch, records, "_tallies_write", lambda: put(person, "s3")):
+    with paused_inside(monkeypatch, tallies, "write", lambda: put(person, "s3")):
         moving = waits_for_a_lock(
             lambda: org_move(actor=tree.committee_admin, org_id=tree.unit_a.pk, target_id=tree.town_b.pk).pk)
     moving.join()
