@@ -27,18 +27,24 @@ The clients share the machine's cores with the server and the database; their CP
     DATABASE_URL=… REDIS_URL=redis://127.0.0.1:6379/9 .venv/bin/python bench/quiz_load.py --workers 9
 """
 
+import os
+import sys
+
+# bench/collections.py (named after its issue's area) would shadow the standard library's `collections` for a
+# script run from this folder, which Python puts first on the path: the folder goes to the end instead.
+if sys.path and os.path.abspath(sys.path[0] or ".") == os.path.dirname(os.path.abspath(__file__)):
+    sys.path.append(sys.path.pop(0))
+
 import argparse
 import bisect
 import datetime
 import http.client
 import json
-import os
 import random
 import secrets
 import signal
 import socket
 import subprocess
-import sys
 import tempfile
 import threading
 import time
