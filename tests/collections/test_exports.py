@@ -47,6 +47,11 @@ def test_the_page_exports_the_submissions_in_scope_with_the_forms_columns(tree, 
     assert row[-2] == "加装变频控制"
     cell = load_workbook(io.BytesIO(response.content)).active["B2"]
     assert cell.data_type == "s" and cell.value.startswith("=")
+    # The export is in the operation log: who took how many submissions out, with which filters.
+    from suzhi.core.models import OperationLog
+
+    log = OperationLog.objects.get(action="collection.export")
+    assert log.actor == tree.town_a_admin and log.after["rows"] == 1 and log.after["filters"]["state"] == ""
 
 
 def test_phones_are_masked_without_pii_rights(tree, activity, items, api_client):

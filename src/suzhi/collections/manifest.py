@@ -184,6 +184,7 @@ MANIFEST = KindManifest(
         ("collection.classify", _("Classify submission")),
         ("collection.recommend", _("Recommend submission")),
         ("collection.decide", _("Apply award and adoption decisions")),
+        ("collection.export", _("Export submissions")),
     ),
     log_object_types=(("collections.submission", pgettext_lazy("log object", "Submission")),),
     log_details={

@@ -4,7 +4,8 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Router
 
 from suzhi.collections.manifest import VIEW
-from suzhi.collections.selectors.exports import ExportFilters, submissions_export
+from suzhi.collections.selectors.exports import ExportFilters
+from suzhi.collections.services.exports import submissions_export_logged
 from suzhi.collections.views.exports import xlsx_response
 from suzhi.core.api.base import ErrorOut, current_user
 from suzhi.core.web import ensure_perm
@@ -20,4 +21,4 @@ def submissions_xlsx(request: HttpRequest, activity: int, state: str = "", level
     user = current_user(request)
     ensure_perm(user, VIEW)
     filters = ExportFilters.of({"state": state, "level": "" if level is None else str(level), "category": category})
-    return xlsx_response(submissions_export(user=user, activity_id=activity, filters=filters))
+    return xlsx_response(submissions_export_logged(actor=user, activity_id=activity, filters=filters))

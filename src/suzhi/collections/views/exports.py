@@ -7,7 +7,8 @@ from django.shortcuts import redirect
 from django.urls import reverse
 
 from suzhi.collections.manifest import VIEW
-from suzhi.collections.selectors.exports import ExportFilters, SubmissionsExport, submissions_export
+from suzhi.collections.selectors.exports import ExportFilters, SubmissionsExport
+from suzhi.collections.services.exports import submissions_export_logged
 from suzhi.core.errors import NotFound, ValidationFailed
 from suzhi.core.files.serving import content_disposition, safe_download_name
 from suzhi.core.web import AuthedHttpRequest, require_perm
@@ -27,8 +28,8 @@ def export(request: AuthedHttpRequest, activity_id: int) -> HttpResponse:
     """?state=&level=&category=: the activity's submissions in the user's scope as .xlsx; too many: back to the
     queue with the reason."""
     try:
-        return xlsx_response(submissions_export(user=request.user, activity_id=activity_id,
-                                                filters=ExportFilters.of(request.GET)))
+        return xlsx_response(submissions_export_logged(actor=request.user, activity_id=activity_id,
+                                                       filters=ExportFilters.of(request.GET)))
     except NotFound:
         raise
     except ValidationFailed as refused:
