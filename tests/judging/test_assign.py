@@ -9,6 +9,7 @@ from suzhi.judging.assign import (
     EntryNode,
     JudgeNode,
     Reason,
+    _balance,
     assign,
     bounds,
     conflict_reasons,
@@ -136,14 +137,28 @@ def test_sparse_conflicts_always_balance(n_entries, n_judges, k):
     assert is_balanced([loads[j.id] for j in judges], n_entries, k)
 
 
-def test_balance_repair_moves_along_a_path():
-    # Entries 0-3 from unit A: only judges 1 and 2 may score them; entries 4-5 any judge.
+def test_dealing_around_a_conflict_stays_within_one_of_the_mean():
+    # Entries 0-2 from unit A: only judges 1 and 2 may score them; entries 3-5 any judge.
     judges = [JudgeNode(0, ("0001",)), JudgeNode(1, ("0002",)), JudgeNode(2, ("0003",))]
     entries = [EntryNode(i, "00010001") for i in range(3)] + [EntryNode(i, "00040001") for i in range(3, 6)]
     result = assign(entries, judges, k=1)
     loads = Counter(j for chosen in result.values() for j in chosen)
-    assert sorted(loads.values()) == [2, 2, 2]
+    assert is_balanced([loads[j.id] for j in judges], len(entries), 1)
     assert all(result[i] != [0] for i in range(3))
+
+
+def test_balance_repair_moves_along_a_path():
+    # Loads 3, 2, 0 over five entries (mean 5/3: loads must lie in 1..2). Judge 2 may score only entry 3, which
+    # judge 1 holds, and judge 1 is full; judge 1 may take entry 0 from judge 0. So the repair is a path:
+    # judge 0 gives entry 0 to judge 1, who gives entry 3 to judge 2.
+    judges = {0: JudgeNode(0, ("0009",)), 1: JudgeNode(1, ("0008",)), 2: JudgeNode(2, ("0001", "0002", "0003"))}
+    entries = {0: EntryNode(0, "00030001"), 1: EntryNode(1, "00010001"), 2: EntryNode(2, "00020001"),
+               3: EntryNode(3, "00050001"), 4: EntryNode(4, "00030002")}
+    chosen = {0: [0], 1: [0], 2: [0], 3: [1], 4: [1]}
+    load = {0: 3, 1: 2, 2: 0}
+    _balance(chosen, load, entries, judges, set(), *bounds(5, 3, 1))
+    assert load == {0: 2, 1: 2, 2: 1}
+    assert chosen == {0: [1], 1: [0], 2: [0], 3: [2], 4: [1]}
 
 
 def test_fixed_pairs_are_kept():

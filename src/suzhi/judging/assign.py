@@ -9,15 +9,16 @@ Conflicts of interest. A judge may not score an entry
 - declared in conflict by the judge or an admin (the entry itself, or any entry of a declared organisation's
   subtree).
 
-The assignment. Every entry gets `k` judges of its eligible ones (each entry's k least-loaded eligible judges,
-taken greedily with a heap), then the loads are balanced to lie within one entry of the mean: while a judge is
-above floor(mean + 1) or below ceil(mean - 1), an augmenting path moves one entry from judge to judge
-(A gives an entry to B, B gives one to C …) so that the over-loaded judge loses one and a judge with room gains
-one (or the under-loaded one gains one). This is the augmenting-path step of a flow with lower and upper bounds
-on the judges' loads: when no path exists, no balanced assignment exists, and `AssignmentInfeasible` says so.
+The assignment. Every entry gets `k` judges of its eligible ones, dealt round the panel like cards: the judges
+wait in a queue, least loaded first; an entry takes the first k in the queue who may score it, and they go to
+the back; a judge who may not score it keeps their place for the next entry. Then the loads are balanced to
+lie within one entry of the mean: while a judge is above floor(mean + 1) or below ceil(mean - 1), an augmenting
+path moves one entry from judge to judge (A gives an entry to B, B gives one to C …) so that the over-loaded
+judge loses one and a judge with room gains one (or the under-loaded one gains one). This is the augmenting-path
+step of a flow with lower and upper bounds on the judges' loads: when no path exists, no balanced assignment
+exists, and `AssignmentInfeasible` says so.
 """
 
-import heapq
 from collections import deque
 from collections.abc import Callable, Iterable, Sequence
 from enum import StrEnum
@@ -108,27 +109,38 @@ def assign(entries: Sequence[EntryNode], judges: Sequence[JudgeNode], *, k: int,
             chosen[entry_id].append(judge_id)
             pinned.add((entry_id, judge_id))
             load[judge_id] += 1
-    heap = [(load[judge.id], index, judge.id) for index, judge in enumerate(judges)]
-    heapq.heapify(heap)
+    # The queue holds every judge once, least loaded first (ties in the panel's order); dealing takes a judge
+    # from the front and puts them at the back, so loads stay level without comparing them (a heap of loads
+    # costs a logarithm per pick, and there are entries × k picks).
+    ranked = sorted(range(len(judges)), key=lambda index: (load[judges[index].id], index))
+    queue = deque(judges[index] for index in ranked)
     short = []
     for entry in entries:
         taken = chosen[entry.id]
-        skipped = []
-        while len(taken) < k and heap:
-            item = heapq.heappop(heap)
-            judge_id = item[2]
-            if item[0] != load[judge_id]:  # stale
-                heapq.heappush(heap, (load[judge_id], item[1], judge_id))
+        need = k - len(taken)
+        if need <= 0:
+            continue
+        passed = []
+        dealt = []
+        org_path, nominator_path, author_ids = entry.org_path, entry.nominator_path, entry.author_ids
+        while need and queue:
+            judge = queue.popleft()
+            # _eligible(entry, judge), written out: this runs entries × k times and more
+            paths = judge.org_paths
+            if (judge.id in taken or org_path.startswith(paths)
+                    or (nominator_path and nominator_path.startswith(paths))
+                    or (author_ids and judge.person_id in author_ids)
+                    or (judge.declared_entries and entry.id in judge.declared_entries)
+                    or (judge.declared_paths and org_path.startswith(judge.declared_paths))):
+                passed.append(judge)
                 continue
-            if judge_id in taken or not _eligible(entry, judge_by_id[judge_id]):
-                skipped.append(item)
-                continue
-            taken.append(judge_id)
-            load[judge_id] += 1
-            heapq.heappush(heap, (load[judge_id], item[1], judge_id))
-        for item in skipped:
-            heapq.heappush(heap, item)
-        if len(taken) < k:
+            taken.append(judge.id)
+            load[judge.id] += 1
+            dealt.append(judge)
+            need -= 1
+        queue.extendleft(reversed(passed))  # those who could not take this entry come first for the next
+        queue.extend(dealt)
+        if need:
             short.append(entry.id)
     if short:
         raise AssignmentInfeasible("too_few_eligible_judges", short)

@@ -6,6 +6,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from django.db import connection
 from django.db.models import TextField
 from django.db.models.functions import Cast
 
@@ -22,10 +23,16 @@ def entry_nodes(activity: Activity, *, entry_ids: Iterable[int] | None = None) -
     # The authors as text, decoded only when there are any: most entries have none on record.
     rows = rows.annotate(authors=Cast("author_ids", TextField()))
     none: frozenset[int] = frozenset()
+    # The rows straight from the cursor: the values need no conversion, and Django's per-row work would cost
+    # as much as the query itself at tens of thousands of entries (bench/collections.py).
+    sql, params = rows.order_by("pk").values_list(
+        "pk", "organisation__path", "authors", "nominating_organisation__path", "category").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        found = cursor.fetchall()
     return [EntryNode(pk, path, frozenset(json.loads(authors)) if authors and authors != "[]" else none,
                       nominator or "", category)
-            for pk, path, authors, nominator, category in rows.order_by("pk").values_list(
-                "pk", "organisation__path", "authors", "nominating_organisation__path", "category")]
+            for pk, path, authors, nominator, category in found]
 
 
 def judge_nodes(activity: Activity, *, user_ids: Iterable[int] | None = None) -> dict[str, list[JudgeNode]]:
@@ -75,5 +82,5 @@ def planned_pairs(activity: Activity, rules: JudgingSettings, *,
         except AssignmentInfeasible as exc:
             exc.category = category
             raise
-        pairs.extend((entry_id, judge_id) for entry_id, judge_ids in chosen.items() for judge_id in judge_ids)
+        pairs.extend([(entry_id, judge_id) for entry_id, judge_ids in chosen.items() for judge_id in judge_ids])
     return pairs

@@ -4,7 +4,6 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Exists, OuterRef
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from suzhi.campaigns.models import Activity
@@ -12,7 +11,7 @@ from suzhi.core import oplog
 from suzhi.core.errors import Conflict, NotFound
 from suzhi.judging.access import activity_managed, judging_settings
 from suzhi.judging.assign import AssignmentInfeasible, conflict_reasons
-from suzhi.judging.bulk import insert_rows
+from suzhi.judging.bulk import insert_rows, summarise_block_ranges
 from suzhi.judging.error_codes import JudgingErrors
 from suzhi.judging.graph import entry_nodes, judge_nodes, panel_of, planned_pairs
 from suzhi.judging.models import Assignment, Entry, Score
@@ -41,10 +40,10 @@ def assignment_auto(*, actor: Any, activity_id: int) -> int:
                        code=JudgingErrors.ASSIGNMENT_INFEASIBLE,
                        detail={"reason": exc.reason, "entries": exc.entries[:100]}) from exc
     kept = set(fixed)
-    now, state = timezone.now().isoformat(), Assignment.State.ASSIGNED.value
-    rows = [(entry_id, judge_id, state, now) for entry_id, judge_id in pairs
-            if (entry_id, judge_id) not in kept]
-    insert_rows(Assignment, ("entry_id", "judge_id", "state", "created_at"), rows)
+    # In entry order: an entry's sheets then lie together, which its block-range index relies on (models.py).
+    rows = sorted(pair for pair in pairs if pair not in kept)
+    insert_rows(Assignment, ("entry_id", "judge_id"), rows)
+    summarise_block_ranges("assignment_entry")
     oplog.record(actor=actor, action="judging.assignment_auto", obj=activity, organisation=activity.organiser,
                  after={"assignments": len(rows), "entries": len({entry_id for entry_id, _judge in pairs})})
     return len(rows)
