@@ -80,3 +80,24 @@ def test_another_town_gets_404_on_the_admin_pages(login_client, tree, judged):
                 reverse("judging:entry", args=[entry.pk])):
         assert client.get(url).status_code == 404, url
     assert client.post(reverse("judging:results", args=[activity.pk]), {"action": "compute"}).status_code == 404
+
+
+def test_a_mistyped_score_comes_back_beside_its_field_with_the_rest_kept(login_client, tree, judged):
+    _activity, judges = judged
+    assignment = Assignment.objects.get(judge=judges[0])
+    client = login_client(judges[0])
+    url = reverse("judging:sheet", args=[assignment.pk])
+    response = client.post(url, {"tech": "20", "benefit": "999", "action": "save"})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert 'name="tech"' in page and 'value="20"' in page  # what the judge typed stays
+    assert "最多为 30。" in page  # the reason, beside 经济效益
+    assert "效益10万元以上：10—30分" in page  # the open-ended band of the rubric
+    assert not assignment.scores.exists()  # nothing half-saved
+    # An incomplete sheet: what was typed is saved, the submit is refused with the reason on the page
+    response = client.post(url, {"tech": "20", "action": "submit"})
+    assert response.status_code == 400
+    assert 'class="error"' in response.content.decode() or 'role="alert"' in response.content.decode()
+    assert list(assignment.scores.values_list("criterion", flat=True)) == ["tech"]
+    assignment.refresh_from_db()
+    assert assignment.state == Assignment.State.ASSIGNED

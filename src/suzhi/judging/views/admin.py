@@ -12,6 +12,7 @@ from django.views.decorators.cache import never_cache
 from suzhi.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from suzhi.core.web import AuthedHttpRequest, paginate, require_perm
 from suzhi.judging.access import activities_managed, activity_managed, judging_settings
+from suzhi.judging.forms.admin import EntryJudgeForm, PanelForm, ResultStepForm
 from suzhi.judging.manifest import MANAGE
 from suzhi.judging.selectors.admin import assignment_overview, entries_admin, entry_exclusions, judge_candidates
 from suzhi.judging.selectors.results import results_by_category
@@ -43,12 +44,14 @@ def activity_detail(request: AuthedHttpRequest, activity_id: int) -> HttpRespons
     activity, candidates, members = judge_candidates(request.user, activity_id)
     rules = judging_settings(activity)
     if request.method == "POST":
-        if request.POST.get("action") == "assign":
+        form = PanelForm(request.POST, judge_ids=[c.pk for c in candidates])
+        if not form.is_valid():
+            messages.error(request, _("Choose judges from the list."))
+        elif form.assigning():
             _run(request, _("Judges assigned."), assignment_services.assignment_auto, activity_id=activity.pk)
         else:
-            ids = [int(v) for v in request.POST.getlist("judges") if v.isdigit()]
-            _run(request, _("Panel saved."), panel_set, activity_id=activity.pk, judge_ids=ids,
-                 category=request.POST.get("category", ""), title=request.POST.get("title", ""))
+            _run(request, _("Panel saved."), panel_set, activity_id=activity.pk, judge_ids=form.cleaned_data["judges"],
+                 category=form.cleaned_data["category"], title=form.cleaned_data["title"])
         return redirect("judging:activity", activity_id=activity.pk)
     categories = sorted(set(entries_admin(request.user, activity.pk).values_list("category", flat=True))) \
         if rules.panels_by_category else [""]
@@ -65,12 +68,15 @@ def entry_detail(request: AuthedHttpRequest, entry_id: int) -> HttpResponse:
     """An entry's judges, the panel's judges it excludes and why; add or remove a judge by hand."""
     if request.method == "POST":
         entry, _excluded, _assignments = entry_exclusions(request.user, entry_id)
-        judge, remove = request.POST.get("judge", ""), request.POST.get("remove", "")
-        if remove.isdigit():
-            _run(request, _("Judge removed."), assignment_services.assignment_remove, assignment_id=int(remove))
-        elif judge.isdigit():
+        form = EntryJudgeForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("Choose a judge."))
+        elif form.cleaned_data["remove"]:
+            _run(request, _("Judge removed."), assignment_services.assignment_remove,
+                 assignment_id=form.cleaned_data["remove"])
+        else:
             _run(request, _("Judge assigned."), assignment_services.assignment_add, entry_id=entry.pk,
-                 judge_id=int(judge))
+                 judge_id=form.cleaned_data["judge"])
         return redirect("judging:entry", entry_id=entry.pk)
     entry, excluded, assignments = entry_exclusions(request.user, entry_id)
     overview = assignment_overview(request.user, entry.activity_id)
@@ -90,9 +96,10 @@ def results(request: AuthedHttpRequest, activity_id: int) -> HttpResponse:
         steps = {"compute": (_("Results computed."), result_services.results_compute),
                  "verify": (_("Results verified."), result_services.results_verify),
                  "publish": (_("Results published."), result_services.results_publish)}
-        step = steps.get(request.POST.get("action", ""))
-        if step is None:
+        form = ResultStepForm(request.POST)
+        if not form.is_valid():
             raise NotFound()
+        step = steps[form.cleaned_data["action"]]
         _run(request, step[0], step[1], activity_id=activity.pk)
         return redirect("judging:results", activity_id=activity.pk)
     result_set, groups = results_by_category(request.user, activity.pk)

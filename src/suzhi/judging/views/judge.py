@@ -8,6 +8,7 @@ from django.views.decorators.cache import never_cache
 
 from suzhi.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from suzhi.core.web import AuthedHttpRequest, paginate, require_perm
+from suzhi.judging.forms.sheet import ScoreSheetForm
 from suzhi.judging.manifest import SCORE
 from suzhi.judging.selectors.sheets import assigned_rows, assigned_to, sheet_for
 from suzhi.judging.services import scores as score_services
@@ -29,22 +30,34 @@ def my_entries(request: AuthedHttpRequest) -> HttpResponse:
 def sheet(request: AuthedHttpRequest, sheet_id: int) -> HttpResponse:
     """The score sheet: a number per criterion; 保存 keeps them, 提交 hands the sheet in."""
     found = sheet_for(request.user, sheet_id)
+    submitted = found.assignment.state == "submitted"
     if request.method == "POST":
-        values = {c.key: request.POST[c.key].strip() for c in found.criteria
-                  if request.POST.get(c.key, "").strip() != ""}
-        try:
-            if values:
-                score_services.score_save(actor=request.user, assignment_id=sheet_id, values=values)
-            if request.POST.get("action") == "submit":
-                score_services.sheet_submit(actor=request.user, assignment_id=sheet_id)
-                messages.success(request, _("Your scores are submitted."))
-            else:
-                messages.success(request, _("Your scores are saved."))
-        except REFUSALS as exc:
-            messages.error(request, str(exc.message))
-        return redirect("judging:sheet", sheet_id=sheet_id)
+        form = ScoreSheetForm(request.POST, criteria=found.criteria)
+        if form.is_valid() and _saved(request, form, sheet_id):
+            return redirect("judging:sheet", sheet_id=sheet_id)
+        # The page again with what the judge typed and the reason beside the field
+        return render(request, "judging/sheet.html", {"sheet": found, "form": form, "submitted": submitted},
+                      status=400)
     if request.method != "GET":
         raise NotFound()
-    rows = [{"criterion": c, "value": found.scores.get(c.key)} for c in found.criteria]
-    return render(request, "judging/sheet.html", {"sheet": found, "rows": rows,
-                                                  "submitted": found.assignment.state == "submitted"})
+    form = ScoreSheetForm(initial=found.scores, criteria=found.criteria)
+    return render(request, "judging/sheet.html", {"sheet": found, "form": form, "submitted": submitted})
+
+
+def _saved(request: AuthedHttpRequest, form: ScoreSheetForm, sheet_id: int) -> bool:
+    """Save the scores typed and submit when asked; False (the reason on the form) when the service refuses."""
+    try:
+        values = form.scores()
+        if values:
+            score_services.score_save(actor=request.user, assignment_id=sheet_id, values=values)
+        if form.submitting():
+            score_services.sheet_submit(actor=request.user, assignment_id=sheet_id)
+            messages.success(request, _("Your scores are submitted."))
+        else:
+            messages.success(request, _("Your scores are saved."))
+    except REFUSALS as exc:
+        fields = [item.get("field") for item in (exc.detail if isinstance(exc.detail, list) else [])
+                  if isinstance(item, dict)]
+        form.add_error(fields[0] if fields and fields[0] in form.fields else None, str(exc.message))
+        return False
+    return True
