@@ -197,6 +197,7 @@ MANIFEST = KindManifest(
         ("collection.recommend", _("Recommend submission")),
         ("collection.decide", _("Apply award and adoption decisions")),
         ("collection.export", _("Export submissions")),
+        ("collection.summary_pdf", _("Download the summary table (PDF)")),
     ),
     log_object_types=(("collections.submission", pgettext_lazy("log object", "Submission")),),
     log_details={
@@ -216,7 +217,8 @@ MANIFEST = KindManifest(
     urls="suzhi.collections.urls",
     url_prefix="collections/",
     api=(ApiMount("/collections", "suzhi.collections.api.submissions:router"),
-         ApiMount("/collections/exports", "suzhi.collections.api.exports:router")),
+         ApiMount("/collections/exports", "suzhi.collections.api.exports:router"),
+         ApiMount("/collections/activities", "suzhi.collections.api.summary:router")),
     usage=(
         UsageCount("submissions", _("collected submissions"),
                    ("collections.Submission.organisation", "collections.Submission.reviewer",
