@@ -9,7 +9,7 @@ urlpatterns = [
          name="judged_attachment"),
     path("export/<int:activity_id>/", exports.export, name="export"),
     path("summary/<int:activity_id>/", summary.summary, name="summary"),
-    path("summary/<int:activity_id>/pdf/", summary.summary_pdf, name="summary_pdf"),
+    path("summary/<int:activity_id>.pdf", summary.summary_pdf, name="summary_pdf"),
 ]
 
 __all__ = ["app_name", "urlpatterns"]
