@@ -1,5 +1,6 @@
 """The collection kind's manifest (征集): suggestions, innovations and nominations with multi-level review."""
 
+from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any, Literal
 
 from django.utils.translation import gettext as _now
@@ -91,6 +92,17 @@ class CollectionSettings(PlanModel):
     benefit_field: Annotated[Key | None, Label(_("Benefit field"), help=_(
         "The key of the form's number field giving the benefit in 万元, counted when decisions are applied."))] = (
         Field(None, description="Key of the form's number field with the benefit (万元); optional."))
+
+    def benefit(self, values: dict[str, Any] | None) -> Decimal | None:
+        """The benefit (万元) a submission's form values give in `benefit_field`: a positive finite number, else
+        None (no field, empty, not a number)."""
+        if self.benefit_field is None:
+            return None
+        try:
+            value = Decimal(str((values or {}).get(self.benefit_field, "")).strip())
+        except InvalidOperation:
+            return None
+        return value if value.is_finite() and value > 0 else None
 
     @model_validator(mode="after")
     def _levels(self) -> "CollectionSettings":
@@ -185,6 +197,7 @@ MANIFEST = KindManifest(
         ("collection.recommend", _("Recommend submission")),
         ("collection.decide", _("Apply award and adoption decisions")),
         ("collection.export", _("Export submissions")),
+        ("collection.summary_pdf", _("Download the summary table (PDF)")),
     ),
     log_object_types=(("collections.submission", pgettext_lazy("log object", "Submission")),),
     log_details={
@@ -204,7 +217,8 @@ MANIFEST = KindManifest(
     urls="suzhi.collections.urls",
     url_prefix="collections/",
     api=(ApiMount("/collections", "suzhi.collections.api.submissions:router"),
-         ApiMount("/collections/exports", "suzhi.collections.api.exports:router")),
+         ApiMount("/collections/exports", "suzhi.collections.api.exports:router"),
+         ApiMount("/collections/activities", "suzhi.collections.api.summary:router")),
     usage=(
         UsageCount("submissions", _("collected submissions"),
                    ("collections.Submission.organisation", "collections.Submission.reviewer",

@@ -11,6 +11,7 @@ import segno
 from django.template.loader import render_to_string
 
 from suzhi.core.codes import format_code
+from suzhi.core.pdf import html_to_pdf
 
 TEMPLATE = "people/accounts/activation_sheet.html"
 
@@ -27,10 +28,6 @@ def render_activation_sheet(*, cards: list[SheetCard], activate_url: str, title:
                             expires_on: datetime.date) -> bytes:
     """The PDF. `activate_url` is the absolute address of the activation page; each QR code carries it with the
     person's code appended (/activate/<code>/)."""
-    # Imported here: WeasyPrint loads Pango and its fonts, which only this path needs.
-    from weasyprint import HTML
-    from weasyprint.urls import URLFetcher
-
     base = activate_url.rstrip("/") + "/"
     rows = [{
         "card": card,
@@ -41,5 +38,4 @@ def render_activation_sheet(*, cards: list[SheetCard], activate_url: str, title:
     # Two cards a row: a table, which the PDF renderer breaks across pages between rows (a flex box it would not).
     pairs = [rows[i:i + 2] for i in range(0, len(rows), 2)]
     html = render_to_string(TEMPLATE, {"pairs": pairs, "activate_url": base, "title": title, "expires_on": expires_on})
-    # Everything is inline; refusing every scheme but data: keeps the renderer off the network.
-    return HTML(string=html, url_fetcher=URLFetcher(allowed_protocols={"data"})).write_pdf()
+    return html_to_pdf(html)

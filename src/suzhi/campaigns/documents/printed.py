@@ -4,6 +4,7 @@ from django.template.loader import render_to_string
 
 from suzhi.campaigns.documents.outline import build_outline
 from suzhi.campaigns.plan.schema import Plan
+from suzhi.core.pdf import html_to_pdf
 
 TEMPLATE = "campaigns/document/plan.html"
 
@@ -13,10 +14,4 @@ def render_html(plan: Plan) -> str:
 
 
 def render_pdf(plan: Plan) -> bytes:
-    # Imported here: WeasyPrint loads Pango and its fonts, which only this path needs.
-    from weasyprint import HTML
-    from weasyprint.urls import URLFetcher
-
-    # The page links nothing; refusing every scheme but data: keeps it so should a plan ever carry a URL.
-    fetcher = URLFetcher(allowed_protocols={"data"})
-    return HTML(string=render_html(plan), url_fetcher=fetcher).write_pdf()
+    return html_to_pdf(render_html(plan))

@@ -3,7 +3,7 @@ first award of the plan's list whose rule it meets (by its place in its category
 award says so. Applying again replaces every decision and the facts the statistics count."""
 
 import datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
@@ -36,16 +36,6 @@ def award_for(awards: list[Award], score: Decimal | None, place: int | None) -> 
     return None
 
 
-def _benefit(settings: CollectionSettings, submission: Submission) -> float | None:
-    if settings.benefit_field is None:
-        return None
-    try:
-        value = Decimal(str((submission.values or {}).get(settings.benefit_field, "")).strip())
-    except InvalidOperation:
-        return None
-    return float(value) if value.is_finite() and value > 0 else None
-
-
 def _facts(settings: CollectionSettings, decision: Decision, day: datetime.date) -> list[MetricFact]:
     source = entry_source(decision.submission)
     facts = []
@@ -53,9 +43,9 @@ def _facts(settings: CollectionSettings, decision: Decision, day: datetime.date)
         facts.append(MetricFact("collection.adopted", source, day))
     if decision.award:
         facts.append(MetricFact("collection.awarded", source, day))
-        benefit = _benefit(settings, decision.submission)
+        benefit = settings.benefit(decision.submission.values)
         if benefit is not None:
-            facts.append(MetricFact("collection.benefit", source, day, quantity=benefit))
+            facts.append(MetricFact("collection.benefit", source, day, quantity=float(benefit)))
     return facts
 
 

@@ -242,7 +242,8 @@ def results(request: AuthedHttpRequest, activity_id: int) -> HttpResponse:
             messages.error(request, str(refused.message))
         return redirect("collections:results", activity.pk)
     return render(request, "collections/results.html", {
-        "activity": activity, "groups": groups, "may_decide": may_decide})
+        "activity": activity, "groups": groups, "may_decide": may_decide,
+        "may_summarise": request.user.has_perm(REVIEW)})
 
 
 app_name = "collections"

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 from suzhi.core.codes import format_code
 from suzhi.core.errors import NotFound
 from suzhi.core.masking import mask_name
+from suzhi.core.pdf import html_to_pdf
 from suzhi.core.request_context import client_ip
 from suzhi.core.web import AuthedHttpRequest, require_perm
 from suzhi.people.selectors.persons import person_for_user, person_get, shown_id_number
@@ -54,10 +55,6 @@ def person_record(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
 
 
 def render_certificate_pdf(request: HttpRequest, certificate: HoursCertificate) -> bytes:
-    # Imported here: WeasyPrint loads Pango and its fonts, which only this path needs.
-    from weasyprint import HTML
-    from weasyprint.urls import URLFetcher
-
     verify_url = request.build_absolute_uri(reverse("training:certificate_verify", args=[certificate.code]))
     # An <img> with a data: URI is what the PDF renderer takes without fetching (codes.qr_svg gives inline SVG).
     qr = segno.make(verify_url, error="m").svg_data_uri(scale=6, border=2)
@@ -71,8 +68,7 @@ def render_certificate_pdf(request: HttpRequest, certificate: HoursCertificate) 
         "qr_data_uri": qr,
         "issued_on": issued_on(certificate),
     }, request=request)
-    # Everything is inline; refusing every scheme but data: keeps the renderer off the network.
-    return HTML(string=html, url_fetcher=URLFetcher(allowed_protocols={"data"})).write_pdf()
+    return html_to_pdf(html)
 
 
 def _pdf_response(request: HttpRequest, certificate: HoursCertificate) -> HttpResponse:
