@@ -378,12 +378,11 @@ def test_changing_the_kind_shows_its_fields_before_saving(tree, campaign, login_
     assert response.status_code == 200 and _has_error(field_block(html, "activities-1-kind"))
     assert plan_of(Campaign.objects.get(pk=campaign.pk)).activities[1].kind == "collection"
     data = form_of(response)
-    assert 'data-field="activities-1-open_in__register"' in html and "activities-1-settings__judges_per_entry" in data
+    assert 'data-field="activities-1-open_in__register"' in html and "activities-1-settings__per_unit" in data
     data["activities-1-open_in__register"] = ["rollout"]
-    put(data, **{"activities-1-settings__judges_per_entry": "5"})
-    data["activities-1-settings__drop_extremes"] = ["false"]
+    put(data, **{"activities-1-settings__per_unit": "5", "activities-1-settings__appeal_days": "5"})
     response = client.post(f"/campaigns/{campaign.pk}/edit/", data)
     assert response.status_code == 302, _errors(response)
     activity = plan_of(Campaign.objects.get(pk=campaign.pk)).activities[1]
     assert activity.kind == "competition" and activity.open_in == {"register": ["rollout"]}
-    assert activity.settings == {"judges_per_entry": 5, "drop_extremes": False}
+    assert activity.settings == {"per_unit": 5, "appeal_days": 5}

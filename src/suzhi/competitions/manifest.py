@@ -1,25 +1,14 @@
-"""The skill-competition kind's manifest (技能比赛): registration, rounds, judges' scores, rankings."""
-
-from typing import Annotated
+"""The skill-competition kind's manifest (技能比赛): registration, the draw, scores from contests, judges and
+measurements, rankings signed, verified and published, and who advances."""
 
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
-from pydantic import Field
 
-from suzhi.campaigns.formdefs import Label
 from suzhi.campaigns.kinds import Aggregate, KindManifest, Metric
-from suzhi.campaigns.plan.schema import PlanModel, Title
+from suzhi.competitions.settings import CompetitionSettings
+from suzhi.core.manifests import UsageCount
 
-
-class CompetitionSettings(PlanModel):
-    events: Annotated[list[Title], Label(_("Events"), help=_("For example 计算机操作, 汽车驾驶."))] = Field(
-        default_factory=list, description="Events (工种/项目), e.g. 计算机操作, 汽车驾驶.")
-    rounds: Annotated[list[Title], Label(_("Rounds"), help=_("In order, for example 初赛, 决赛."))] = Field(
-        default_factory=lambda: ["决赛"], description="Rounds in order, e.g. 初赛, 决赛.")
-    judges_per_entry: Annotated[int, Label(_("Judges per entry"))] = Field(3, gt=0, le=30)
-    drop_extremes: Annotated[bool, Label(_("Drop the highest and the lowest score"))] = Field(
-        True, description="Drop the highest and lowest judge's score.")
-
+MANAGE, REGISTER, VERIFY = "competition.manage", "competition.register", "competition.verify"
 
 MANIFEST = KindManifest(
     code="competition",
@@ -29,7 +18,47 @@ MANIFEST = KindManifest(
     metrics=(
         Metric("competition.contestants", _("Contestants"), Aggregate.PEOPLE, pgettext_lazy("metric unit", "people")),
         Metric("competition.entries", _("Competition entries"), Aggregate.COUNT, _("entries")),
+        Metric("competition.finalists", _("Contestants who advanced"), Aggregate.PEOPLE,
+               pgettext_lazy("metric unit", "people")),
+        Metric("competition.places", _("Top-three places"), Aggregate.COUNT, _("places")),
     ),
     settings_schema=CompetitionSettings,
     participant_actions=frozenset({"register"}),
+    results="suzhi.competitions.selectors.ranked.ranked_results",
+    judged_content="suzhi.competitions.selectors.judged.judged_content",
+    permission_group=_("Skill competitions"),
+    permissions=(
+        (MANAGE, _("Run competitions: draw, results, rankings")),
+        (REGISTER, _("Register contestants of the unit")),
+        (VERIFY, _("Verify competition rankings")),
+    ),
+    log_actions=(
+        ("competition.register", _("Register contestant")),
+        ("competition.withdraw", _("Withdraw contestant")),
+        ("competition.draw", _("Draw contestants' numbers")),
+        ("competition.measures", _("Enter measured results")),
+        ("competition.compute", _("Compute ranking")),
+        ("competition.sign", _("Sign ranking as chief judge")),
+        ("competition.verify", _("Verify ranking")),
+        ("competition.publish", _("Publish ranking")),
+    ),
+    log_object_types=(
+        ("competitions.contestant", pgettext_lazy("log object", "Contestant")),
+        ("competitions.draw", pgettext_lazy("log object", "Draw")),
+        ("competitions.ranking", pgettext_lazy("log object", "Ranking")),
+    ),
+    log_details={
+        "event": pgettext_lazy("log detail", "Event"),
+        "round": pgettext_lazy("log detail", "Round"),
+        "official": pgettext_lazy("log detail", "Official contestant"),
+        "contestants": pgettext_lazy("log detail", "Contestants"),
+        "seed": pgettext_lazy("log detail", "Draw seed"),
+        "values": pgettext_lazy("log detail", "Values entered"),
+        "placed": pgettext_lazy("log detail", "Placed"),
+        "advancing": pgettext_lazy("log detail", "Advancing"),
+    },
+    usage=(
+        UsageCount("contestants", _("competition contestants"), ("competitions.Contestant.organisation",)),
+    ),
+    usage_derived=("competitions.Standing.group",),
 )

@@ -1,0 +1,233 @@
+"""An event's ranking in a round (排名): computed from the components' values (a knowledge contest's published
+scores, the judges' combined scores, measured results), signed by the chief judge, verified by a second person,
+published; publishing records the places and finalists and enters those who advance in the next round.
+The steps and their order are the table in states.py."""
+
+import datetime
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from suzhi.campaigns.models import Activity
+from suzhi.campaigns.results import Subject, ranked_results
+from suzhi.campaigns.services.records import MetricFact, metric_record_remove, metric_records_put
+from suzhi.competitions.access import activity_organised, event_and_round, settings_of
+from suzhi.competitions.error_codes import CompetitionErrors
+from suzhi.competitions.manifest import MANAGE, VERIFY
+from suzhi.competitions.models import Contestant, Draw, Measure, Ranking, Standing
+from suzhi.competitions.ranking import Advancement, Key, advancing, rank
+from suzhi.competitions.ranking import Contestant as Ranked
+from suzhi.competitions.services.registration import source_of
+from suzhi.competitions.settings import Event, Round
+from suzhi.competitions.states import Step, transition
+from suzhi.core import oplog, scope
+from suzhi.core.errors import Conflict, NotFound
+from suzhi.core.models import Organisation
+from suzhi.judging.error_codes import JudgingErrors
+from suzhi.judging.models import PanelJudge
+from suzhi.judging.selectors.results import combined_scores
+
+PODIUM = 3  # places 1-3 count as the metric competition.places
+
+
+def _quiz_scores(activity: Activity, quiz_key: str) -> dict[int, Decimal]:
+    """Each person's best published score in the campaign's knowledge contest `quiz_key` (理论), read through
+    the results contract: the competition never imports the quiz kind."""
+    quiz = Activity.objects.filter(campaign_id=activity.campaign_id, key=quiz_key).first()
+    best: dict[int, Decimal] = {}
+    if quiz is None:
+        return best
+    for ranking in ranked_results(quiz, subject=Subject.PERSON):
+        for entry in ranking.entries:
+            if entry.person_id is not None and entry.score is not None:
+                best[entry.person_id] = max(best.get(entry.person_id, entry.score), entry.score)
+    return best
+
+
+def _groups(contestants: Iterable[Contestant], round_: Round) -> dict[int, Organisation | None]:
+    """Each contestant's preliminary: the nearest organisation of the round's `groups_by` types at or above
+    their unit (a town's contest). One query."""
+    contestants = list(contestants)
+    if not round_.groups_by:
+        return {c.pk: None for c in contestants}
+    step = Organisation.steplen
+    prefixes = {c.organisation.path[:end] for c in contestants
+                for end in range(step, len(c.organisation.path) + 1, step)}
+    found = {o.path: o for o in Organisation.objects.filter(path__in=prefixes,
+                                                           org_type__code__in=round_.groups_by)}
+    result: dict[int, Organisation | None] = {}
+    for c in contestants:
+        path = c.organisation.path
+        result[c.pk] = next((found[path[:end]] for end in range(len(path), 0, -step) if path[:end] in found), None)
+    return result
+
+
+def component_values(activity: Activity, event: Event, contestants: list[Contestant]) -> dict[int, dict[str, Any]]:
+    """{contestant id: {component key: value or None}} from the components' sources, in a fixed number of
+    queries whatever the number of contestants."""
+    measured: dict[tuple[int, str], Decimal] = {
+        (contestant_id, component): value for contestant_id, component, value in Measure.objects.filter(
+            contestant__in=[c.pk for c in contestants]).values_list("contestant_id", "component", "value")}
+    judged = combined_scores(activity, category=event.key) if any(
+        c.source == "judging" for c in event.components) else {}
+    quizzes = {c.quiz: _quiz_scores(activity, c.quiz) for c in event.components if c.source == "quiz" and c.quiz}
+    values: dict[int, dict[str, Any]] = {}
+    for contestant in contestants:
+        row: dict[str, Any] = {}
+        for component in event.components:
+            value: Decimal | None = measured.get((contestant.pk, component.key))
+            if component.source == "judging":
+                value = judged.get(source_of(contestant))
+            elif component.source == "quiz" and value is None and component.quiz:
+                value = quizzes[component.quiz].get(contestant.person_id)
+            row[component.key] = value
+        values[contestant.pk] = row
+    return values
+
+
+def _advancement(round_: Round) -> Advancement | None:
+    rule = round_.advance
+    if rule is None:
+        return None
+    return Advancement(top=rule.top, percent=None if rule.percent is None else Decimal(str(rule.percent)),
+                       score_line=None if rule.score_line is None else Decimal(str(rule.score_line)), ties=rule.ties)
+
+
+@transaction.atomic
+def ranking_compute(*, actor: Any, activity_id: Any, event: str, round_: str) -> Ranking:
+    """Compute (again) an event's ranking in a round: a draft, to be signed, verified and published."""
+    activity = activity_organised(actor, activity_id, MANAGE, for_update=True)
+    settings = settings_of(activity)
+    found_event, found_round = event_and_round(settings, event, round_)
+    if not Draw.objects.filter(activity=activity, event=found_event.key, round=found_round.key).exists():
+        raise Conflict(_("Draw the numbers of %(event)s first.") % {"event": found_event.title},
+                       code=CompetitionErrors.NOT_DRAWN)
+    ranking = Ranking.objects.select_for_update().filter(
+        activity=activity, event=found_event.key, round=found_round.key).first()
+    now = timezone.now()
+    if ranking is None:
+        ranking = Ranking(activity=activity, event=found_event.key, round=found_round.key, computed_by=actor)
+    else:
+        ranking.state = transition(Step.COMPUTE, ranking.state)
+        ranking.signed_by, ranking.signed_at = None, None
+    ranking.computed_by, ranking.computed_at = actor, now
+    ranking.save()
+    contestants = list(Contestant.objects.select_related("organisation").filter(
+        activity=activity, event=found_event.key, round=found_round.key, state=Contestant.State.REGISTERED))
+    values = component_values(activity, found_event, contestants)
+    groups = _groups(contestants, found_round)
+    chain = [Key(key, found_event.component(key).better) for key in found_event.tie_break  # type: ignore[union-attr]
+             if found_event.component(key) is not None]
+    placed = rank([Ranked(c.pk, values[c.pk], c.official, groups[c.pk].pk if groups[c.pk] else 0)
+                   for c in contestants], weights=found_event.weights(), tie_break=chain)
+    rule = _advancement(found_round)
+    going = advancing(placed, rule) if rule is not None and settings.next_round(found_round.key) else set()
+    Standing.objects.filter(contestant__in=contestants).delete()
+    Standing.objects.bulk_create([
+        Standing(ranking=ranking, contestant_id=p.id, total=p.total, position=p.position, order=index,
+                 group=groups[p.id], advances=p.id in going,
+                 values={k: None if v is None else str(v) for k, v in values[p.id].items()})
+        for index, p in enumerate(placed, start=1)])
+    oplog.record(actor=actor, action="competition.compute", obj=ranking, organisation=activity.organiser,
+                 after={"event": found_event.title, "round": found_round.title, "contestants": len(placed),
+                        "placed": sum(p.position is not None for p in placed), "advancing": len(going)},
+                 summary=activity.title)
+    return ranking
+
+
+def _ranking_for(actor: Any, ranking_id: Any, permission: str) -> Ranking:
+    ranking = Ranking.objects.select_related("activity__organiser").select_for_update(of=("self",)).filter(
+        pk=ranking_id).first() if str(ranking_id).isdigit() else None
+    if ranking is None:
+        raise NotFound()
+    activity_organised(actor, ranking.activity_id, permission)
+    return ranking
+
+
+def _is_chief(actor: Any, ranking: Ranking) -> bool:
+    """A judge on the event's panel (or the activity's) signs as chief judge (裁判长), as does an organiser."""
+    on_panel = PanelJudge.objects.filter(panel__activity_id=ranking.activity_id, user=actor,
+                                         panel__category__in=[ranking.event, ""]).exists()
+    return on_panel or scope.may_manage(actor, MANAGE, ranking.activity.organiser)
+
+
+def _log(actor: Any, ranking: Ranking, action: str, before: str) -> None:
+    oplog.record(actor=actor, action=action, obj=ranking, organisation=ranking.activity.organiser,
+                 before={"state": before}, after={"state": ranking.state, "event": ranking.event,
+                                                  "round": ranking.round}, summary=ranking.activity.title)
+
+
+@transaction.atomic
+def ranking_sign(*, actor: Any, ranking_id: Any) -> Ranking:
+    """The chief judge signs the event's results (裁判长签字)."""
+    ranking = Ranking.objects.select_related("activity__organiser").select_for_update(of=("self",)).filter(
+        pk=ranking_id).first() if str(ranking_id).isdigit() else None
+    if ranking is None or not _is_chief(actor, ranking):
+        raise NotFound()
+    before = ranking.state
+    ranking.state = transition(Step.SIGN, ranking.state)
+    ranking.signed_by, ranking.signed_at = actor, timezone.now()
+    ranking.save(update_fields=["state", "signed_by", "signed_at"])
+    _log(actor, ranking, "competition.sign", before)
+    return ranking
+
+
+@transaction.atomic
+def ranking_verify(*, actor: Any, ranking_id: Any) -> Ranking:
+    """A second person checks the signed ranking (复核): not whoever computed or signed it."""
+    ranking = _ranking_for(actor, ranking_id, VERIFY)
+    before = ranking.state
+    after = transition(Step.VERIFY, ranking.state)
+    if actor.pk in (ranking.computed_by_id, ranking.signed_by_id):
+        raise Conflict(_("The ranking is verified by a second person, not by whoever computed or signed it."),
+                       code=JudgingErrors.SAME_PERSON)
+    ranking.state, ranking.verified_by, ranking.verified_at = after, actor, timezone.now()
+    ranking.save(update_fields=["state", "verified_by", "verified_at"])
+    _log(actor, ranking, "competition.verify", before)
+    return ranking
+
+
+@transaction.atomic
+def ranking_publish(*, actor: Any, ranking_id: Any, now: datetime.datetime | None = None) -> Ranking:
+    """Publish a verified ranking: the places and finalists are recorded for the targets and honours, and those
+    who advance are entered in the next round."""
+    ranking = _ranking_for(actor, ranking_id, MANAGE)
+    before = ranking.state
+    ranking.state = transition(Step.PUBLISH, ranking.state)
+    moment = now or timezone.now()
+    ranking.published_by, ranking.published_at = actor, moment
+    ranking.save(update_fields=["state", "published_by", "published_at"])
+    standings = list(ranking.standings.select_related("contestant__person"))
+    day = timezone.localdate(moment)
+    for standing in standings:
+        contestant = standing.contestant
+        facts = []
+        if standing.advances:
+            facts.append(MetricFact("competition.finalists", source_of(contestant), day))
+        if standing.position is not None and standing.position <= PODIUM:
+            facts.append(MetricFact("competition.places", source_of(contestant), day))
+        for metric in ("competition.finalists", "competition.places"):
+            if metric not in {f.metric for f in facts}:
+                metric_record_remove(activity=ranking.activity, metric=metric, source=source_of(contestant))
+        if facts:
+            metric_records_put(activity=ranking.activity, person=contestant.person, facts=facts)
+    _advance(actor, ranking, [s.contestant for s in standings if s.advances])
+    _log(actor, ranking, "competition.publish", before)
+    return ranking
+
+
+def _advance(actor: Any, ranking: Ranking, contestants: list[Contestant]) -> None:
+    settings = settings_of(ranking.activity)
+    following = settings.next_round(ranking.round)
+    if following is None or not contestants:
+        return
+    there = set(Contestant.objects.filter(activity=ranking.activity, event=ranking.event, round=following.key)
+                .values_list("person_id", flat=True))
+    Contestant.objects.bulk_create([
+        Contestant(activity=ranking.activity, event=ranking.event, round=following.key, person=c.person,
+                   organisation=c.organisation, official=c.official, advanced_from=c, registered_by=actor)
+        for c in contestants if c.person_id not in there])
