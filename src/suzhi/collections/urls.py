@@ -1,6 +1,6 @@
 from django.urls import path
 
-from suzhi.collections.views import exports, judged
+from suzhi.collections.views import exports, implementation, judged
 from suzhi.collections.views.pages import app_name, urlpatterns
 
 urlpatterns = [
@@ -8,6 +8,8 @@ urlpatterns = [
     path("judged/<int:activity_id>/<str:entry_source>/files/<str:ref>/", judged.judged_attachment,
          name="judged_attachment"),
     path("export/<int:activity_id>/", exports.export, name="export"),
+    path("<int:submission_id>/implementation/", implementation.report, name="implementation_report"),
+    path("<int:submission_id>/implementation/confirm/", implementation.confirm, name="implementation_confirm"),
 ]
 
 __all__ = ["app_name", "urlpatterns"]

@@ -1,0 +1,24 @@
+"""Forms of the implementation panel on a suggestion's page. They check shape only; the services (and the table in
+collections.implementation) decide the rest."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from suzhi.collections.implementation import BENEFIT_DIGITS, BENEFIT_PLACES, Status
+from suzhi.collections.services.implementation import NOTE_MAX
+
+
+class ImplementationReportForm(forms.Form):
+    status = forms.ChoiceField(label=_("Implementation status"), choices=Status.choices)
+    measured_benefit = forms.DecimalField(
+        label=_("Measured benefit (10,000 yuan)"), required=False, min_value=0, max_digits=BENEFIT_DIGITS,
+        decimal_places=BENEFIT_PLACES,
+        widget=forms.NumberInput(attrs={"step": "0.01", "min": "0", "inputmode": "decimal"}),
+        help_text=_("Leave empty while it is not measured; a changed benefit needs confirming again."))
+    note = forms.CharField(label=_("Note"), required=False, max_length=NOTE_MAX,
+                           widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ImplementationConfirmForm(forms.Form):
+    comment = forms.CharField(label=_("Comment"), required=False, max_length=NOTE_MAX,
+                              widget=forms.Textarea(attrs={"rows": 2}))
