@@ -15,17 +15,17 @@ from decimal import Decimal
 
 from django.db import models
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import pgettext_lazy
 
 from suzhi.collections.error_codes import CollectionErrors
 from suzhi.core.errors import Conflict, PermissionDenied, ValidationFailed
 
 
 class Status(models.TextChoices):
-    NOT_STARTED = "not_started", gettext_lazy("Not started")
-    IN_PROGRESS = "in_progress", gettext_lazy("In progress")
-    IMPLEMENTED = "implemented", gettext_lazy("Implemented")
-    ABANDONED = "abandoned", gettext_lazy("Abandoned")
+    NOT_STARTED = "not_started", pgettext_lazy("implementation", "Not started")
+    IN_PROGRESS = "in_progress", pgettext_lazy("implementation", "In progress")
+    IMPLEMENTED = "implemented", pgettext_lazy("implementation", "Implemented")
+    ABANDONED = "abandoned", pgettext_lazy("implementation", "Abandoned")
 
 
 class Role(enum.StrEnum):
