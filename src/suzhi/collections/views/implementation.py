@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from suzhi.collections.forms.implementation import ImplementationConfirmForm, ImplementationReportForm
+from suzhi.collections.selectors.submissions import submission_detail
 from suzhi.collections.services.implementation import implementation_confirm, implementation_report
 from suzhi.core.errors import DomainError, NotFound
 from suzhi.core.web import AuthedHttpRequest
@@ -24,6 +25,7 @@ def _form_errors(form: Any) -> str:
 @require_POST
 @login_required
 def report(request: AuthedHttpRequest, submission_id: int) -> HttpResponse:
+    submission_detail(user=request.user, submission_id=submission_id)  # 404 outside the user's sight, form or not
     form = ImplementationReportForm(request.POST)
     if not form.is_valid():
         messages.error(request, _form_errors(form))
@@ -43,6 +45,7 @@ def report(request: AuthedHttpRequest, submission_id: int) -> HttpResponse:
 @require_POST
 @login_required
 def confirm(request: AuthedHttpRequest, submission_id: int) -> HttpResponse:
+    submission_detail(user=request.user, submission_id=submission_id)
     form = ImplementationConfirmForm(request.POST)
     if not form.is_valid():
         messages.error(request, _form_errors(form))
