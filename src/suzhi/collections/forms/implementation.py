@@ -1,6 +1,9 @@
 """Forms of the implementation panel on a suggestion's page. They check shape only; the services (and the table in
 collections.implementation) decide the rest."""
 
+from collections.abc import Sequence
+from typing import Any, cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -17,6 +20,12 @@ class ImplementationReportForm(forms.Form):
         help_text=_("Leave empty while it is not measured; a changed benefit needs confirming again."))
     note = forms.CharField(label=_("Note"), required=False, max_length=NOTE_MAX,
                            widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args: Any, statuses: Sequence[Status] | None = None, **kwargs: Any) -> None:
+        """`statuses`: offer only these (those the table allows next); posted data is checked by the service."""
+        super().__init__(*args, **kwargs)
+        if statuses is not None:
+            cast(forms.ChoiceField, self.fields["status"]).choices = [(s.value, s.label) for s in statuses]
 
 
 class ImplementationConfirmForm(forms.Form):

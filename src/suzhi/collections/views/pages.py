@@ -149,8 +149,7 @@ def detail(request: AuthedHttpRequest, submission_id: int) -> HttpResponse:
         found = implementation.implementation
         report_form = ImplementationReportForm(initial={
             "status": implementation.status, "note": found.note if found else "",
-            "measured_benefit": found.measured_benefit if found else None})
-        report_form.fields["status"].choices = [(s.value, s.label) for s in implementation.next_statuses]
+            "measured_benefit": found.measured_benefit if found else None}, statuses=implementation.next_statuses)
     return render(request, "collections/detail.html", {
         "s": submission, "implementation": implementation, "report_form": report_form,
         "confirm_form": ImplementationConfirmForm() if implementation and implementation.may_confirm else None,
