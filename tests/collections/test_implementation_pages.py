@@ -40,6 +40,8 @@ def test_the_author_reports_and_a_reviewer_confirms_on_the_page(tree, adopted, l
                        {"status": "implemented", "measured_benefit": "3.5", "note": "改造完成"}, follow=True)
     assert _levels(done) == [constants.SUCCESS]
     assert "3.50" in done.content.decode() and "cl-unconfirmed" in done.content.decode()
+    offered = [value for value, _label in done.context["report_form"].fields["status"].choices]
+    assert offered == ["in_progress", "implemented"]  # what the table allows after 已实施
     refused = author.post(reverse("collections:implementation_confirm", args=[items[0].pk]), follow=True)
     assert _levels(refused) == [constants.ERROR]
     assert not Implementation.objects.get(submission=items[0]).confirmed

@@ -133,6 +133,20 @@ def edit(request: AuthedHttpRequest, submission_id: int) -> HttpResponse:
     return _edit_page(request, submission.activity, submission)
 
 
+def _implementation_forms(state: Any) -> tuple[Any, Any]:
+    """The implementation panel's forms the viewer may use (ids prefixed: the review form shares the page)."""
+    if state is None:
+        return None, None
+    report_form = None
+    if state.may_report:
+        found = state.implementation
+        report_form = ImplementationReportForm(initial={
+            "status": state.status, "note": found.note if found else "",
+            "measured_benefit": found.measured_benefit if found else None}, statuses=state.next_statuses,
+            auto_id="impl_%s")
+    return report_form, ImplementationConfirmForm(auto_id="impl_%s") if state.may_confirm else None
+
+
 @login_required
 def detail(request: AuthedHttpRequest, submission_id: int) -> HttpResponse:
     submission = selectors.submission_detail(user=request.user, submission_id=submission_id)
@@ -144,15 +158,10 @@ def detail(request: AuthedHttpRequest, submission_id: int) -> HttpResponse:
         and bool(allowed & {Action.RECOMMEND})
     decision = Decision.objects.filter(submission=submission).first()
     implementation = implementation_state(user=request.user, submission=submission, decision=decision)
-    report_form = None
-    if implementation is not None and implementation.may_report:
-        found = implementation.implementation
-        report_form = ImplementationReportForm(initial={
-            "status": implementation.status, "note": found.note if found else "",
-            "measured_benefit": found.measured_benefit if found else None}, statuses=implementation.next_statuses)
+    report_form, confirm_form = _implementation_forms(implementation)
     return render(request, "collections/detail.html", {
         "s": submission, "implementation": implementation, "report_form": report_form,
-        "confirm_form": ImplementationConfirmForm() if implementation and implementation.may_confirm else None,
+        "confirm_form": confirm_form,
         "values": shown_values(settings.form, submission.values), "mine": mine,
         "attachments": attachments_of(submission),
         "may_edit": mine and Action.EDIT in allowed, "may_submit": mine and Action.SUBMIT in allowed,
