@@ -60,3 +60,16 @@ def _values(total: int) -> dict[str, int]:
         values[key] = min(most, total)
         total -= values[key]
     return values
+
+
+def adopted_activity(tree: Any, targets: list | None = None) -> tuple[Any, list[Any]]:
+    """Four judged suggestions with the decisions applied: 建议0 (一等奖) and 建议1 (采纳) of unit_a and 沙州建议
+    (采纳) of unit_b adopted, 建议2 (鼓励奖) not."""
+    from suzhi.collections.services.decisions import decisions_apply
+
+    activity = decided_campaign(tree, targets=targets)
+    items = [accepted(tree, activity, tree.unit_a, f"职工{i}", f"建议{i}") for i in range(3)]
+    items.append(accepted(tree, activity, tree.unit_b, "职工乙", "沙州建议"))
+    publish(tree, activity, dict(zip([item.pk for item in items], (90, 65, 45, 70), strict=True)))
+    decisions_apply(actor=tree.committee_admin, activity_id=activity.pk)
+    return activity, items

@@ -48,6 +48,12 @@ def test_demo_collections_at_every_level(client):
     from suzhi.collections.models import Decision  # the plan's awards applied: adopted suggestions to show
 
     assert Decision.objects.filter(submission__activity=suggestions, adopted=True, award="采纳").exists()
+    from suzhi.collections.models import Implementation  # one adopted suggestion implemented and confirmed
+
+    shown = Implementation.objects.filter(submission__activity=suggestions)
+    assert sorted(shown.values_list("status", flat=True)) == ["implemented", "in_progress"]
+    confirmed = shown.get(status="implemented")
+    assert confirmed.confirmed_by.username == "zuweihui" and confirmed.measured_benefit > 0
     judge = User.objects.get(username="pingwei")
     waiting = Assignment.objects.filter(judge=judge, state=Assignment.State.ASSIGNED)
     assert waiting.exists() and {a.entry.activity.key for a in waiting} == {"innovations"}

@@ -137,7 +137,7 @@ def test_every_object_route_hides_town_a_from_town_b(tree, town_a_objects, clien
     BODY.update({"target_id": tree.unit_b.pk, "role_code": "participant", "organisation_id": tree.unit_b.pk,
                  "title": "改名", "name": "改名", "full_name": "改名",
                  "to_organisation_id": tree.unit_b.pk, "reason": "resigned", "score": 1,
-                 "judge_id": tree.town_b_admin.pk})
+                 "judge_id": tree.town_b_admin.pk, "status": "in_progress"})
     # Campaign management held at 沙州镇 too, so the campaign write routes are reached and must refuse on scope.
     grant(tree.town_b_admin, "committee_admin", tree.town_b)
     # And a judge there: a judge's own score sheets only.

@@ -2,7 +2,9 @@
 towns and system unions (七里镇 has a queue for the town login), returned, not recommended, at the federation and
 accepted (finalists). The worker login (zhigong) has one suggestion waiting at the unit and may submit more today.
 The accepted ones go to expert judging where the plan sets it up: the suggestions' round is scored, verified and
-published; in the technical innovations' round the printed judge (pingwei) has sheets left to score today.
+published, and the best adopted suggestion has its implementation reported and its measured benefit confirmed
+(the next one is in progress); in the technical innovations' round the printed judge (pingwei) has sheets left
+to score today.
 
 Everything goes through the services, on the plan's past days (submitted in its submitting phases, reviewed in the
 review phase up to yesterday); an activity with submissions already is left alone. Loaded again on a later day,
@@ -19,7 +21,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from suzhi.campaigns.models import Activity, Campaign
-from suzhi.collections.models import ReviewStep, Submission
+from suzhi.collections.models import Implementation, ImplementationStep, ReviewStep, Submission
 from suzhi.people.models import Person
 
 logger = logging.getLogger(__name__)
@@ -185,6 +187,32 @@ def _judged_round(admin: Any, activity: Activity, *, publish: bool) -> None:
                 results_publish(actor=admin, activity_id=activity.pk)
                 if (activity.settings or {}).get("awards"):
                     decisions_apply(actor=admin, activity_id=activity.pk)
+                    _implementations(admin, verifier, activity)
+
+
+def _implementations(admin: Any, verifier: Any, activity: Activity) -> None:
+    """The best adopted suggestion implemented, its measured benefit reported by the unit (the admin submitted for
+    it) and confirmed by the committee's login; the next one in progress."""
+    from suzhi.collections.models import Decision
+    from suzhi.collections.services.implementation import implementation_confirm, implementation_report
+
+    adopted = list(Decision.objects.filter(submission__activity=activity, adopted=True).select_related(
+        "submission").order_by("place", "submission_id")[:2])
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    for index, decision in enumerate(adopted):
+        submission = decision.submission
+        if index == 0:
+            estimated = (submission.values or {}).get("economic_benefit") or 1
+            implementation_report(actor=admin, submission_id=submission.pk, status="in_progress",
+                                  note="已立项，设备采购中。", now=_moment(yesterday, 9))
+            implementation_report(actor=admin, submission_id=submission.pk, status="implemented",
+                                  measured_benefit=f"{float(estimated) * 0.9:.2f}",
+                                  note="改造完成，按一季度实际电费测算。", now=_moment(yesterday, 14))
+            implementation_confirm(actor=verifier, submission_id=submission.pk, comment="经财务部门核实。",
+                                   now=_moment(yesterday, 16))
+        else:
+            implementation_report(actor=admin, submission_id=submission.pk, status="in_progress",
+                                  note="已列入本年度技改计划。", now=_moment(yesterday, 11))
 
 
 def shift_collection_demo(campaign: Campaign, delta: datetime.timedelta) -> None:
@@ -192,6 +220,10 @@ def shift_collection_demo(campaign: Campaign, delta: datetime.timedelta) -> None
     rows = Submission.objects.filter(activity__campaign=campaign)
     rows.update(submitted_at=F("submitted_at") + delta, created_at=F("created_at") + delta)
     ReviewStep.objects.filter(submission__activity__campaign=campaign).update(at=F("at") + delta)
+    Implementation.objects.filter(submission__activity__campaign=campaign).update(
+        reported_at=F("reported_at") + delta, confirmed_at=F("confirmed_at") + delta)
+    ImplementationStep.objects.filter(implementation__submission__activity__campaign=campaign).update(
+        at=F("at") + delta)
 
 
 def load_collection_demo(admin: Any) -> None:

@@ -23,3 +23,11 @@ class CollectionErrors(ErrorCodes):
     RESULTS_UNPUBLISHED = "results_not_published", "Decisions are applied only once the judging results are published."
     NO_AWARDS = "no_awards", "The plan gives the activity no awards or adoption rules to decide by."
     EXPORT_TOO_LARGE = "export_too_large", "More submissions match than one export may hold; narrow the filters."
+    NOT_ADOPTED = "not_adopted", "Only an adopted suggestion has an implementation to report or confirm."
+    IMPLEMENTATION_STATUS = "implementation_status", (
+        "The implementation's status does not allow this change (collections.implementation).")
+    BENEFIT_INVALID = "benefit_invalid", "The measured benefit is not a number of 万元 from 0, or not for this status."
+    CONFIRM_NOT_NOW = "confirm_not_now", (
+        "Only an implemented suggestion with a measured benefit, not yet confirmed, can be confirmed.")
+    CONFIRM_BY_AUTHOR = "confirm_by_author", "An author of the suggestion cannot confirm its measured benefit."
+    CONFIRM_BY_REPORTER = "confirm_by_reporter", "Whoever reported the measured benefit cannot confirm it."

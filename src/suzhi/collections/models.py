@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from suzhi.campaigns.models import Activity
+from suzhi.collections.implementation import BENEFIT_DIGITS, BENEFIT_PLACES, Status
 from suzhi.collections.review import State
 from suzhi.core.models import Organisation
 from suzhi.people.models import Person
@@ -111,3 +112,58 @@ class Decision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.submission_id}: {self.award or '-'}"
+
+
+class Implementation(models.Model):
+    """How an adopted suggestion is being implemented (实施情况): its status, the measured benefit (万元) with who
+    reported it, and its confirmation by someone else (collections.implementation decides who may do what)."""
+
+    submission = models.OneToOneField(Submission, on_delete=models.CASCADE, related_name="implementation")
+    status = models.CharField(_("implementation status"), max_length=20, choices=Status.choices,
+                              default=Status.NOT_STARTED)
+    measured_benefit = models.DecimalField(_("measured benefit (10,000 yuan)"), max_digits=BENEFIT_DIGITS,
+                                           decimal_places=BENEFIT_PLACES, null=True, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reported_at = models.DateTimeField(default=timezone.now)
+    # Who gave the benefit now held: they may not confirm it (a later report of the status alone keeps them).
+    benefit_reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                            on_delete=models.PROTECT, related_name="+")
+    confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="+")
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("implementation")
+        constraints = [models.CheckConstraint(condition=models.Q(measured_benefit__gte=0)
+                                              | models.Q(measured_benefit=None), name="collection_benefit_positive")]
+
+    def __str__(self) -> str:
+        return f"{self.submission_id}: {self.status}"
+
+    @property
+    def confirmed(self) -> bool:
+        return self.confirmed_at is not None
+
+
+class ImplementationStep(models.Model):
+    """One report or confirmation of an implementation: who, when, the status and the benefit before and after."""
+
+    implementation = models.ForeignKey(Implementation, on_delete=models.CASCADE, related_name="steps")
+    action = models.CharField(max_length=20)  # "report" | "confirm"
+    from_status = models.CharField(max_length=20)
+    to_status = models.CharField(max_length=20)
+    benefit_before = models.DecimalField(max_digits=BENEFIT_DIGITS, decimal_places=BENEFIT_PLACES, null=True,
+                                         blank=True)
+    benefit_after = models.DecimalField(max_digits=BENEFIT_DIGITS, decimal_places=BENEFIT_PLACES, null=True,
+                                        blank=True)
+    cleared_confirmation = models.BooleanField(default=False)
+    comment = models.TextField(blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.action}: {self.from_status} → {self.to_status}"

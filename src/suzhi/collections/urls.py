@@ -1,6 +1,6 @@
 from django.urls import path
 
-from suzhi.collections.views import exports, judged, summary
+from suzhi.collections.views import exports, implementation, judged, summary
 from suzhi.collections.views.pages import app_name, urlpatterns
 
 urlpatterns = [
@@ -10,6 +10,8 @@ urlpatterns = [
     path("export/<int:activity_id>/", exports.export, name="export"),
     path("summary/<int:activity_id>/", summary.summary, name="summary"),
     path("summary/<int:activity_id>.pdf", summary.summary_pdf, name="summary_pdf"),
+    path("<int:submission_id>/implementation/", implementation.report, name="implementation_report"),
+    path("<int:submission_id>/implementation/confirm/", implementation.confirm, name="implementation_confirm"),
 ]
 
 __all__ = ["app_name", "urlpatterns"]

@@ -239,6 +239,8 @@ class RankedRowOut(Schema):
     score: float | None
     award: str
     adopted: bool
+    implementation: str
+    implementation_confirmed: bool
 
 
 class CategoryRankingOut(Schema):
@@ -259,7 +261,8 @@ def results(request: HttpRequest, activity_id: int) -> list[CategoryRankingOut]:
     _activity, groups = activity_results(current_user(request), activity_id)
     return [CategoryRankingOut(category=g.category, rows=[RankedRowOut(
         submission_id=r.submission_id, place=r.place, title=r.title, unit=r.unit,
-        score=float(r.score) if r.score is not None else None, award=r.award, adopted=r.adopted)
+        score=float(r.score) if r.score is not None else None, award=r.award, adopted=r.adopted,
+        implementation=r.implementation, implementation_confirmed=r.implementation_confirmed)
         for r in g.rows]) for g in groups]
 
 

@@ -42,6 +42,12 @@ def _mine_q(user: Any) -> Q:
     return Q(submitted_by=user) | Q(pk__in=authored)
 
 
+def is_mine(*, user: Any, submission: Submission) -> bool:
+    """The user submitted it or is one of its authors (the submission's authors prefetched: no query)."""
+    return submission.submitted_by_id == user.pk or any(
+        author.person.user_id == user.pk for author in submission.authors.all())
+
+
 def my_submissions(*, user: Any, activity_id: Any = None) -> QuerySet[Submission]:
     """What the user submitted, or is an author of, newest first."""
     if not getattr(user, "is_authenticated", False):

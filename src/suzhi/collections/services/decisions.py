@@ -1,6 +1,10 @@
 """Decisions by the plan's rules (评奖、采纳): once the judging results are published, each judged submission gets the
 first award of the plan's list whose rule it meets (by its place in its category or by its score), adopted if that
-award says so. Applying again replaces every decision and the facts the statistics count."""
+award says so. Applying again replaces every decision and the facts the statistics count.
+
+A suggestion's implementation (services.implementation) outlives its decisions: applying again keeps its reports
+and confirmation, but its confirmed facts count only while the suggestion stays adopted — they are taken back when
+it no longer is and come back if it is adopted again."""
 
 import datetime
 from decimal import Decimal
@@ -17,12 +21,14 @@ from suzhi.collections.levels import settings_of
 from suzhi.collections.manifest import REVIEW, Award, CollectionSettings
 from suzhi.collections.models import Decision, Submission, SubmissionAuthor
 from suzhi.collections.selectors.judged import SOURCE, entry_source
+from suzhi.collections.services.implementation import FACTS as IMPLEMENTATION_FACTS
+from suzhi.collections.services.implementation import implementation_facts
 from suzhi.core import oplog, scope
 from suzhi.core.errors import Conflict
 from suzhi.core.models import User
 from suzhi.judging.selectors.results import published_results
 
-FACTS = ("collection.adopted", "collection.awarded", "collection.benefit")
+FACTS = ("collection.adopted", "collection.awarded", "collection.benefit", *IMPLEMENTATION_FACTS)
 
 
 def award_for(awards: list[Award], score: Decimal | None, place: int | None) -> Award | None:
@@ -41,6 +47,7 @@ def _facts(settings: CollectionSettings, decision: Decision, day: datetime.date)
     facts = []
     if decision.adopted:
         facts.append(MetricFact("collection.adopted", source, day))
+        facts.extend(implementation_facts(getattr(decision.submission, "implementation", None), source))
     if decision.award:
         facts.append(MetricFact("collection.awarded", source, day))
         benefit = settings.benefit(decision.submission.values)
@@ -70,7 +77,8 @@ def decisions_apply(*, actor: User, activity_id: Any, now: datetime.datetime | N
                        code=CollectionErrors.RESULTS_UNPUBLISHED)
     ids = [int(source.removeprefix(SOURCE)) for source in results
            if source.startswith(SOURCE) and source.removeprefix(SOURCE).isdigit()]
-    submissions = {s.pk: s for s in Submission.objects.filter(activity=activity, pk__in=ids)}
+    submissions = {s.pk: s for s in Submission.objects.filter(activity=activity, pk__in=ids).select_related(
+        "implementation")}
     earlier = {d.submission_id: d for d in Decision.objects.filter(submission__activity=activity)}
     Decision.objects.filter(submission__activity=activity).delete()
     moment = now or timezone.now()

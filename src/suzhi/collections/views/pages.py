@@ -16,12 +16,14 @@ from suzhi.campaigns.eligibility import can, may_take_part, person_eligibility
 from suzhi.campaigns.formdefs import ScopedResolver
 from suzhi.campaigns.formdefs.djforms import DefinedForm
 from suzhi.collections.display import shown_values
+from suzhi.collections.forms.implementation import ImplementationConfirmForm, ImplementationReportForm
 from suzhi.collections.levels import level_title, settings_of
 from suzhi.collections.manifest import REVIEW, SUBMIT_FOR
 from suzhi.collections.models import Decision
 from suzhi.collections.review import ACTION_LABELS, Action, State, actions_in
 from suzhi.collections.selectors import submissions as selectors
 from suzhi.collections.selectors.attachments import attachment_fields, attachment_for, attachments_of
+from suzhi.collections.selectors.implementation import implementation_state
 from suzhi.collections.services import reviews, submissions
 from suzhi.collections.services.common import collection_activity
 from suzhi.core import scope
@@ -131,6 +133,20 @@ def edit(request: AuthedHttpRequest, submission_id: int) -> HttpResponse:
     return _edit_page(request, submission.activity, submission)
 
 
+def _implementation_forms(state: Any) -> tuple[Any, Any]:
+    """The implementation panel's forms the viewer may use (ids prefixed: the review form shares the page)."""
+    if state is None:
+        return None, None
+    report_form = None
+    if state.may_report:
+        found = state.implementation
+        report_form = ImplementationReportForm(initial={
+            "status": state.status, "note": found.note if found else "",
+            "measured_benefit": found.measured_benefit if found else None}, statuses=state.next_statuses,
+            auto_id="impl_%s")
+    return report_form, ImplementationConfirmForm(auto_id="impl_%s") if state.may_confirm else None
+
+
 @login_required
 def detail(request: AuthedHttpRequest, submission_id: int) -> HttpResponse:
     submission = selectors.submission_detail(user=request.user, submission_id=submission_id)
@@ -140,13 +156,18 @@ def detail(request: AuthedHttpRequest, submission_id: int) -> HttpResponse:
     allowed = set(actions_in(submission.state))
     reviewing = submission.reviewer is not None and scope.may_manage(request.user, REVIEW, submission.reviewer) \
         and bool(allowed & {Action.RECOMMEND})
+    decision = Decision.objects.filter(submission=submission).first()
+    implementation = implementation_state(user=request.user, submission=submission, decision=decision)
+    report_form, confirm_form = _implementation_forms(implementation)
     return render(request, "collections/detail.html", {
-        "s": submission, "values": shown_values(settings.form, submission.values), "mine": mine,
+        "s": submission, "implementation": implementation, "report_form": report_form,
+        "confirm_form": confirm_form,
+        "values": shown_values(settings.form, submission.values), "mine": mine,
         "attachments": attachments_of(submission),
         "may_edit": mine and Action.EDIT in allowed, "may_submit": mine and Action.SUBMIT in allowed,
         "may_withdraw": mine and Action.WITHDRAW in allowed, "reviewing": reviewing,
         "categories": settings.categories, "level": level_title(settings, submission.level),
-        "decision": Decision.objects.filter(submission=submission).first(),
+        "decision": decision,
         "steps": [(step, ACTION_LABELS.get(Action(step.action), step.action), State(step.to_state).label)
                   for step in submission.steps.all()]})
 
