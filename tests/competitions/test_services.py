@@ -141,6 +141,7 @@ def test_a_ranking_from_judges_and_measures_signed_verified_published(tree, cont
     assert standings[people[2].pk].position == 1 and standings[people[0].pk].position == 2
     assert standings[people[1].pk].position == 3 and standings[people[1].pk].total == Decimal("84.5")
     assert standings[unofficial.pk].position is None and standings[unofficial.pk].order == 1
+    assert standings[people[1].pk].values == {"theory": "95.0000", "practical": "80.0000", "time": "30.0000"}
     assert ranked_results(contest, subject=Subject.PERSON) == []  # not published
 
     with pytest.raises(Conflict) as unsigned:

@@ -142,13 +142,19 @@ class Standing(models.Model):
     """A contestant's place in a ranking: the components' values it was computed from, the total, the position
     (shared on ties; none for 列名参赛 or an incomplete result), whether the contestant advances."""
 
-    ranking = models.ForeignKey(Ranking, on_delete=models.CASCADE, related_name="standings")
-    contestant = models.OneToOneField(Contestant, on_delete=models.CASCADE, related_name="standing")
+    # A ranking of tens of thousands writes its standings at once (bench/competition_ranking.py): the keys have
+    # no constraint in the database, whose checks at commit cost more than the rows. Only ranking_compute writes
+    # these rows, from the ranking, contestants and organisations it has read in the same transaction; the ORM
+    # cascades deletions itself.
+    ranking = models.ForeignKey(Ranking, on_delete=models.CASCADE, related_name="standings", db_constraint=False)
+    contestant = models.OneToOneField(Contestant, on_delete=models.CASCADE, related_name="standing",
+                                      db_constraint=False)
     values = models.JSONField(default=dict)  # component key → value as text
     total = models.DecimalField(null=True, blank=True, **SCORE)
     position = models.PositiveIntegerField(null=True, blank=True)
     order = models.PositiveIntegerField(default=0)  # listing order, unofficial contestants included
-    group = models.ForeignKey(Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    group = models.ForeignKey(Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                              db_constraint=False)
     advances = models.BooleanField(default=False)
 
     class Meta:

@@ -9,8 +9,12 @@ Aggregation = Literal["mean", "median", "trimmed"]
 PLACES = Decimal("0.0001")  # totals and aggregates are kept to four decimal places
 
 
-def _round(value: Decimal) -> Decimal:
+def round_score(value: Decimal) -> Decimal:
+    """Four places, halves up: how every total and combined score is kept."""
     return value.quantize(PLACES, rounding=ROUND_HALF_UP)
+
+
+_round = round_score
 
 
 def sheet_total(scores: Mapping[str, Decimal], rubric: Iterable[tuple[str, Decimal, Decimal]]) -> Decimal:

@@ -3,8 +3,8 @@ scores, the judges' combined scores, measured results), signed by the chief judg
 published; publishing records the places and finalists and enters those who advance in the next round.
 The steps and their order are the table in states.py."""
 
+import dataclasses
 import datetime
-from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
@@ -21,10 +21,12 @@ from suzhi.competitions.manifest import MANAGE, VERIFY
 from suzhi.competitions.models import Contestant, Draw, Measure, Ranking, Standing
 from suzhi.competitions.ranking import Advancement, Key, advancing, rank
 from suzhi.competitions.ranking import Contestant as Ranked
+from suzhi.competitions.selectors.judged import SOURCE
 from suzhi.competitions.services.registration import source_of
 from suzhi.competitions.settings import Event, Round
 from suzhi.competitions.states import Step, transition
 from suzhi.core import oplog, scope
+from suzhi.core.bulk import insert_rows
 from suzhi.core.errors import Conflict, NotFound
 from suzhi.core.models import Organisation
 from suzhi.judging.error_codes import JudgingErrors
@@ -48,44 +50,62 @@ def _quiz_scores(activity: Activity, quiz_key: str) -> dict[int, Decimal]:
     return best
 
 
-def _groups(contestants: Iterable[Contestant], round_: Round) -> dict[int, Organisation | None]:
-    """Each contestant's preliminary: the nearest organisation of the round's `groups_by` types at or above
-    their unit (a town's contest). One query."""
-    contestants = list(contestants)
+@dataclasses.dataclass(frozen=True)
+class Entrant:
+    """A contestant as the ranking reads one: a row, not a model (tens of thousands are read at once)."""
+
+    id: int
+    person_id: int
+    official: bool
+    organisation_id: int
+    path: str
+
+
+def _entrants(activity: Activity, event: str, round_: str) -> list[Entrant]:
+    rows = Contestant.objects.filter(activity=activity, event=event, round=round_,
+                                     state=Contestant.State.REGISTERED).order_by("pk")
+    return [Entrant(*row) for row in rows.values_list("pk", "person_id", "official", "organisation_id",
+                                                      "organisation__path")]
+
+
+def _groups(entrants: list[Entrant], round_: Round) -> dict[int, int | None]:
+    """Each contestant's preliminary (an organisation id): the nearest organisation of the round's `groups_by`
+    types at or above their unit (a town's contest). One query."""
     if not round_.groups_by:
-        return {c.pk: None for c in contestants}
+        return {e.id: None for e in entrants}
     step = Organisation.steplen
-    prefixes = {c.organisation.path[:end] for c in contestants
-                for end in range(step, len(c.organisation.path) + 1, step)}
-    found = {o.path: o for o in Organisation.objects.filter(path__in=prefixes,
-                                                           org_type__code__in=round_.groups_by)}
-    result: dict[int, Organisation | None] = {}
-    for c in contestants:
-        path = c.organisation.path
-        result[c.pk] = next((found[path[:end]] for end in range(len(path), 0, -step) if path[:end] in found), None)
+    prefixes = {e.path[:end] for e in entrants for end in range(step, len(e.path) + 1, step)}
+    found = dict(Organisation.objects.filter(path__in=prefixes, org_type__code__in=round_.groups_by)
+                 .values_list("path", "pk"))
+    result: dict[int, int | None] = {}
+    for e in entrants:
+        result[e.id] = next((found[e.path[:end]] for end in range(len(e.path), 0, -step) if e.path[:end] in found),
+                            None)
     return result
 
 
-def component_values(activity: Activity, event: Event, contestants: list[Contestant]) -> dict[int, dict[str, Any]]:
+def component_values(activity: Activity, event: Event, round_key: str,
+                     entrants: list[Entrant]) -> dict[int, dict[str, Any]]:
     """{contestant id: {component key: value or None}} from the components' sources, in a fixed number of
     queries whatever the number of contestants."""
     measured: dict[tuple[int, str], Decimal] = {
         (contestant_id, component): value for contestant_id, component, value in Measure.objects.filter(
-            contestant__in=[c.pk for c in contestants]).values_list("contestant_id", "component", "value")}
+            contestant__activity=activity, contestant__event=event.key, contestant__round=round_key,
+        ).values_list("contestant_id", "component", "value")}
     judged = combined_scores(activity, category=event.key) if any(
         c.source == "judging" for c in event.components) else {}
     quizzes = {c.quiz: _quiz_scores(activity, c.quiz) for c in event.components if c.source == "quiz" and c.quiz}
     values: dict[int, dict[str, Any]] = {}
-    for contestant in contestants:
+    for entrant in entrants:
         row: dict[str, Any] = {}
         for component in event.components:
-            value: Decimal | None = measured.get((contestant.pk, component.key))
+            value: Decimal | None = measured.get((entrant.id, component.key))
             if component.source == "judging":
-                value = judged.get(source_of(contestant))
+                value = judged.get(f"{SOURCE}{entrant.id}")
             elif component.source == "quiz" and value is None and component.quiz:
-                value = quizzes[component.quiz].get(contestant.person_id)
+                value = quizzes[component.quiz].get(entrant.person_id)
             row[component.key] = value
-        values[contestant.pk] = row
+        values[entrant.id] = row
     return values
 
 
@@ -116,22 +136,21 @@ def ranking_compute(*, actor: Any, activity_id: Any, event: str, round_: str) ->
         ranking.signed_by, ranking.signed_at = None, None
     ranking.computed_by, ranking.computed_at = actor, now
     ranking.save()
-    contestants = list(Contestant.objects.select_related("organisation").filter(
-        activity=activity, event=found_event.key, round=found_round.key, state=Contestant.State.REGISTERED))
-    values = component_values(activity, found_event, contestants)
-    groups = _groups(contestants, found_round)
+    entrants = _entrants(activity, found_event.key, found_round.key)
+    values = component_values(activity, found_event, found_round.key, entrants)
+    groups = _groups(entrants, found_round)
     chain = [Key(key, found_event.component(key).better) for key in found_event.tie_break  # type: ignore[union-attr]
              if found_event.component(key) is not None]
-    placed = rank([Ranked(c.pk, values[c.pk], c.official, groups[c.pk].pk if groups[c.pk] else 0)
-                   for c in contestants], weights=found_event.weights(), tie_break=chain)
+    placed = rank([Ranked(e.id, values[e.id], e.official, groups[e.id] or 0) for e in entrants],
+                  weights=found_event.weights(), tie_break=chain)
     rule = _advancement(found_round)
     going = advancing(placed, rule) if rule is not None and settings.next_round(found_round.key) else set()
-    Standing.objects.filter(contestant__in=contestants).delete()
-    Standing.objects.bulk_create([
-        Standing(ranking=ranking, contestant_id=p.id, total=p.total, position=p.position, order=index,
-                 group=groups[p.id], advances=p.id in going,
-                 values={k: None if v is None else str(v) for k, v in values[p.id].items()})
-        for index, p in enumerate(placed, start=1)])
+    Standing.objects.filter(ranking=ranking).delete()
+    insert_rows(Standing, ("ranking_id", "contestant_id", "total", "position", "order", "group_id", "advances",
+                           "values"),
+                [(ranking.pk, p.id, p.total, p.position, index, groups[p.id], p.id in going,
+                  {k: None if v is None else str(v) for k, v in values[p.id].items()})
+                 for index, p in enumerate(placed, start=1)])
     oplog.record(actor=actor, action="competition.compute", obj=ranking, organisation=activity.organiser,
                  after={"event": found_event.title, "round": found_round.title, "contestants": len(placed),
                         "placed": sum(p.position is not None for p in placed), "advancing": len(going)},

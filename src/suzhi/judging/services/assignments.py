@@ -8,10 +8,10 @@ from django.utils.translation import gettext as _
 
 from suzhi.campaigns.models import Activity
 from suzhi.core import oplog
+from suzhi.core.bulk import insert_rows, summarise_block_ranges
 from suzhi.core.errors import Conflict, NotFound
 from suzhi.judging.access import activity_managed, judging_settings
 from suzhi.judging.assign import AssignmentInfeasible, conflict_reasons
-from suzhi.judging.bulk import insert_rows, summarise_block_ranges
 from suzhi.judging.error_codes import JudgingErrors
 from suzhi.judging.graph import entry_nodes, judge_nodes, panel_of, planned_pairs
 from suzhi.judging.models import Assignment, Entry, Score

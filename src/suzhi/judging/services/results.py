@@ -10,9 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from suzhi.core import oplog
+from suzhi.core.bulk import insert_rows
 from suzhi.core.errors import Conflict
 from suzhi.judging.access import activity_managed, judging_settings
-from suzhi.judging.bulk import insert_rows
 from suzhi.judging.error_codes import JudgingErrors
 from suzhi.judging.manifest import VERIFY
 from suzhi.judging.models import Assignment, Entry, Result, ResultSet

@@ -1,0 +1,53 @@
+"""Inserting many rows at once (judging's assignments and results, a competition's standings): COPY on PostgreSQL,
+bulk_create elsewhere."""
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from django.db import connection
+from django.db.models import Model
+
+
+def insert_rows(model: type[Model], columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+    """Insert `rows` (values in the order of `columns`, database column names) into `model`'s table. The values
+    are numbers, booleans, None, timestamps as ISO text, codes (text without tabs, line breaks or backslashes) and
+    dicts for JSON columns."""
+    if not rows:
+        return
+    if connection.vendor == "postgresql":
+        quote = connection.ops.quote_name
+        sql = f"COPY {quote(model._meta.db_table)} ({', '.join(quote(c) for c in columns)}) FROM STDIN"
+        line = "\t".join(["%s"] * len(columns)) + "\n"
+        if _has_special(rows):
+            text = "".join(line % tuple("\\N" if v is None else _json(v) if type(v) is dict else v for v in row)
+                           for row in rows)
+        else:
+            text = "".join(line % tuple(row) for row in rows)
+        with connection.cursor() as cursor, cursor.copy(sql) as copy:
+            copy.write(text)
+        return
+    attnames = {field.column: field.attname for field in model._meta.concrete_fields}
+    model._default_manager.bulk_create(
+        [model(**{attnames[c]: v for c, v in zip(columns, row, strict=True)}) for row in rows], batch_size=2000)
+
+
+def _has_special(rows: Sequence[Sequence[Any]]) -> bool:
+    """Whether any value needs more than str(): checked on the first row (the columns keep their types)."""
+    return any(v is None or isinstance(v, dict) for v in rows[0]) or any(None in row for row in rows)
+
+
+def _json(value: dict[str, Any]) -> str:
+    # Compact JSON; non-ASCII text kept as it is, so no backslash reaches COPY's text format
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    if "\\" in text or "\t" in text or "\n" in text:
+        raise ValueError("JSON with escapes cannot be copied as text")
+    return text
+
+
+def summarise_block_ranges(index: str) -> None:
+    """Summarise the block ranges a bulk insert added to a BlockRangeIndex (judging/models.py), so that lookups skip
+    them from now on rather than after the next vacuum. Nothing to do on other databases."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT brin_summarize_new_values(%s::regclass)", [index])
