@@ -101,3 +101,15 @@ def test_a_mistyped_score_comes_back_beside_its_field_with_the_rest_kept(login_c
     assert list(assignment.scores.values_list("criterion", flat=True)) == ["tech"]
     assignment.refresh_from_db()
     assert assignment.state == Assignment.State.ASSIGNED
+
+
+def test_the_admin_pages_head_the_columns_with_the_words_of_judging(login_client, tree, judged):
+    """In Chinese the entries' category is 类别 (not the roster's 人员类别) and the results' place 名次 (not a
+    training session's 地点)."""
+    activity, _judges = judged
+    client = login_client(tree.town_a_admin)
+    client.post(reverse("judging:results", args=[activity.pk]), {"action": "compute"})
+    entries = client.get(reverse("judging:activity", args=[activity.pk])).content.decode()
+    assert "<th>类别</th>" in entries and "人员类别" not in entries
+    results = client.get(reverse("judging:results", args=[activity.pk])).content.decode()
+    assert '<th class="num">名次</th>' in results and "地点" not in results
