@@ -68,6 +68,11 @@ def _menu(page, group, entry):
 def _recommend_in_queue(page, title, reviewer):
     _menu(page, "活动管理", "征集")
     assert page.locator("select[name=organisation] option:checked").inner_text() == reviewer.name
+    # The tab shown (待审核) stands out from the others.
+    current, other = page.locator("nav.tabs a[aria-current=page]"), page.locator("nav.tabs a:text-is('已退回')")
+    assert current.inner_text() == "待审核"
+    weight = "el => getComputedStyle(el).fontWeight"
+    assert int(current.evaluate(weight)) > int(other.evaluate(weight))
     page.get_by_label(title).check()
     page.select_option("#id_action", label="推荐")
     page.fill("#id_comment", "同意推荐")
