@@ -183,10 +183,9 @@ def test_a_suggestion_goes_from_a_phone_to_the_dashboard(open_page, tree):
     assert committee.locator("main .badge").first.inner_text() == "已发布"
     assert "由赵核对核对" in committee.locator("main").inner_text()
 
-    # From the review queue the committee opens the results and applies the plan's awards: adopted.
-    _menu(committee, "活动管理", "征集")
-    committee.select_option("select[name=activity]", label=activity.title)
-    committee.click("form.filters button")
+    # The published results lead on to the activity's review queue, whose 评审结果 applies the plan's awards.
+    committee.click(f"a:text-is('前往{activity.title}继续办理')")
+    assert committee.locator("select[name=activity] option:checked").inner_text() == activity.title
     committee.click(".cl-results-link a")
     committee.click(".cl-decide button")
     ranked = committee.locator(".cl-ranked li", has_text=title)

@@ -113,3 +113,21 @@ def test_the_admin_pages_head_the_columns_with_the_words_of_judging(login_client
     assert "<th>类别</th>" in entries and "人员类别" not in entries
     results = client.get(reverse("judging:results", args=[activity.pk])).content.decode()
     assert '<th class="num">名次</th>' in results and "地点" not in results
+
+
+def test_published_results_lead_on_to_the_activity_page_of_its_kind(login_client, tree, judged):
+    """After publishing, the organiser is shown the way to the kind's page of the activity, where what follows
+    from the results is done (a collection's awards and adoption from its review queue)."""
+    activity, _judges = judged
+    url = reverse("judging:results", args=[activity.pk])
+    onward = f'href="{reverse("collections:queue")}?activity={activity.pk}"'
+    client = login_client(tree.town_a_admin)
+    client.post(url, {"action": "compute"})
+    assert onward not in client.get(url).content.decode()
+    checker = UserFactory(organisation=tree.town_a)
+    grant(checker, "town_admin", tree.town_a)
+    login_client(checker).post(url, {"action": "verify"})
+    client = login_client(tree.town_a_admin)
+    client.post(url, {"action": "publish"})
+    html = client.get(url).content.decode()
+    assert onward in html and f"前往{activity.title}继续办理" in html
