@@ -130,3 +130,30 @@ def test_a_unit_submits_for_a_team_on_the_page(tree, activity, login_client):
     assert item.state == "submitted" and item.reviewer == tree.unit_a
     other = login_client(tree.town_b_admin).get(url)
     assert other.status_code == 404
+
+
+def test_the_bulk_outcome_names_the_items_the_reviewer_may_see(tree, activity, worker, login_client):
+    """The clerk reads which suggestion each line of the outcome is about; an id of another town's submission
+    posted by hand is refused without its title."""
+    from tests.support import make_participant
+
+    _person, user = worker
+    mine = submitted(activity, user, "空压机节能改造")
+    _other, other_user = make_participant(tree, "赵六", tree.unit_b)
+    theirs = submitted(activity, other_user, "沙州镇的建议")
+    done = login_client(tree.unit_a_admin).post(reverse("collections:queue"), {
+        "organisation": tree.unit_a.pk, "activity": activity.pk, "ids": [mine.pk, theirs.pk],
+        "action": "recommend"})
+    html = done.content.decode()
+    lines = html[html.index('class="card cl-outcomes"'):html.index("</ul>", html.index('class="card cl-outcomes"'))]
+    assert f'data-id="{mine.pk}" data-ok="1"' in lines and "空压机节能改造" in lines
+    assert f'data-id="{theirs.pk}" data-ok="0"' in lines and "沙州镇的建议" not in html
+
+
+def test_the_reviewer_reviews_on_the_submission_page_in_the_collections_words(tree, activity, worker,
+                                                                             login_client):
+    """The reviewer's form on a submission's page says 审核 (what the levels do), not 评审 (the experts' judging)."""
+    _person, user = worker
+    item = submitted(activity, user)
+    html = login_client(tree.unit_a_admin).get(reverse("collections:detail", args=[item.pk])).content.decode()
+    assert '<label for="id_action">审核</label>' in html and "评审" not in html

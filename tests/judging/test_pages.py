@@ -101,3 +101,33 @@ def test_a_mistyped_score_comes_back_beside_its_field_with_the_rest_kept(login_c
     assert list(assignment.scores.values_list("criterion", flat=True)) == ["tech"]
     assignment.refresh_from_db()
     assert assignment.state == Assignment.State.ASSIGNED
+
+
+def test_the_admin_pages_head_the_columns_with_the_words_of_judging(login_client, tree, judged):
+    """In Chinese the entries' category is 类别 (not the roster's 人员类别) and the results' place 名次 (not a
+    training session's 地点)."""
+    activity, _judges = judged
+    client = login_client(tree.town_a_admin)
+    client.post(reverse("judging:results", args=[activity.pk]), {"action": "compute"})
+    entries = client.get(reverse("judging:activity", args=[activity.pk])).content.decode()
+    assert "<th>类别</th>" in entries and "人员类别" not in entries
+    results = client.get(reverse("judging:results", args=[activity.pk])).content.decode()
+    assert '<th class="num">名次</th>' in results and "地点" not in results
+
+
+def test_published_results_lead_on_to_the_activity_page_of_its_kind(login_client, tree, judged):
+    """After publishing, the organiser is shown the way to the kind's page of the activity, where what follows
+    from the results is done (a collection's awards and adoption from its review queue)."""
+    activity, _judges = judged
+    url = reverse("judging:results", args=[activity.pk])
+    onward = f'href="{reverse("collections:queue")}?activity={activity.pk}"'
+    client = login_client(tree.town_a_admin)
+    client.post(url, {"action": "compute"})
+    assert onward not in client.get(url).content.decode()
+    checker = UserFactory(organisation=tree.town_a)
+    grant(checker, "town_admin", tree.town_a)
+    login_client(checker).post(url, {"action": "verify"})
+    client = login_client(tree.town_a_admin)
+    client.post(url, {"action": "publish"})
+    html = client.get(url).content.decode()
+    assert onward in html and f"前往{activity.title}继续办理" in html

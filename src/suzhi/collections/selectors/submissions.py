@@ -62,6 +62,13 @@ def submissions_visible(*, user: Any) -> QuerySet[Submission]:
     return scope.filter_queryset(Submission.objects.all(), user, VIEW)
 
 
+def titles_of(*, user: Any, submission_ids: list[int]) -> dict[int, str]:
+    """The titles of those of `submission_ids` the user may see, by id (a bulk action's outcome names them)."""
+    if not submission_ids:
+        return {}
+    return dict(submissions_visible(user=user).filter(pk__in=submission_ids).values_list("pk", "title"))
+
+
 def submission_detail(*, user: Any, submission_id: Any) -> Submission:
     """A submission the user submitted, is an author of, or may see in their scope; 404 otherwise."""
     if not str(submission_id).isdigit():

@@ -225,12 +225,13 @@ def queue(request: AuthedHttpRequest) -> HttpResponse:
         tab = selectors.Tab.RECEIVED
     page = selectors.queue(organisation=organisation, activity=activity, tab=tab, page=request.GET.get("page", 1))
     outcome_of = {o.id: o for o in outcomes}
+    titles = selectors.titles_of(user=request.user, submission_ids=list(outcome_of))
     categories = settings_of(activity).categories if activity is not None else sorted(
         {c for a in activities for c in settings_of(a).categories})
     return render(request, "collections/queue.html", {
         "organisation": organisation, "organisations": selectors.reviewer_organisations(user=request.user),
         "activities": activities, "activity": activity, "tab": tab, "tabs": selectors.TAB_LABELS, "page": page,
-        "outcomes": outcomes, "outcome_of": outcome_of, "categories": categories,
+        "outcomes": [(o, titles.get(o.id, "")) for o in outcomes], "outcome_of": outcome_of, "categories": categories,
         "pending": selectors.pending_below(organisation=organisation, activity=activity),
         "counts": selectors.state_counts(organisation=organisation, activity=activity),
         "state_labels": dict(State.choices),

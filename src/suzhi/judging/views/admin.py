@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
+from suzhi.campaigns import kinds
 from suzhi.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from suzhi.core.web import AuthedHttpRequest, paginate, require_perm
 from suzhi.judging.access import activities_managed, activity_managed, judging_settings
@@ -103,5 +104,9 @@ def results(request: AuthedHttpRequest, activity_id: int) -> HttpResponse:
         _run(request, step[0], step[1], activity_id=activity.pk)
         return redirect("judging:results", activity_id=activity.pk)
     result_set, groups = results_by_category(request.user, activity.pk)
+    manifest = kinds.kind(activity.kind)
+    # Once published, what follows from the results (a collection's awards and adoption, say) is done on the
+    # kind's page of the activity: the organiser is shown the way there.
+    activity_page = manifest.url_for(activity, request.user) if manifest is not None else None
     return render(request, "judging/results.html", {"activity": activity, "result_set": result_set,
-                                                    "groups": groups})
+                                                    "groups": groups, "activity_page": activity_page})
