@@ -91,6 +91,9 @@ def test_the_draw_is_recorded_reproducible_and_hands_the_practical_to_judging_un
     with pytest.raises(Conflict) as again:
         numbers_draw(actor=tree.committee_admin, activity_id=contest.pk, event="computer", round_="final")
     assert _code(again) == CompetitionErrors.DRAWN
+    with pytest.raises(Conflict) as late:
+        register(contest, [make_person("迟到", tree.unit_a)], actor=tree.unit_a_admin)
+    assert _code(late) == CompetitionErrors.DRAWN and "报名已截止" in str(late.value.message)
     entries = Entry.objects.filter(activity=contest)
     assert entries.count() == 3 and set(entries.values_list("category", flat=True)) == {"computer"}
     assert not any("选手" in title for title in entries.values_list("title", flat=True))

@@ -60,5 +60,6 @@ MANIFEST = KindManifest(
     usage=(
         UsageCount("contestants", _("competition contestants"), ("competitions.Contestant.organisation",)),
     ),
-    usage_derived=("competitions.Standing.group",),
+    demo_loaders=("suzhi.competitions.demo.load_competition_demo",),
+    demo_shift="suzhi.competitions.demo.shift_competition_demo",
 )

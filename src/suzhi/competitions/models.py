@@ -153,7 +153,7 @@ class Standing(models.Model):
     total = models.DecimalField(null=True, blank=True, **SCORE)
     position = models.PositiveIntegerField(null=True, blank=True)
     order = models.PositiveIntegerField(default=0)  # listing order, unofficial contestants included
-    group = models.ForeignKey(Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+    group = models.ForeignKey(Organisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
                               db_constraint=False)
     advances = models.BooleanField(default=False)
 

@@ -76,6 +76,9 @@ ACCOUNTS = [
     # The printed judge's fellow judges: they have scored already, so results could be published.
     DemoAccount("pingwei2", "马评委", "13809370007", "DH-ZGH-PX", "judge", "评委 judge", printed=False),
     DemoAccount("pingwei3", "杨评委", "13809370008", "DH-ZGH-PX", "judge", "评委 judge", printed=False),
+    # The city final's five judges per contestant: the three above and two more.
+    DemoAccount("pingwei4", "周评委", "13809370009", "DH-ZGH-PX", "judge", "评委 judge", printed=False),
+    DemoAccount("pingwei5", "吴评委", "13809370010", "DH-ZGH-PX", "judge", "评委 judge", printed=False),
 ]
 
 NOTICE_TITLE = "关于开展%(year)d年职工职业技能素质提升活动的通知"

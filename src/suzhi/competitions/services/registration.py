@@ -12,7 +12,7 @@ from suzhi.campaigns.services.records import MetricFact, metric_record_remove, m
 from suzhi.competitions.access import activity_reached, event_and_round, settings_of
 from suzhi.competitions.error_codes import CompetitionErrors
 from suzhi.competitions.manifest import REGISTER
-from suzhi.competitions.models import Contestant, Ranking
+from suzhi.competitions.models import Contestant, Draw
 from suzhi.core import oplog, scope
 from suzhi.core.errors import Conflict, NotFound
 from suzhi.people.models import Person
@@ -39,6 +39,9 @@ def contestant_register(*, actor: Any, activity_id: Any, event: str, person_id: 
     decision = may_take_part(person, "register", activity)
     if not decision:
         raise Conflict(decision.message, code=CompetitionErrors.NOT_ELIGIBLE, detail={"reason": decision.code})
+    if Draw.objects.filter(activity=activity, event=found_event.key, round=first_round.key).exists():
+        raise Conflict(_("The numbers of %(event)s are drawn: registration is closed.")
+                       % {"event": found_event.title}, code=CompetitionErrors.DRAWN)
     here = Contestant.objects.filter(activity=activity, event=found_event.key, round=first_round.key)
     if here.filter(person=person).exists():
         raise Conflict(_("%(name)s is already registered for %(event)s.")
@@ -52,9 +55,6 @@ def contestant_register(*, actor: Any, activity_id: Any, event: str, person_id: 
                              "allows.") % {"unit": person.organisation.name, "limit": limit,
                                             "event": found_event.title},
                            code=CompetitionErrors.UNIT_LIMIT)
-    if Ranking.objects.filter(activity=activity, event=found_event.key, round=first_round.key).exists():
-        raise Conflict(_("The ranking of %(event)s is computed: registration is closed.")
-                       % {"event": found_event.title}, code=CompetitionErrors.LOCKED)
     contestant = Contestant.objects.create(activity=activity, event=found_event.key, round=first_round.key,
                                            person=person, organisation=person.organisation, official=official,
                                            registered_by=actor)
