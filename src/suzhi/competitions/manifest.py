@@ -41,11 +41,16 @@ MANIFEST = KindManifest(
         ("competition.sign", _("Sign ranking as chief judge")),
         ("competition.verify", _("Verify ranking")),
         ("competition.publish", _("Publish ranking")),
+        ("competition.appeal_file", _("File an appeal")),
+        ("competition.appeal_propose", _("Propose a correction on appeal")),
+        ("competition.appeal_dismiss", _("Dismiss an appeal")),
+        ("competition.appeal_approve", _("Approve a correction on appeal")),
     ),
     log_object_types=(
         ("competitions.contestant", pgettext_lazy("log object", "Contestant")),
         ("competitions.draw", pgettext_lazy("log object", "Draw")),
         ("competitions.ranking", pgettext_lazy("log object", "Ranking")),
+        ("competitions.appeal", pgettext_lazy("log object", "Appeal")),
     ),
     log_details={
         "event": pgettext_lazy("log detail", "Event"),
@@ -56,6 +61,8 @@ MANIFEST = KindManifest(
         "values": pgettext_lazy("log detail", "Values entered"),
         "placed": pgettext_lazy("log detail", "Placed"),
         "advancing": pgettext_lazy("log detail", "Advancing"),
+        "component": pgettext_lazy("log detail", "Scoring component"),
+        "position": pgettext_lazy("log detail", "Place"),
     },
     usage=(
         UsageCount("contestants", _("competition contestants"), ("competitions.Contestant.organisation",)),

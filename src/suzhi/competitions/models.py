@@ -163,3 +163,41 @@ class Standing(models.Model):
 
     def __str__(self) -> str:
         return f"{self.contestant_id}: {self.position}"
+
+
+class Appeal(models.Model):
+    """An appeal (申诉) against one component of a contestant's result in a published ranking, filed with a reason
+    within the plan's days. An organiser proposes the corrected value (or dismisses it, saying why); a second
+    person approves, and the ranking follows. Before and after are kept: the value and the place."""
+
+    class State(models.TextChoices):
+        FILED = "filed", _("Filed")
+        PROPOSED = "proposed", _("Correction proposed")
+        DISMISSED = "dismissed", _("Dismissed")
+        APPROVED = "approved", _("Approved")
+
+    contestant = models.ForeignKey(Contestant, on_delete=models.CASCADE, related_name="appeals")
+    ranking = models.ForeignKey(Ranking, on_delete=models.CASCADE, related_name="appeals")
+    component = models.CharField(_("component"), max_length=50)
+    reason = models.TextField(_("reason"))
+    state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.FILED)
+    filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    filed_at = models.DateTimeField(default=timezone.now)
+    value_before = models.DecimalField(null=True, blank=True, **SCORE)
+    value_after = models.DecimalField(null=True, blank=True, **SCORE)
+    position_before = models.PositiveIntegerField(null=True, blank=True)
+    position_after = models.PositiveIntegerField(null=True, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+")
+    approved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("appeal")
+        ordering = ["-filed_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.contestant_id}/{self.component}: {self.state}"

@@ -10,7 +10,7 @@ import enum
 from django.utils.translation import gettext as _
 
 from suzhi.competitions.error_codes import CompetitionErrors
-from suzhi.competitions.models import Ranking
+from suzhi.competitions.models import Appeal, Ranking
 from suzhi.core.errors import Conflict
 
 State = Ranking.State
@@ -42,4 +42,30 @@ def transition(step: Step, state: str) -> str:
     if after is None:
         raise Conflict(_("The ranking is “%(state)s”: that step is not possible now.")
                        % {"state": State(state).label}, code=CompetitionErrors.RANKING_STATE)
+    return after
+
+
+class AppealStep(enum.StrEnum):
+    PROPOSE = "propose"
+    DISMISS = "dismiss"
+    APPROVE = "approve"
+
+
+Appealed = Appeal.State
+
+# An appeal: filed → a correction proposed (or dismissed) → approved by a second person, when the ranking follows.
+APPEAL_TRANSITIONS: dict[tuple[AppealStep, str], str] = {
+    (AppealStep.PROPOSE, Appealed.FILED): Appealed.PROPOSED,
+    (AppealStep.PROPOSE, Appealed.PROPOSED): Appealed.PROPOSED,
+    (AppealStep.DISMISS, Appealed.FILED): Appealed.DISMISSED,
+    (AppealStep.DISMISS, Appealed.PROPOSED): Appealed.DISMISSED,
+    (AppealStep.APPROVE, Appealed.PROPOSED): Appealed.APPROVED,
+}
+
+
+def appeal_transition(step: AppealStep, state: str) -> str:
+    after = APPEAL_TRANSITIONS.get((step, state))
+    if after is None:
+        raise Conflict(_("The appeal is “%(state)s”: that step is not possible now.")
+                       % {"state": Appealed(state).label}, code=CompetitionErrors.APPEAL_STATE)
     return after

@@ -19,11 +19,11 @@ from suzhi.competitions.access import activity_organised, event_and_round, setti
 from suzhi.competitions.error_codes import CompetitionErrors
 from suzhi.competitions.manifest import MANAGE, VERIFY
 from suzhi.competitions.models import Contestant, Draw, Measure, Ranking, Standing
-from suzhi.competitions.ranking import Advancement, Key, advancing, rank
+from suzhi.competitions.ranking import Advancement, Key, Placed, advancing, rank
 from suzhi.competitions.ranking import Contestant as Ranked
 from suzhi.competitions.selectors.judged import SOURCE
 from suzhi.competitions.services.registration import source_of
-from suzhi.competitions.settings import Event, Round
+from suzhi.competitions.settings import CompetitionSettings, Event, Round
 from suzhi.competitions.states import Step, transition
 from suzhi.core import oplog, scope
 from suzhi.core.bulk import insert_rows
@@ -100,7 +100,7 @@ def component_values(activity: Activity, event: Event, round_key: str,
         row: dict[str, Any] = {}
         for component in event.components:
             value: Decimal | None = measured.get((entrant.id, component.key))
-            if component.source == "judging":
+            if component.source == "judging" and value is None:  # a value here is an appeal's correction
                 value = judged.get(f"{SOURCE}{entrant.id}")
             elif component.source == "quiz" and value is None and component.quiz:
                 value = quizzes[component.quiz].get(entrant.person_id)
@@ -136,26 +136,35 @@ def ranking_compute(*, actor: Any, activity_id: Any, event: str, round_: str) ->
         ranking.signed_by, ranking.signed_at = None, None
     ranking.computed_by, ranking.computed_at = actor, now
     ranking.save()
-    entrants = _entrants(activity, found_event.key, found_round.key)
-    values = component_values(activity, found_event, found_round.key, entrants)
-    groups = _groups(entrants, found_round)
-    chain = [Key(key, found_event.component(key).better) for key in found_event.tie_break  # type: ignore[union-attr]
-             if found_event.component(key) is not None]
+    placed, going = standings_write(ranking, settings, found_event, found_round)
+    oplog.record(actor=actor, action="competition.compute", obj=ranking, organisation=activity.organiser,
+                 after={"event": found_event.title, "round": found_round.title, "contestants": len(placed),
+                        "placed": sum(p.position is not None for p in placed), "advancing": len(going)},
+                 summary=activity.title)
+    return ranking
+
+
+def standings_write(ranking: Ranking, settings: CompetitionSettings, event: Event,
+                    round_: Round) -> tuple[list[Placed], set[Any]]:
+    """Rank the event's contestants in the round from the components' current values and (re)write the
+    standings; returns the places and who advances."""
+    activity = ranking.activity
+    entrants = _entrants(activity, event.key, round_.key)
+    values = component_values(activity, event, round_.key, entrants)
+    groups = _groups(entrants, round_)
+    chain = [Key(key, event.component(key).better) for key in event.tie_break  # type: ignore[union-attr]
+             if event.component(key) is not None]
     placed = rank([Ranked(e.id, values[e.id], e.official, groups[e.id] or 0) for e in entrants],
-                  weights=found_event.weights(), tie_break=chain)
-    rule = _advancement(found_round)
-    going = advancing(placed, rule) if rule is not None and settings.next_round(found_round.key) else set()
+                  weights=event.weights(), tie_break=chain)
+    rule = _advancement(round_)
+    going = advancing(placed, rule) if rule is not None and settings.next_round(round_.key) else set()
     Standing.objects.filter(ranking=ranking).delete()
     insert_rows(Standing, ("ranking_id", "contestant_id", "total", "position", "order", "group_id", "advances",
                            "values"),
                 [(ranking.pk, p.id, p.total, p.position, index, groups[p.id], p.id in going,
                   {k: None if v is None else str(v) for k, v in values[p.id].items()})
                  for index, p in enumerate(placed, start=1)])
-    oplog.record(actor=actor, action="competition.compute", obj=ranking, organisation=activity.organiser,
-                 after={"event": found_event.title, "round": found_round.title, "contestants": len(placed),
-                        "placed": sum(p.position is not None for p in placed), "advancing": len(going)},
-                 summary=activity.title)
-    return ranking
+    return placed, going
 
 
 def _ranking_for(actor: Any, ranking_id: Any, permission: str) -> Ranking:
@@ -220,8 +229,16 @@ def ranking_publish(*, actor: Any, ranking_id: Any, now: datetime.datetime | Non
     moment = now or timezone.now()
     ranking.published_by, ranking.published_at = actor, moment
     ranking.save(update_fields=["state", "published_by", "published_at"])
-    standings = list(ranking.standings.select_related("contestant__person"))
-    day = timezone.localdate(moment)
+    results_record(actor, ranking, timezone.localdate(moment))
+    _log(actor, ranking, "competition.publish", before)
+    return ranking
+
+
+def results_record(actor: Any, ranking: Ranking, day: datetime.date) -> None:
+    """What a published ranking means outside it: the places and finalists for the targets and honours, and
+    those who advance entered in the next round (those who no longer do, after an appeal, taken out of it while
+    its numbers are not drawn)."""
+    standings = list(ranking.standings.select_related("contestant__person", "contestant__organisation"))
     for standing in standings:
         contestant = standing.contestant
         facts = []
@@ -235,18 +252,21 @@ def ranking_publish(*, actor: Any, ranking_id: Any, now: datetime.datetime | Non
         if facts:
             metric_records_put(activity=ranking.activity, person=contestant.person, facts=facts)
     _advance(actor, ranking, [s.contestant for s in standings if s.advances])
-    _log(actor, ranking, "competition.publish", before)
-    return ranking
 
 
 def _advance(actor: Any, ranking: Ranking, contestants: list[Contestant]) -> None:
     settings = settings_of(ranking.activity)
     following = settings.next_round(ranking.round)
-    if following is None or not contestants:
+    if following is None:
         return
-    there = set(Contestant.objects.filter(activity=ranking.activity, event=ranking.event, round=following.key)
-                .values_list("person_id", flat=True))
+    there = Contestant.objects.filter(activity=ranking.activity, event=ranking.event, round=following.key)
+    going = {c.person_id for c in contestants}
+    there.filter(number__isnull=True, state=Contestant.State.REGISTERED, advanced_from__isnull=False).exclude(
+        person_id__in=going).update(state=Contestant.State.WITHDRAWN)
+    present = set(there.values_list("person_id", flat=True))
+    there.filter(person_id__in=going, state=Contestant.State.WITHDRAWN, number__isnull=True).update(
+        state=Contestant.State.REGISTERED)
     Contestant.objects.bulk_create([
         Contestant(activity=ranking.activity, event=ranking.event, round=following.key, person=c.person,
                    organisation=c.organisation, official=c.official, advanced_from=c, registered_by=actor)
-        for c in contestants if c.person_id not in there])
+        for c in contestants if c.person_id not in present])
