@@ -2,6 +2,7 @@
 reason), confirming, and the scope: another organisation's admins neither see nor change anything (404)."""
 
 import pytest
+from django.utils import translation
 
 from suzhi.core.errors import Conflict, NotFound, ValidationFailed
 from suzhi.core.models import OperationLog
@@ -10,6 +11,13 @@ from suzhi.honours.services.honours import honour_add, honour_remove, honours_co
 from suzhi.people.models import Person
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    # The basis and certificate sentences are asserted word for word, in the msgid's language.
+    with translation.override("en"):
+        yield
 
 
 def _names(honours):
