@@ -65,9 +65,9 @@ def within_top(items: Sequence[T], positions: Sequence[int | None], top: int, ti
     sizes = Counter(official)
     ahead: dict[int, int] = {}
     running = 0
-    for place in sorted(sizes):
-        ahead[place] = running
-        running += sizes[place]
+    for level in sorted(sizes):
+        ahead[level] = running
+        running += sizes[level]
     found: list[Placed[T]] = []
     for item, place in zip(items, positions, strict=True):
         if place is None or ahead[place] >= top:

@@ -187,8 +187,8 @@ class AwardRule(PlanModel):
     activity: Key | None = Field(None, description="The activity whose results decide it, if any.")
     top: int | None = Field(None, gt=0, description="The best N of the activity's ranking qualify.")
     titles: list[Title] = Field(default_factory=list, description="Titles conferred (称号), e.g. 敦煌市技术标兵.")
-    per_ranking: bool = Field(False, description="Each ranking of the activity separately (各工种); otherwise the "
-                                                 "rankings of the activity's organiser.")
+    per_ranking: bool = Field(False, description="Each ranking of the activity separately (各工种); otherwise only "
+                                                 "its main ranking (the first its organiser publishes).")
     ranking: str = Field("", max_length=200, description="Only the ranking of this title (an event or a round).")
     ties: Literal["share", "exclude", "decide"] = Field(
         "share", description="Tied at place `top`: share (all get it), exclude (only those strictly within `top`), "

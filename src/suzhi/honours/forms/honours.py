@@ -36,7 +36,7 @@ class AddForm(forms.Form):
         self.rule = rule
         tree = Organisation.objects.filter(path__startswith=campaign.organiser.path)
         self.fields["organisation"] = OrgChoiceField(tree, label=_("Unit"), permission=MANAGE)
-        self.fields["title"].choices = [(t, t) for t in titles_of(rule)]
+        self.fields["title"] = forms.ChoiceField(label=_("Title conferred"), choices=[(t, t) for t in titles_of(rule)])
         if rule.recipient == "organisation":
             del self.fields["name"]
         else:

@@ -139,8 +139,10 @@ def my_honours(*, user: Any) -> list[Honour]:
 def honour_detail(*, user: Any, honour_id: Any) -> Honour:
     """One honour with its history: to the organiser managing its campaign (any state), to whoever sees its unit on
     the roll (confirmed) or to its recipient (confirmed); 404 otherwise."""
+    if not str(honour_id).isdigit():
+        raise NotFound()
     found = Honour.objects.select_related("campaign__organiser", "organisation", "person").prefetch_related(
-        _changes()).filter(pk=honour_id if str(honour_id).isdigit() else None).first()
+        _changes()).filter(pk=int(honour_id)).first()
     if found is None:
         raise NotFound()
     if may_manage_campaign(user, found.campaign):

@@ -90,16 +90,18 @@ def _recipient(campaign: Campaign, rule: AwardRule, person_id: Any, organisation
     if rule.recipient == "person":
         if person_id in (None, "") or organisation_id not in (None, ""):
             raise ValidationFailed(_("This award goes to people: choose a person."), code=HonourErrors.RECIPIENT)
-        person = Person.objects.filter(pk=person_id if str(person_id).isdigit() else None,
-                                       organisation__path__startswith=tree).first()
+        if not str(person_id).isdigit():
+            raise NotFound()
+        person = Person.objects.filter(pk=int(person_id), organisation__path__startswith=tree).first()
         if person is None:
             raise NotFound()
         return Candidate(organisation_id=person.organisation_id, name=person.name, title="", basis="",
                          person_id=person.pk)
     if organisation_id in (None, "") or person_id not in (None, ""):
         raise ValidationFailed(_("This award goes to units: choose a unit."), code=HonourErrors.RECIPIENT)
-    unit = Organisation.objects.filter(pk=organisation_id if str(organisation_id).isdigit() else None,
-                                       path__startswith=tree).first()
+    if not str(organisation_id).isdigit():
+        raise NotFound()
+    unit = Organisation.objects.filter(pk=int(organisation_id), path__startswith=tree).first()
     if unit is None:
         raise NotFound()
     return Candidate(organisation_id=unit.pk, name=unit.name, title="", basis="")
