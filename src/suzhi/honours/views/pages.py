@@ -47,7 +47,11 @@ def rules(request: AuthedHttpRequest, campaign_id: int) -> HttpResponse:
 def propose(request: AuthedHttpRequest, campaign_id: int, rule_key: str) -> HttpResponse:
     try:
         made = services.honours_propose(actor=request.user, campaign_id=campaign_id, rule_key=rule_key)
-        messages.success(request, _("%(n)d recipients proposed.") % {"n": len(made)})
+        if made:
+            messages.success(request, _("%(n)d recipients proposed.") % {"n": len(made)})
+        else:
+            messages.info(request, _("No new recipients: the results the rule reads are not published yet, nobody "
+                                     "meets it, or everyone who does is already on the list."))
     except DomainError as refused:
         _refused(request, refused)
     return redirect("honours:proposal", campaign_id, rule_key)
