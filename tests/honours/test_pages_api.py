@@ -78,6 +78,12 @@ def test_the_roll_shows_each_town_its_own_and_not_the_others(tree, campaign, con
     narrowed = api_client(tree.committee_admin).get(
         f"/api/v1/honours/campaigns/{campaign.pk}/roll?organisation={tree.unit_b.pk}").json()
     assert [h["name"] for h in narrowed] == ["丁"]
+    page = login_client(tree.town_b_admin).get(reverse("honours:roll", args=[campaign.pk]),
+                                               {"organisation": tree.unit_b.pk})
+    html = page.content.decode()
+    assert page.status_code == 200 and html.count("data-honour=") == 1
+    # The organisations to choose from are the viewer's own.
+    assert f'value="{tree.unit_b.pk}"' in html and f'value="{tree.unit_a.pk}"' not in html
 
 
 def test_the_roll_reads_in_a_fixed_number_of_queries(tree, campaign, people, login_client,

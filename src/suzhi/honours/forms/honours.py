@@ -10,7 +10,8 @@ from suzhi.campaigns.models import Campaign
 from suzhi.campaigns.plan.schema import AwardRule
 from suzhi.core.forms.fields import OrgChoiceField
 from suzhi.core.models import Organisation
-from suzhi.honours.manifest import MANAGE
+from suzhi.core.selectors.users import organisations_for
+from suzhi.honours.manifest import MANAGE, VIEW
 from suzhi.honours.rules import titles_of
 from suzhi.people.models import Person
 
@@ -56,3 +57,14 @@ class AddForm(forms.Form):
             else:
                 self.person = found[0]
         return data
+
+
+class RollFilterForm(forms.Form):
+    """光荣榜 of one organisation and those below it, among the viewer's own in the campaign's tree."""
+
+    organisation = OrgChoiceField(Organisation.objects.none(), label=_("Organisation"), required=False)
+
+    def __init__(self, *args: Any, user: Any, campaign: Campaign, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        mine = organisations_for(user=user, permission=VIEW).filter(path__startswith=campaign.organiser.path)
+        self.fields["organisation"] = OrgChoiceField(mine, label=_("Organisation"), required=False, permission=VIEW)

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from suzhi.core.errors import DomainError, NotFound
 from suzhi.core.files.serving import content_disposition, safe_download_name
 from suzhi.core.web import AuthedHttpRequest, require_perm
-from suzhi.honours.forms.honours import AddForm, ReasonForm
+from suzhi.honours.forms.honours import AddForm, ReasonForm, RollFilterForm
 from suzhi.honours.manifest import MANAGE, VIEW
 from suzhi.honours.selectors import honours as selectors
 from suzhi.honours.services import honours as services
@@ -112,8 +112,10 @@ def confirm(request: AuthedHttpRequest, campaign_id: int, rule_key: str) -> Http
 def roll(request: AuthedHttpRequest, campaign_id: int) -> HttpResponse:
     """光荣榜: the confirmed honours in the viewer's organisations (?organisation= narrows to one and below)."""
     found = selectors.roll(user=request.user, campaign_id=campaign_id, org_id=request.GET.get("organisation"))
+    picked = {"organisation": found.focus.pk} if found.focus else None
     return render(request, "honours/roll.html", {
         "roll": found, "may_manage": selectors.may_manage_campaign(request.user, found.campaign),
+        "filter": RollFilterForm(initial=picked, user=request.user, campaign=found.campaign),
         "query": request.GET.urlencode()})
 
 
