@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 
 from suzhi.core.models import OperationLog
 from suzhi.honours.models import Honour
-from suzhi.honours.services.honours import honour_add, honours_confirm, honours_propose
+from suzhi.honours.services.honours import honour_add, honour_remove, honours_confirm, honours_propose
 from tests.people.factories import make_person
 from tests.support import make_participant
 
@@ -107,6 +107,30 @@ def test_the_roll_reads_in_a_fixed_number_of_queries(tree, campaign, people, log
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(url)
     assert response.content.count(b"data-honour=") == 27
+
+
+def test_the_proposal_reads_in_a_fixed_number_of_queries(tree, campaign, people, login_client,
+                                                          django_assert_max_num_queries):
+    admin = tree.committee_admin
+    client = login_client(admin)
+    url = reverse("honours:proposal", args=[campaign.pk, "jiuquan"])
+    client.get(url)
+
+    def add(n):
+        for i in range(n):
+            person = make_person(f"选手{Honour.objects.count()}{i}", tree.unit_a)
+            honour = honour_add(actor=admin, campaign_id=campaign.pk, rule_key="jiuquan", person_id=person.pk,
+                                reason="酒泉成绩")
+            if i % 3 == 0:
+                honour_remove(actor=admin, honour_id=honour.pk, reason="重复")
+
+    add(2)
+    with django_assert_max_num_queries(30) as few:
+        assert client.get(url).status_code == 200
+    add(25)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(url)
+    assert response.content.count(b'class="card ho-honour"') == 27
 
 
 def test_the_export_is_text_only_and_logged(tree, campaign, people, login_client, api_client):

@@ -6,7 +6,7 @@ import dataclasses
 from collections import defaultdict
 from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Prefetch, QuerySet
 
 from suzhi.campaigns.models import Campaign
 from suzhi.campaigns.plan.schema import AwardRule
@@ -79,9 +79,7 @@ def rule_honours(*, user: Any, campaign_id: Any, rule_key: str) -> tuple[Campaig
     return campaign, index, rule, honours
 
 
-def _changes() -> Any:
-    from django.db.models import Prefetch
-
+def _changes() -> Prefetch:
     return Prefetch("changes", queryset=HonourChange.objects.select_related("actor").order_by("at", "pk"))
 
 
