@@ -60,3 +60,14 @@ def test_titles_by_ranking_exact_then_by_prefix_then_the_one_title():
     assert title_for(rule, "汽车驾驶 决赛") == "服务明星"
     assert title_for(rule, "焊工") == "标兵"  # no title said: the rule's name, for the organiser to see
     assert title_for(_rule(titles=["状元"]), "焊工") == "状元"
+
+
+def test_a_rule_summarised_for_the_organiser():
+    from django.utils import translation
+
+    from suzhi.honours.rules import summary
+
+    with translation.override("en"):
+        assert summary(_rule(per_ranking=True, ties="exclude")) == [
+            "Places in the activity's ranking", "the best 3", "each ranking separately",
+            "tied at the last place: none of them receives it"]

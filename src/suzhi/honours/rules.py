@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 from typing import Generic, TypeVar
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from suzhi.campaigns.models import Campaign
 from suzhi.campaigns.plan.schema import AwardRule
@@ -14,6 +15,21 @@ from suzhi.core.errors import NotFound
 from suzhi.honours.error_codes import HonourErrors
 
 T = TypeVar("T")
+
+# How recipients are decided, as the plan editor names the bases.
+BASIS_LABELS = {
+    "ranking": gettext_lazy("Places in the activity's ranking"),
+    "targets": gettext_lazy("Units meeting the targets"),
+    "metric": gettext_lazy("Units with the highest value of a target"),
+    "kind_award": gettext_lazy("An award of the activity (e.g. 一等奖)"),
+    "attribute": gettext_lazy("People with given attributes"),
+    "manual": gettext_lazy("Entered by hand"),
+}
+TIES = {
+    "share": gettext_lazy("tied at the last place: all receive it"),
+    "exclude": gettext_lazy("tied at the last place: none of them receives it"),
+    "decide": gettext_lazy("tied at the last place: decided by the tie-break"),
+}
 
 
 def rules_of(campaign: Campaign) -> list[AwardRule]:
@@ -27,6 +43,18 @@ def rule_of(campaign: Campaign, key: str) -> tuple[int, AwardRule]:
         if rule.key == key:
             return index, rule
     raise NotFound(_("The plan has no award rule “%(key)s”.") % {"key": key}, code=HonourErrors.UNKNOWN_RULE)
+
+
+def summary(rule: AwardRule) -> list[str]:
+    """The rule's way of deciding in a few words, for the organiser's pages."""
+    parts = [str(BASIS_LABELS[rule.basis])]
+    if rule.top:
+        parts.append(_("the best %(n)d") % {"n": rule.top})
+    if rule.per_ranking:
+        parts.append(_("each ranking separately"))
+    if rule.basis in ("ranking", "metric"):
+        parts.append(str(TIES[rule.ties]))
+    return parts
 
 
 def titles_of(rule: AwardRule) -> list[str]:

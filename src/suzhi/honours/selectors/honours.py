@@ -16,7 +16,7 @@ from suzhi.core.errors import NotFound
 from suzhi.core.models import Organisation
 from suzhi.honours.manifest import MANAGE, VIEW
 from suzhi.honours.models import Honour, HonourChange
-from suzhi.honours.rules import rule_of, rules_of
+from suzhi.honours.rules import rule_of, rules_of, summary
 from suzhi.honours.states import State
 from suzhi.people.selectors.persons import person_for_user
 
@@ -48,6 +48,10 @@ class RuleRow:
     index: int
     rule: AwardRule
     counts: dict[str, int]
+
+    @property
+    def summary(self) -> str:
+        return " · ".join(summary(self.rule))
 
     @property
     def proposed(self) -> int:

@@ -15,6 +15,7 @@ from suzhi.core.files.serving import content_disposition, safe_download_name
 from suzhi.core.web import AuthedHttpRequest, require_perm
 from suzhi.honours.forms.honours import AddForm, ReasonForm, RollFilterForm
 from suzhi.honours.manifest import MANAGE, VIEW
+from suzhi.honours.rules import summary
 from suzhi.honours.selectors import honours as selectors
 from suzhi.honours.services import honours as services
 from suzhi.honours.services.exports import roll_export_logged
@@ -76,7 +77,7 @@ def proposal(request: AuthedHttpRequest, campaign_id: int, rule_key: str) -> Htt
         except DomainError as refused:
             _refused(request, refused)
     return render(request, "honours/proposal.html", {
-        "campaign": campaign, "rule": rule, "honours": honours, "form": form,
+        "campaign": campaign, "rule": rule, "honours": honours, "form": form, "summary": " · ".join(summary(rule)),
         "proposed": sum(1 for h in honours if h.state == "proposed"), "remove_form": ReasonForm()})
 
 
