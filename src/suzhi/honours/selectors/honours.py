@@ -121,6 +121,10 @@ def roll(*, user: Any, campaign_id: Any, org_id: Any = None) -> Roll:
     focus = roll_focus(user, org_id)
     honours = list(roll_honours(user=user, campaign=campaign, focus=focus))
     rules = {rule.key: rule for rule in rules_of(campaign)}
+    # The plan's present order of its rules (an honour keeps the place its rule had when it was proposed).
+    order = {key: index for index, key in enumerate(rules)}
+    honours.sort(key=lambda h: (order.get(h.rule_key, len(order)), h.title, h.position is None, h.position or 0,
+                                h.name, h.pk))
     groups: list[tuple[AwardRule | None, str, list[Honour]]] = []
     for honour in honours:
         if not groups or groups[-1][2][0].rule_key != honour.rule_key or groups[-1][1] != honour.title:
