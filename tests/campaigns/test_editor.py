@@ -386,3 +386,21 @@ def test_changing_the_kind_shows_its_fields_before_saving(tree, campaign, login_
     activity = plan_of(Campaign.objects.get(pk=campaign.pk)).activities[1]
     assert activity.kind == "competition" and activity.open_in == {"register": ["rollout"]}
     assert activity.settings == {"per_unit": 5, "appeal_days": 5}
+
+
+def test_an_award_rules_basis_settings_are_edited_as_yaml_and_their_errors_shown_there(tree, campaign,
+                                                                                       login_client):
+    client = login_client(tree.committee_admin)
+    data = form_of(client.get(f"/campaigns/{campaign.pk}/edit/"))
+    assert data["awards-0-basis"] == ["manual"]
+    put(data, **{"awards-0-decided": "targets: all"})
+    response = client.post(f"/campaigns/{campaign.pk}/edit/", data)
+    assert response.status_code == 200
+    assert _has_error(field_block(response.content.decode(), "awards-0-decided"))
+    put(data, **{"awards-0-basis": "manual", "awards-0-decided": "per_ranking: true",
+                 "awards-0-recommend_to": "酒泉市总工会"})
+    response = client.post(f"/campaigns/{campaign.pk}/edit/", data)
+    assert response.status_code == 302, _errors(response)
+    campaign.refresh_from_db()
+    award = plan_of(campaign).awards[0]
+    assert (award.basis, award.per_ranking, award.recommend_to, award.top) == ("manual", True, "酒泉市总工会", 10)

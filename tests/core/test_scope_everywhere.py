@@ -14,6 +14,7 @@ from suzhi.campaigns.services.plans import plan_load
 from suzhi.core.models import ExportJob, Notice, OperationLog, RoleAssignment, User
 from suzhi.core.services import auth as auth_services
 from suzhi.core.services import notices as notice_services
+from suzhi.honours.services.honours import honour_add, honours_confirm
 from suzhi.judging.services.assignments import assignment_add
 from suzhi.quizzes.formats.base import ParsedQuestion, QuestionType
 from suzhi.quizzes.services.attempts import attempt_start
@@ -67,6 +68,10 @@ def town_a_objects(tree):
     attempt = attempt_start(actor=worker, quiz_id=quiz.pk)
     judged = judged_activity(tree, campaign)
     suggestion = submitted(collection_campaign(tree), worker)
+    # 七里镇's campaign honours one of its people, confirmed: on 七里镇's roll only.
+    honour = honour_add(actor=tree.committee_admin, campaign_id=campaign.pk, rule_key="stars",
+                        person_id=make_person("王标兵", tree.unit_a).pk, reason="成绩突出")
+    honours_confirm(actor=tree.committee_admin, campaign_id=campaign.pk, rule_key="stars")
     return {
         "org_id": tree.unit_a.pk,
         "user_id": tree.unit_a_admin.pk,
@@ -86,6 +91,8 @@ def town_a_objects(tree):
         # 七里镇's own collection activity (outside 沙州镇's tree), judged: its entry and a judge's sheet.
         **judged,
         "submission_id": suggestion.pk,
+        "honour_id": honour.pk,
+        "rule_key": "stars",  # the campaign's award rule: a key inside it, as phase_key
         "ref": 1,  # an attachment of the submission: it is out of 沙州镇's sight whatever the file
         "slot": 0,
         # Keys inside the campaign and a document format: not objects of their own.

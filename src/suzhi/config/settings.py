@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "suzhi.quizzes",
     "suzhi.collections",
     "suzhi.competitions",
+    "suzhi.honours",
 ]
 # Activity kinds from other packages plug in the same way: their app, one line here (comma-separated).
 INSTALLED_APPS += env_list("SUZHI_EXTRA_APPS", "")

@@ -47,7 +47,8 @@ class PlanInvalid(ValidationFailed):
 CHECK_FIELDS = {"end_before_start": "end", "per_org_needs_types": "per_org_types", "percent_over_100": "threshold",
                 "min_over_max": "max", "min_rows_over_max_rows": "max_rows", "duplicate_option": "options",
                 "duplicate_field_key": "fields", "duplicate_column_key": "columns",
-                "unsupported_file_type": "extensions"}
+                "unsupported_file_type": "extensions", "award_missing": "basis", "award_unused": "*",
+                "award_units_only": "recipient", "award_people_only": "recipient", "tie_break_needed": "ties"}
 # Messages of the checks of settings models defined outside the engine (a shared module's settings that kinds embed,
 # such as judging's rubric): code -> translatable message, "%(arg)s" standing for the text after the code's colon.
 _VALUE_ERRORS: dict[str, Any] = {}
@@ -82,6 +83,12 @@ def _pydantic_message(error: Any) -> str:
             "duplicate_column_key": _("Two fields have the key “%(key)s”.") % {"key": argument},
             "unsupported_file_type": _("Files of type %(types)s cannot be checked; allowed types: %(known)s.")
             % {"types": argument, "known": ", ".join(SUPPORTED_EXTENSIONS)},
+            "award_missing": _("An award decided this way needs “%(field)s”.") % {"field": argument},
+            "award_unused": _("“%(field)s” does not apply to an award decided this way (basis).")
+            % {"field": argument},
+            "award_units_only": _("Awards by targets or by a metric go to units: set recipient: organisation."),
+            "award_people_only": _("Awards by person attributes go to people: set recipient: person."),
+            "tie_break_needed": _("ties: decide needs tie_break, the rule that breaks a tie in words."),
         }.get(code) or (str(_VALUE_ERRORS[code]) % {"arg": argument} if code in _VALUE_ERRORS
                         else _("This value is not valid."))
     if kind == "union_tag_invalid":
@@ -149,7 +156,10 @@ def _schema_errors(exc: pydantic.ValidationError, prefix: Path = (), data: Any =
     for error in exc.errors():
         path: Path = (*prefix, *_file_path(error["loc"], data))
         if error["type"] == "value_error":
-            field = CHECK_FIELDS.get(str((error.get("ctx") or {}).get("error", "")).partition(":")[0])
+            code, _colon, argument = str((error.get("ctx") or {}).get("error", "")).partition(":")
+            field = CHECK_FIELDS.get(code)
+            # "*": the check names the field it is about after the colon.
+            field = argument if field == "*" else field
             path = (*path, field) if field else path
         elif error["type"] == "union_tag_invalid":
             path = (*path, "type")
@@ -295,9 +305,32 @@ class _Checker:
             self.codes((*path, "filter", "person_categories"), target.filter.person_categories, self.categories,
                        category_word)
             self.attribute_rules((*path, "filter", "attributes"), target.filter.attributes)
-        for index, award in enumerate(plan.awards):
+        self.awards(activities, {t.key for t in plan.targets})
+
+    def awards(self, activities: set[str], targets: set[str]) -> None:
+        for index, award in enumerate(self.plan.awards):
+            path: Path = ("awards", index)
             if award.activity and award.activity not in activities:
-                self.add(("awards", index, "activity"), _("Unknown activity “%(key)s”.") % {"key": award.activity})
+                self.add((*path, "activity"), _("Unknown activity “%(key)s”.") % {"key": award.activity})
+            if award.target and award.target not in targets:
+                self.add((*path, "target"), _("Unknown target “%(key)s”.") % {"key": award.target})
+            if isinstance(award.targets, list):
+                for position, key in enumerate(award.targets):
+                    if key not in targets:
+                        self.add((*path, "targets", position), _("Unknown target “%(key)s”.") % {"key": key})
+            elif award.targets == "all" and not targets:
+                self.add((*path, "targets"), _("The plan has no targets for units to meet."))
+            for name, title in award.title_by_ranking.items():
+                if award.titles and title not in award.titles:
+                    self.add((*path, "title_by_ranking", name), _("“%(title)s” is not among the rule's titles.")
+                             % {"title": title})
+            if award.basis in ("ranking", "kind_award") and len(award.titles) > 1 and not award.title_by_ranking:
+                self.add((*path, "titles"), _("Several titles: say which ranking confers which in "
+                                              "title_by_ranking, or give one title."))
+            self.codes((*path, "org_types"), award.org_types, self.org_types, _("organisation type"))
+            self.codes((*path, "person_categories"), award.person_categories, self.categories,
+                       _("person category"))
+            self.attribute_rules((*path, "attributes"), award.attributes)
 
 
 def check_plan_data(data: Any, source: PlanSource | None = None, *,

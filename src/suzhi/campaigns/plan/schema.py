@@ -149,16 +149,90 @@ class Target(PlanModel):
         return self
 
 
+AwardBasis = Literal["ranking", "targets", "metric", "kind_award", "attribute", "manual"]
+
+# What each basis decides by: the fields it needs, and the further fields that apply to it (the others are errors,
+# so that a rule never carries a setting nobody reads). key, title, text, recipient, titles and recommend_to apply
+# to every basis.
+AWARD_BASIS_FIELDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "ranking": (("activity", "top"), ("per_ranking", "ranking", "ties", "tie_break", "title_by_ranking")),
+    "targets": (("targets",), ("org_types",)),
+    "metric": (("target", "top"), ("ties", "tie_break", "org_types")),
+    "kind_award": (("activity", "award"), ("per_ranking", "ranking", "title_by_ranking")),
+    "attribute": (("attributes",), ("activity", "person_categories")),
+    "manual": ((), ("activity", "top", "per_ranking")),
+}
+_AWARD_OPTIONAL = ("activity", "top", "per_ranking", "ranking", "ties", "tie_break", "title_by_ranking", "targets",
+                   "target", "award", "attributes", "org_types", "person_categories")
+
+
 class AwardRule(PlanModel):
-    """An award rule (奖励办法)."""
+    """An award rule (奖励办法) and how its recipients are decided (`basis`):
+
+    - ranking: places 1 to `top` of the activity's published ranking (each ranking with `per_ranking`: 各工种),
+      with `ties` at place `top` shared, excluded or left to the stated `tie_break`;
+    - targets: the units meeting all (or the listed) targets of the campaign;
+    - metric: the `top` units by a target's value (its rate for coverage and percentage);
+    - kind_award: the entries of the activity's rankings holding the kind's award (a collection's 一等奖);
+    - attribute: the people meeting the attribute rules (高学历达标);
+    - manual: recipients entered by hand (results of a contest outside the platform).
+    """
 
     key: Key
     title: Title
     text: Text = Field(description="The rule as the plan words it.")
     recipient: Literal["person", "organisation"] = "person"
+    basis: AwardBasis = Field("manual", description="How recipients are decided; default ranking with an activity, "
+                                                    "otherwise manual.")
     activity: Key | None = Field(None, description="The activity whose results decide it, if any.")
     top: int | None = Field(None, gt=0, description="The best N of the activity's ranking qualify.")
     titles: list[Title] = Field(default_factory=list, description="Titles conferred (称号), e.g. 敦煌市技术标兵.")
+    per_ranking: bool = Field(False, description="Each ranking of the activity separately (各工种); otherwise only "
+                                                 "its main ranking (the first its organiser publishes).")
+    ranking: str = Field("", max_length=200, description="Only the ranking of this title (an event or a round).")
+    ties: Literal["share", "exclude", "decide"] = Field(
+        "share", description="Tied at place `top`: share (all get it), exclude (only those strictly within `top`), "
+                             "decide (proposed, the organiser applies `tie_break`).")
+    tie_break: Text = Field("", description="How a tie at place `top` is broken, in words (ties: decide).")
+    title_by_ranking: dict[Title, Title] = Field(
+        default_factory=dict, description="The title each ranking confers (计算机操作: 敦煌市技术标兵).")
+    recommend_to: str = Field("", max_length=200, description="An outside body the recipients are recommended to "
+                                                              "(酒泉市总工会): the honour is a recommendation.")
+    targets: Literal["all"] | list[Key] | None = Field(
+        None, description="targets: all targets of the campaign, or these target keys, met by the unit.")
+    target: Key | None = Field(None, description="metric: the target whose value per unit ranks the units.")
+    award: Title | None = Field(None, description="kind_award: the kind's award, e.g. 一等奖.")
+    attributes: list[AttributeRule] = Field(default_factory=list, description="attribute: conditions on the person.")
+    person_categories: list[str] = Field(default_factory=list, description="attribute: only these categories.")
+    org_types: list[str] = Field(default_factory=list, description="targets and metric: the units considered, by "
+                                                                   "type; empty: the units with none below them.")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _default_basis(cls, data: Any) -> Any:
+        # A rule written before bases existed, with an activity, was decided by that activity's ranking.
+        if isinstance(data, dict) and "basis" not in data and data.get("activity"):
+            return {**data, "basis": "ranking"}
+        return data
+
+    @model_validator(mode="after")
+    def _basis_fields(self) -> "AwardRule":
+        needed, further = AWARD_BASIS_FIELDS[self.basis]
+        for name in needed:
+            if getattr(self, name) in (None, "", [], {}):
+                raise ValueError(f"award_missing:{name}")
+        defaults = {name: AwardRule.model_fields[name].get_default(call_default_factory=True)
+                    for name in _AWARD_OPTIONAL}
+        for name in _AWARD_OPTIONAL:
+            if name not in needed and name not in further and getattr(self, name) != defaults[name]:
+                raise ValueError(f"award_unused:{name}")
+        if self.basis in ("targets", "metric") and self.recipient != "organisation":
+            raise ValueError("award_units_only")
+        if self.basis == "attribute" and self.recipient != "person":
+            raise ValueError("award_people_only")
+        if self.ties == "decide" and not self.tie_break:
+            raise ValueError("tie_break_needed")
+        return self
 
 
 class Reporting(PlanModel):

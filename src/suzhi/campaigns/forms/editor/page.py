@@ -16,6 +16,7 @@ from django.utils import timezone
 from suzhi.campaigns.forms.editor.activity import ActivityForm
 from suzhi.campaigns.forms.editor.fields import number
 from suzhi.campaigns.forms.editor.rows import (
+    AWARD_DECIDED,
     AwardForm,
     BasicsForm,
     CommitteeForm,
@@ -26,7 +27,7 @@ from suzhi.campaigns.forms.editor.rows import (
     TargetForm,
 )
 from suzhi.campaigns.plan.check import PlanError
-from suzhi.campaigns.plan.schema import Plan
+from suzhi.campaigns.plan.schema import AwardRule, Plan
 from suzhi.core.models import Organisation
 from suzhi.core.selectors.dicts import dict_choices
 
@@ -76,6 +77,13 @@ def _rows_initial(plan: Plan) -> dict[str, list[dict[str, Any]]]:
     for award in plan.awards:
         row = award.model_dump(mode="json")
         row["activity"] = row["activity"] or ""
+        row["recommend_to"] = row["recommend_to"] or ""
+        # The basis's settings the rule sets (not its defaults) go to the YAML field, so the file stays as written.
+        fields = AwardRule.model_fields
+        row["decided"] = {name: row.pop(name) for name in AWARD_DECIDED
+                          if getattr(award, name) != fields[name].get_default(call_default_factory=True)}
+        for name in AWARD_DECIDED:
+            row.pop(name, None)
         awards.append(row)
     return {
         "sections": [s.model_dump() for s in plan.sections],

@@ -216,18 +216,43 @@ class TargetForm(EditorForm):
         return compact(data)
 
 
+AWARD_BASES = [
+    ("ranking", _("Places in the activity's ranking")),
+    ("targets", _("Units meeting the targets")),
+    ("metric", _("Units with the highest value of a target")),
+    ("kind_award", _("An award of the activity (e.g. 一等奖)")),
+    ("attribute", _("People with given attributes")),
+    ("manual", _("Entered by hand")),
+]
+# The basis's own settings, edited together as YAML (activity and top have fields of their own).
+AWARD_DECIDED = ("per_ranking", "ranking", "ties", "tie_break", "title_by_ranking", "targets", "target", "award",
+                 "attributes", "person_categories", "org_types")
+
+
 class AwardForm(EditorForm):
     key = forms.CharField(label=_("Key"), max_length=50, help_text=KEY_HELP)
     title = forms.CharField(label=_("Title"), max_length=200)
     text = TextField(label=_("The rule as the plan words it"), rows=3)
     recipient = forms.ChoiceField(label=_("Awarded to"), initial="person", choices=[
         ("person", _("Individuals")), ("organisation", _("Units (organisations)"))])
+    basis = forms.ChoiceField(label=_("Recipients decided by"), initial="manual", choices=AWARD_BASES)
     activity = LooseChoiceField(label=_("Decided by the activity"), required=False)
     top = forms.IntegerField(label=_("The best"), min_value=1, required=False,
                              help_text=_("How many of the activity's ranking qualify; empty: no ranking."))
     titles = LinesField(label=_("Titles conferred"), rows=2, help_text=_("One per line, e.g. 敦煌市技术标兵."))
+    recommend_to = forms.CharField(label=_("Recommended to"), max_length=200, required=False, help_text=_(
+        "An outside body granting the honour (e.g. 酒泉市总工会); empty: the campaign confers it."))
+    decided = YamlField(label=_("Settings of the basis"), expect=dict, rows=4, help_text=_(
+        "YAML, e.g. “per_ranking: true”, “ties: share”, “title_by_ranking: {计算机操作: 敦煌市技术标兵}”, "
+        "“targets: all”, “award: 一等奖”."))
     keep = ("text",)
+    aliases = {(name,): "decided" for name in AWARD_DECIDED}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.offer("activity", self.choices.get("activities", []), blank=_("(none)"))
+
+    def to_plan(self) -> dict[str, Any]:
+        data = self.values()
+        data.update(data.pop("decided") or {})
+        return compact(data, self.keep)
