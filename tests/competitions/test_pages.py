@@ -235,3 +235,12 @@ def test_the_stage_page_queries_do_not_grow_with_the_contestants(tree, login_cli
         ranking_compute(actor=tree.committee_admin, activity_id=contest.pk, event="computer", round_="final")
         counts.append(_stage_queries(login_client(tree.committee_admin), contest))
     assert counts[0] == counts[1]
+
+
+def test_the_campaign_page_links_the_competition_by_role(tree, contest):
+    from suzhi.competitions.manifest import activity_url
+
+    _person, worker = make_participant(tree, "王五")
+    assert activity_url(contest, tree.committee_admin) == reverse("competitions:activity", args=[contest.pk])
+    assert activity_url(contest, tree.unit_a_admin) == reverse("competitions:register", args=[contest.pk])
+    assert activity_url(contest, worker) == reverse("competitions:mine")

@@ -72,9 +72,10 @@ MANIFEST = KindManifest(
     api=(ApiMount("/competitions", "suzhi.competitions.api.competitions:router"),),
     activity_url="suzhi.competitions.manifest.activity_url",
     usage=(
-        UsageCount("contestants", _("competition contestants"), ("competitions.Contestant.organisation",)),
+        # A preliminary's standings name the town that ran it (PROTECT): they count, as the contestants do.
+        UsageCount("contestants", _("competition contestants"), ("competitions.Contestant.organisation",
+                                                                 "competitions.Standing.group")),
     ),
-    usage_derived=("competitions.Standing.group",),
 )
 
 
