@@ -95,6 +95,7 @@ def test_an_organiser_draws_enters_results_and_takes_the_ranking_to_publication(
     assert ranking.state == Ranking.State.PUBLISHED and ranking.published_by == tree.committee_admin
     page = client.get(_stage_url(contest))
     assert "cp-compute" not in page.content.decode() and "已发布" in page.content.decode()
+    assert "cp-locked" in page.content.decode() and "cp-save" not in page.content.decode()
 
 
 def test_another_town_gets_404_and_a_unit_cannot_run_the_competition(tree, login_client):

@@ -119,13 +119,13 @@ def my_entries(*, user: Any) -> list[MyEntry]:
             "activity__campaign", "standing__ranking").order_by("-activity__campaign__year", "-activity_id", "pk")):
         settings = settings_of(contestant.activity)
         event, round_ = settings.event(contestant.event), settings.round(contestant.round)
-        standing = getattr(contestant, "standing", None)
-        published = standing is not None and standing.ranking.state == Ranking.State.PUBLISHED
+        standing: Standing | None = getattr(contestant, "standing", None)
+        shown = standing if standing is not None and standing.ranking.state == Ranking.State.PUBLISHED else None
         entries.append(MyEntry(
             activity=contestant.activity, event=event.title if event else contestant.event,
             round=round_.title if round_ else contestant.round,
             number=contestant.label if contestant.number is not None else "", official=contestant.official,
-            withdrawn=contestant.state == Contestant.State.WITHDRAWN, published=published,
-            position=standing.position if published else None, total=standing.total if published else None,
-            advances=bool(published and standing.advances)))
+            withdrawn=contestant.state == Contestant.State.WITHDRAWN, published=shown is not None,
+            position=shown.position if shown else None, total=shown.total if shown else None,
+            advances=bool(shown and shown.advances)))
     return entries

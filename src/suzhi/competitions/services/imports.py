@@ -70,7 +70,8 @@ def measures_import(*, actor: Any, activity_id: Any, event: str, round_: str, da
             number__isnull=False)}
         stored = {(m.contestant_id, m.component): m.value for m in Measure.objects.filter(
             contestant__in=[c.pk for c in by_number.values()])}
-        rows, seen = [], {}
+        rows: list[_Row] = []
+        seen: dict[int, int] = {}
         for line, raw in zip(sheet.numbers, sheet.rows, strict=True):
             row = _Row(number=line, raw=raw[:sheet.width])
             rows.append(row)

@@ -18,6 +18,7 @@ from suzhi.competitions.access import activity_organised, event_and_round, setti
 from suzhi.competitions.display import entered_components, standing_rows
 from suzhi.competitions.forms.measures import MeasuresForm
 from suzhi.competitions.manifest import MANAGE
+from suzhi.competitions.models import Ranking
 from suzhi.competitions.selectors.competitions import activity_stage, activity_stages, competitions_run, ranking_steps
 from suzhi.competitions.selectors.contestants import contestants_page, standings_of
 from suzhi.competitions.services.draw import numbers_draw
@@ -73,9 +74,11 @@ def stage(request: AuthedHttpRequest, activity_id: int, event: str, round_: str)
             except DomainError as refused:
                 form.add_error(None, str(refused.message))
     board = activity_stage(activity, found_event, found_round)
+    locked = board.ranking is not None and board.ranking.state in (Ranking.State.VERIFIED, Ranking.State.PUBLISHED)
     return render(request, "competitions/manage/stage.html", {
         "activity": activity, "event": found_event, "round": found_round, "stage": board, "page": page,
-        "form": form, "entered": entered_components(found_event), "components": found_event.components,
+        "form": form, "entered": entered_components(found_event), "locked": locked,
+        "components": found_event.components,
         "steps": ranking_steps(request.user, activity, board.ranking, drawn=board.draw is not None),
         "standings": standing_rows(standings_of(board.ranking), found_event) if board.ranking is not None else []})
 

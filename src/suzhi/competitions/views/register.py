@@ -3,6 +3,8 @@ roster by name or pinyin initials, registering a person (or as 列名参赛), th
 numbers once drawn, and withdrawing before the draw. The plan's limit and the eligibility refusals are the
 services' Chinese sentences."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -44,9 +46,8 @@ def register_activity(request: AuthedHttpRequest, activity_id: int) -> HttpRespo
                 messages.error(request, str(refused.message))
         else:
             messages.error(request, _("Choose a person to register."))
-        event = request.POST.get("event", "")
-        return redirect(f"{reverse('competitions:register', args=[activity.pk])}?event={event}"
-                        f"&q={request.POST.get('q', '')}")
+        return redirect(f"{reverse('competitions:register', args=[activity.pk])}?"
+                        f"{urlencode({'event': request.POST.get('event', ''), 'q': request.POST.get('q', '')})}")
     filters = RegistrationFilterForm(request.GET or None, settings=settings)
     event_key = filters.event_key(settings)
     event = settings.event(event_key)
