@@ -245,3 +245,27 @@ def test_the_campaign_page_links_the_competition_by_role(tree, contest):
     assert activity_url(contest, tree.committee_admin) == reverse("competitions:activity", args=[contest.pk])
     assert activity_url(contest, tree.unit_a_admin) == reverse("competitions:register", args=[contest.pk])
     assert activity_url(contest, worker) == reverse("competitions:mine")
+
+
+def test_the_registration_and_my_pages_take_as_many_queries_for_3_as_for_20(tree, login_client):
+    person, worker = make_participant(tree, "王五")
+    counts = []
+    for n in (3, 20):
+        contest = make_competition(tree.federation, settings=measured_settings())
+        people = [make_person(f"选手{n}-{i}", tree.unit_a, phone=f"1370000{n:02d}{i:02d}") for i in range(n)]
+        register(contest, [person, *people], actor=tree.unit_a_admin)
+        numbers_draw(actor=tree.committee_admin, activity_id=contest.pk, event="computer", round_="final")
+        unit = login_client(tree.unit_a_admin)
+        url = reverse("competitions:register", args=[contest.pk])
+        unit.get(url)
+        with CaptureQueriesContext(connection) as registration:
+            page = unit.get(url)
+        for someone in people:
+            assert someone.id_number not in page.content.decode() and someone.phone not in page.content.decode()
+        mine = login_client(worker)
+        mine.get(reverse("competitions:mine"))
+        with CaptureQueriesContext(connection) as own:
+            page = mine.get(reverse("competitions:mine"))
+        assert person.id_number not in page.content.decode() and "competition" not in _shown(page)
+        counts.append((len(registration), len(own)))
+    assert counts[0] == counts[1]

@@ -83,16 +83,21 @@ class Stage:
     ranking: Ranking | None = None
 
 
+def _named(by_unit: Counter[tuple[str, str]]) -> list[tuple[str, int]]:
+    """(unit name, count) in the tree's order; two units of one name stay two lines."""
+    return [(name, n) for (_path, name), n in sorted(by_unit.items())]
+
+
 def activity_stages(activity: Activity, settings: CompetitionSettings) -> list[Stage]:
     """Every event × round of the plan with its contestants counted by unit, its draw and its ranking: three
     queries whatever the number of events, rounds and units."""
-    counts: dict[tuple[str, str], Counter[str]] = {}
+    counts: dict[tuple[str, str], Counter[tuple[str, str]]] = {}
     unofficial: Counter[tuple[str, str]] = Counter()
     for row in (Contestant.objects.filter(activity=activity, state=Contestant.State.REGISTERED)
                 .values("event", "round", "official", "organisation__name", "organisation__path")
                 .annotate(n=Count("pk")).order_by("organisation__path")):
         key = (row["event"], row["round"])
-        counts.setdefault(key, Counter())[row["organisation__name"]] += row["n"]
+        counts.setdefault(key, Counter())[row["organisation__path"], row["organisation__name"]] += row["n"]
         if not row["official"]:
             unofficial[key] += row["n"]
     draws = {(d.event, d.round): d for d in Draw.objects.filter(activity=activity).select_related("drawn_by")}
@@ -104,7 +109,7 @@ def activity_stages(activity: Activity, settings: CompetitionSettings) -> list[S
             key = (event.key, round_.key)
             by_unit = counts.get(key, Counter())
             stages.append(Stage(event=event, round=round_, registered=sum(by_unit.values()),
-                                unofficial=unofficial[key], by_unit=list(by_unit.items()),
+                                unofficial=unofficial[key], by_unit=_named(by_unit),
                                 draw=draws.get(key), ranking=rankings.get(key)))
     return stages
 
@@ -116,11 +121,11 @@ def activity_stage(activity: Activity, event: Event, round_: Round) -> Stage:
                                       state=Contestant.State.REGISTERED)
             .values("official", "organisation__name", "organisation__path").annotate(n=Count("pk"))
             .order_by("organisation__path"))
-    by_unit: Counter[str] = Counter()
+    by_unit: Counter[tuple[str, str]] = Counter()
     for row in rows:
-        by_unit[row["organisation__name"]] += row["n"]
+        by_unit[row["organisation__path"], row["organisation__name"]] += row["n"]
         stage.unofficial += 0 if row["official"] else row["n"]
-    stage.by_unit, stage.registered = list(by_unit.items()), sum(by_unit.values())
+    stage.by_unit, stage.registered = _named(by_unit), sum(by_unit.values())
     stage.draw = Draw.objects.filter(activity=activity, event=event.key, round=round_.key).select_related(
         "drawn_by").first()
     stage.ranking = Ranking.objects.filter(activity=activity, event=event.key, round=round_.key).select_related(
