@@ -79,6 +79,7 @@ def test_an_organiser_draws_enters_results_and_takes_the_ranking_to_publication(
                       page.content.decode().split("cp-standings-table")[1])
     assert [(int(pk), bool(unofficial), "列名参赛" in place or place) for pk, unofficial, place in rows] == [
         (third.pk, True, True), (second.pk, False, "1"), (first.pk, False, "2")]
+    assert '<td class="num">95</td>' in page.content.decode() and "95.0000" not in page.content.decode()
 
     client.post(_stage_url(contest, "ranking_step", ranking.pk, "sign"))
     # The one who computed and signed sees no 复核 button, and is refused if they post it anyway

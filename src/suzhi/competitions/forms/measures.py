@@ -9,7 +9,7 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from suzhi.competitions.display import entered_components
+from suzhi.competitions.display import entered_components, shown_value
 from suzhi.competitions.models import Contestant
 from suzhi.competitions.services.measures import parse_value
 from suzhi.competitions.settings import Component, Event
@@ -34,7 +34,7 @@ class MeasuresForm(forms.Form):
                 stored = values.get(component.key)
                 self.fields[cell_name(contestant.pk, component.key)] = forms.CharField(
                     required=False, max_length=30, label=f"{contestant.label} · {component.label}",
-                    initial="" if stored is None else f"{stored.normalize():f}",
+                    initial=shown_value(stored),
                     widget=forms.TextInput(attrs={"inputmode": "decimal", "size": 6}))
 
     def _clean_cell(self, contestant: Contestant, component: Component) -> Decimal | None:
