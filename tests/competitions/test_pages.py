@@ -270,3 +270,12 @@ def test_the_registration_and_my_pages_take_as_many_queries_for_3_as_for_20(tree
         assert person.id_number not in page.content.decode() and "competition" not in _shown(page)
         counts.append((len(registration), len(own)))
     assert counts[0] == counts[1]
+
+
+def test_a_judged_event_links_the_judges_scores_rather_than_entering_them(tree, login_client):
+    from tests.competitions.factories import competition_settings
+
+    contest = make_competition(tree.federation, settings=competition_settings())
+    page = login_client(tree.committee_admin).get(_stage_url(contest)).content.decode()
+    assert reverse("judging:activity", args=[contest.pk]) in page
+    assert "实操" not in page.split("cp-entry-table")[1].split("</thead>")[0]  # judged: no column to type in

@@ -27,6 +27,7 @@ from suzhi.competitions.services.rankings import ranking_compute, ranking_publis
 from suzhi.competitions.settings import CompetitionSettings, Event, Round
 from suzhi.core.errors import DomainError, NotFound, ValidationFailed
 from suzhi.core.web import AuthedHttpRequest, paginate, require_perm
+from suzhi.judging.manifest import MANAGE as JUDGING_MANAGE
 
 
 def stage_of(request: AuthedHttpRequest, activity_id: Any, event: str, round_: str
@@ -79,6 +80,8 @@ def stage(request: AuthedHttpRequest, activity_id: int, event: str, round_: str)
         "activity": activity, "event": found_event, "round": found_round, "stage": board, "page": page,
         "form": form, "entered": entered_components(found_event), "locked": locked,
         "components": found_event.components,
+        "judged": any(c.source == "judging" for c in found_event.components)
+        and request.user.has_perm(JUDGING_MANAGE),
         "steps": ranking_steps(request.user, activity, board.ranking, drawn=board.draw is not None),
         "standings": standing_rows(standings_of(board.ranking), found_event) if board.ranking is not None else []})
 
