@@ -58,3 +58,21 @@ def event_judges(activity: Activity, orgs: list[Any], *, actor: Any, event: str 
     judges = [make_judge(org) for org in orgs]
     set_panel(activity, judges, actor=actor, category=event)
     return judges
+
+
+MEASURED = [
+    {"key": "theory", "label": "理论", "source": "measured", "weight": 40},
+    {"key": "practical", "label": "实操", "source": "measured", "weight": 60},
+    {"key": "time", "label": "用时", "source": "measured", "unit": "分钟", "better": "lower"},
+]
+
+
+def measured_settings(**overrides: Any) -> dict[str, Any]:
+    """A competition whose every component is entered or imported (no judges): the pages' tests."""
+    return {
+        "events": [{"key": "computer", "title": "计算机操作", "components": MEASURED,
+                    "tie_break": ["practical", "theory", "time"]},
+                   {"key": "driving", "title": "汽车驾驶", "components": MEASURED}],
+        "rounds": [{"key": "final", "title": "决赛"}],
+        **overrides,
+    }

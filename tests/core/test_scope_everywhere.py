@@ -72,6 +72,7 @@ def town_a_objects(tree):
     honour = honour_add(actor=tree.committee_admin, campaign_id=campaign.pk, rule_key="stars",
                         person_id=make_person("王标兵", tree.unit_a).pk, reason="成绩突出")
     honours_confirm(actor=tree.committee_admin, campaign_id=campaign.pk, rule_key="stars")
+    contest = town_contest(tree)
     return {
         "org_id": tree.unit_a.pk,
         "user_id": tree.unit_a_admin.pk,
@@ -91,6 +92,7 @@ def town_a_objects(tree):
         # 七里镇's own collection activity (outside 沙州镇's tree), judged: its entry and a judge's sheet.
         **judged,
         "submission_id": suggestion.pk,
+        **contest,
         "honour_id": honour.pk,
         "rule_key": "stars",  # the campaign's award rule: a key inside it, as phase_key
         "ref": 1,  # an attachment of the submission: it is out of 沙州镇's sight whatever the file
@@ -114,6 +116,20 @@ def judged_activity(tree, campaign):
     entry = put_entries(activity, [tree.unit_a], actor=tree.committee_admin, n=1)[0]
     sheet = assignment_add(actor=tree.committee_admin, entry_id=entry.pk, judge_id=judge.pk)
     return {"activity_id": activity.pk, "entry_id": entry.pk, "sheet_id": sheet.pk, "entry_source": entry.source}
+
+
+def town_contest(tree):
+    """七里镇's own skill competition: a contestant of its unit, drawn, ranked (a draft)."""
+    from suzhi.competitions.services.draw import numbers_draw
+    from suzhi.competitions.services.rankings import ranking_compute
+    from tests.competitions.factories import make_competition, measured_settings, register
+
+    contest = make_competition(tree.town_a, settings=measured_settings())
+    contestant = register(contest, [make_person("赵选手", tree.unit_a)], actor=tree.unit_a_admin)[0]
+    numbers_draw(actor=tree.town_a_admin, activity_id=contest.pk, event="computer", round_="final")
+    ranking = ranking_compute(actor=tree.town_a_admin, activity_id=contest.pk, event="computer", round_="final")
+    return {"contestant_id": contestant.pk, "ranking_id": ranking.pk, "event": "computer", "round_": "final",
+            "step": "sign"}
 
 
 def make_quiz(tree, campaign, bank, rules, org):
@@ -144,7 +160,8 @@ def test_every_object_route_hides_town_a_from_town_b(tree, town_a_objects, clien
     BODY.update({"target_id": tree.unit_b.pk, "role_code": "participant", "organisation_id": tree.unit_b.pk,
                  "title": "改名", "name": "改名", "full_name": "改名",
                  "to_organisation_id": tree.unit_b.pk, "reason": "resigned", "score": 1,
-                 "judge_id": tree.town_b_admin.pk, "status": "in_progress"})
+                 "judge_id": tree.town_b_admin.pk, "status": "in_progress",
+                 "event": "computer", "round": "final", "person": 1, "values": {}})
     # Campaign management held at 沙州镇 too, so the campaign write routes are reached and must refuse on scope.
     grant(tree.town_b_admin, "committee_admin", tree.town_b)
     # And a judge there: a judge's own score sheets only.

@@ -1,12 +1,15 @@
 """The skill-competition kind's manifest (技能比赛): registration, the draw, scores from contests, judges and
 measurements, rankings signed, verified and published, and who advances."""
 
+from typing import Any
+
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from suzhi.campaigns.kinds import Aggregate, KindManifest, Metric
 from suzhi.competitions.settings import CompetitionSettings
-from suzhi.core.manifests import UsageCount
+from suzhi.core.manifests import ApiMount, UsageCount
+from suzhi.core.navigation import MINE, WORK, NavItem
 
 MANAGE, REGISTER, VERIFY = "competition.manage", "competition.register", "competition.verify"
 
@@ -64,9 +67,37 @@ MANIFEST = KindManifest(
         "component": pgettext_lazy("log detail", "Scoring component"),
         "position": pgettext_lazy("log detail", "Place"),
     },
+    navigation=(
+        NavItem("competitions", _("Competition management"), "competitions:list", MANAGE, 47, group=WORK),
+        NavItem("competitions_register", _("Competition registration"), "competitions:register_list", REGISTER, 48,
+                group=WORK),
+        # Every logged-in user may have a roster record, so no permission.
+        NavItem("competitions_my", _("My competitions"), "competitions:mine", None, 17, group=MINE),
+    ),
+    urls="suzhi.competitions.urls",
+    url_prefix="competitions/",
+    api=(ApiMount("/competitions", "suzhi.competitions.api.competitions:router"),),
+    activity_url="suzhi.competitions.manifest.activity_url",
     usage=(
-        UsageCount("contestants", _("competition contestants"), ("competitions.Contestant.organisation",)),
+        # A preliminary's standings name the town that ran it: they keep it from being deleted, as the contestants
+        # keep their units.
+        UsageCount("contestants", _("competition contestants"), ("competitions.Contestant.organisation",
+                                                                 "competitions.Standing.group")),
     ),
     demo_loaders=("suzhi.competitions.demo.load_competition_demo",),
     demo_shift="suzhi.competitions.demo.shift_competition_demo",
 )
+
+
+def activity_url(activity: Any, user: Any) -> str | None:
+    """Those who run the competition get its page, units registering their people its registration, everyone else
+    their own competitions."""
+    from django.urls import reverse
+
+    from suzhi.core import scope
+
+    if scope.may_manage(user, MANAGE, activity.organiser):
+        return reverse("competitions:activity", args=[activity.pk])
+    if user.has_perm(REGISTER):
+        return reverse("competitions:register", args=[activity.pk])
+    return reverse("competitions:mine")
