@@ -104,6 +104,13 @@ def test_the_review_queue_page_with_bulk_outcomes(tree, activity, worker, login_
         "organisation": tree.unit_a.pk, "activity": activity.pk, "ids": [items[0].pk], "action": "recommend"})
     assert 'data-ok="1"' in done.content.decode()
     assert Submission.objects.get(pk=items[0].pk).reviewer == tree.town_a
+    # Nothing ticked, or no action chosen: the page says which, and nothing changes
+    for data, said in (({"action": "recommend"}, "请先勾选要处理的条目。"),
+                       ({"ids": [items[2].pk], "action": "approve"}, "请选择对勾选条目的处理方式。")):
+        refused = client.post(reverse("collections:queue"), {"organisation": tree.unit_a.pk, "activity": activity.pk,
+                                                               **data})
+        assert refused.status_code == 200 and said in refused.content.decode()
+    assert Submission.objects.get(pk=items[2].pk).reviewer == tree.unit_a
     committee = login_client(tree.committee_admin).get(reverse("collections:queue"), {"activity": activity.pk})
     assert committee.context["organisation"] == tree.federation  # the highest of a review level
     client = login_client(tree.unit_a_admin)

@@ -17,6 +17,7 @@ from suzhi.campaigns.formdefs import ScopedResolver
 from suzhi.campaigns.formdefs.djforms import DefinedForm
 from suzhi.collections.display import shown_values
 from suzhi.collections.forms.implementation import ImplementationConfirmForm, ImplementationReportForm
+from suzhi.collections.forms.submissions import ReviewBulkForm, SubmissionMetaForm, authors_posted
 from suzhi.collections.levels import level_title, settings_of
 from suzhi.collections.manifest import REVIEW, SUBMIT_FOR
 from suzhi.collections.models import Decision
@@ -52,15 +53,6 @@ def my_list(request: AuthedHttpRequest) -> HttpResponse:
     return render(request, "collections/my_list.html", {"cards": cards, "rows": rows, "person": person})
 
 
-def _authors_posted(data: Any) -> list[submissions.AuthorIn]:
-    found = []
-    for index in range(AUTHOR_ROWS):
-        person, share = data.get(f"author_{index}", ""), data.get(f"share_{index}", "")
-        if str(person).isdigit():
-            found.append(submissions.AuthorIn(int(person), int(share) if str(share).isdigit() else 0))
-    return found
-
-
 def _edit_page(request: AuthedHttpRequest, activity: Any, submission: Any = None) -> HttpResponse:
     settings = settings_of(activity)
     by_unit = submission.by_unit if submission is not None else request.GET.get("unit") == "1"
@@ -80,13 +72,14 @@ def _edit_page(request: AuthedHttpRequest, activity: Any, submission: Any = None
         people = list(persons_visible(user=request.user, permission=SUBMIT_FOR).filter(
             organisation__path__startswith=organisation.path, is_active=True).order_by("name")[:500])
     error = ""
-    if request.method == "POST":
-        title, category = request.POST.get("title", ""), request.POST.get("category", "")
+    meta = SubmissionMetaForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and meta.is_valid():
+        title, category = meta.cleaned_data["title"], meta.cleaned_data["category"]
         if form is None or form.is_valid():
             values = form.values if form is not None else {}
             files = {field.key: request.FILES.getlist(form.add_prefix(field.key))
                      for field in attachment_fields(settings.form)} if form is not None else {}
-            authors = _authors_posted(request.POST) if by_unit else None
+            authors = authors_posted(request.POST, AUTHOR_ROWS) if by_unit else None
             try:
                 if submission is None:
                     submission = submissions.submission_save(
@@ -96,7 +89,7 @@ def _edit_page(request: AuthedHttpRequest, activity: Any, submission: Any = None
                     submission = submissions.submission_edit(actor=request.user, submission_id=submission.pk,
                                                              title=title, values=values, category=category,
                                                              authors=authors, files=files)
-                if "submit" in request.POST and actions_in(submission.state).count(Action.SUBMIT):
+                if meta.submitting() and actions_in(submission.state).count(Action.SUBMIT):
                     submissions.submission_submit(actor=request.user, submission_id=submission.pk)
                     messages.success(request, _("Submitted."))
                 else:
@@ -215,10 +208,13 @@ def queue(request: AuthedHttpRequest) -> HttpResponse:
     activity = next((a for a in activities if str(a.pk) == str(activity_id)), None)
     outcomes: list[Any] = []
     if request.method == "POST":
-        ids = [int(i) for i in request.POST.getlist("ids") if str(i).isdigit()]
-        outcomes = reviews.submissions_review_bulk(
-            actor=request.user, submission_ids=ids, action=request.POST.get("action", ""),
-            comment=request.POST.get("comment", ""), category=request.POST.get("category", ""))
+        bulk = ReviewBulkForm(request.POST)
+        if bulk.is_valid():
+            outcomes = reviews.submissions_review_bulk(
+                actor=request.user, submission_ids=bulk.cleaned_data["ids"], action=bulk.cleaned_data["action"],
+                comment=bulk.cleaned_data["comment"], category=bulk.cleaned_data["category"])
+        else:
+            messages.error(request, bulk.first_error())
     try:
         tab = selectors.Tab(data.get("tab") or selectors.Tab.RECEIVED)
     except ValueError:
