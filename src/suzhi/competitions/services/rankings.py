@@ -26,7 +26,7 @@ from suzhi.competitions.services.registration import source_of
 from suzhi.competitions.settings import CompetitionSettings, Event, Round
 from suzhi.competitions.states import Step, transition
 from suzhi.core import oplog, scope
-from suzhi.core.bulk import insert_rows
+from suzhi.core.bulk import insert_rows, no_cycle_collection
 from suzhi.core.errors import Conflict, NotFound
 from suzhi.core.models import Organisation
 from suzhi.judging.error_codes import JudgingErrors
@@ -136,7 +136,8 @@ def ranking_compute(*, actor: Any, activity_id: Any, event: str, round_: str) ->
         ranking.signed_by, ranking.signed_at = None, None
     ranking.computed_by, ranking.computed_at = actor, now
     ranking.save()
-    placed, going = standings_write(ranking, settings, found_event, found_round)
+    with no_cycle_collection():
+        placed, going = standings_write(ranking, settings, found_event, found_round)
     oplog.record(actor=actor, action="competition.compute", obj=ranking, organisation=activity.organiser,
                  after={"event": found_event.title, "round": found_round.title, "contestants": len(placed),
                         "placed": sum(p.position is not None for p in placed), "advancing": len(going)},
