@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from suzhi.campaigns.models import Activity
+from suzhi.certificates.models import Certificate
 from suzhi.core.models import Organisation
 from suzhi.people.models import Person
 
@@ -91,8 +92,10 @@ class Attendance(models.Model):
 
 
 class HoursCertificate(models.Model):
-    """A certificate of hours (学时证明) as issued. The code printed on it opens the public verification page;
-    the digest of the hours it certified tells that page whether the record has changed since."""
+    """A certificate of hours (学时证明) as issued: training's own record of it, with the hours and sessions it
+    lists. The certificate itself (number, code, revocation) is the platform's (`certificate`, issued through
+    suzhi.certificates with kind "training.hours"); the code printed on it is the same and opens the public
+    verification page, where the digest of the hours it certified tells whether the record has changed since."""
 
     code = models.CharField(_("verification code"), max_length=12, unique=True)
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+", verbose_name=_("person"))
@@ -108,6 +111,8 @@ class HoursCertificate(models.Model):
     issued_at = models.DateTimeField(_("issued at"))
     issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+",
                                   verbose_name=_("issued by"))
+    certificate = models.OneToOneField(Certificate, on_delete=models.PROTECT, null=True, related_name="+",
+                                       verbose_name=_("certificate"))
 
     class Meta:
         ordering = ["-issued_at", "-id"]

@@ -215,7 +215,7 @@ def certificate_create(request: HttpRequest, payload: CertificateIn):
         "code": certificate.code, "person_id": certificate.person_id, "year": certificate.year,
         "total_hours": float(certificate.total_hours), "sessions": certificate.sessions,
         "issued_at": certificate.issued_at, "pdf_url": pdf,
-        "verify_url": request.build_absolute_uri(reverse("training:certificate_verify", args=[certificate.code])),
+        "verify_url": request.build_absolute_uri(reverse("certificates:verify", args=[certificate.code])),
     })
 
 

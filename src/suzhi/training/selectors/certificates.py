@@ -12,7 +12,6 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from suzhi.core.codes import normalise_code
 from suzhi.core.errors import NotFound
 from suzhi.core.models import User
 from suzhi.core.web import ensure_perm
@@ -22,7 +21,7 @@ from suzhi.training.error_codes import TrainingErrors
 from suzhi.training.models import Attendance, HoursCertificate, TrainingSession
 from suzhi.training.selectors.sessions import VIEW
 
-CODE_LENGTH = 12
+KIND = "training.hours"  # the kind of its certificates on the platform
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 
 
@@ -138,29 +137,20 @@ def certificate_current(*, actor: User, person_id: Any, year: Any) -> HoursCerti
     return certificate
 
 
-@dataclasses.dataclass
-class Verification:
-    certificate: HoursCertificate | None
-    changed: bool = False
+def hours_digest(source_key: str) -> str | None:
+    """The digest of the hours a certificate's source ("<person id>/<year>") stands at now, for the public
+    verification page (registered with suzhi.certificates); None when the person is gone."""
+    person_id, _sep, year = source_key.partition("/")
+    person = Person.objects.filter(pk=int(person_id)).first() if person_id.isdigit() and year.isdigit() else None
+    if person is None:
+        return None
+    return content_digest(person, int(year), list(attendances_of(person, int(year))))
 
-    @property
-    def valid(self) -> bool:
-        return self.certificate is not None
 
-
-def certificate_verify(*, code: str) -> Verification:
-    """What the public page may say about a code: whether it was issued and whether the hours it certified
-    still stand (no login; the page shows the masked name only)."""
-    wanted = normalise_code(code)
-    if len(wanted) != CODE_LENGTH:
-        return Verification(None)
-    certificate = HoursCertificate.objects.select_related("person__organisation", "organisation", "issuer").filter(
-        code=wanted).first()
-    if certificate is None:
-        return Verification(None)
-    rows = list(attendances_of(certificate.person, certificate.year))
-    changed = content_digest(certificate.person, certificate.year, rows) != certificate.digest
-    return Verification(certificate, changed=changed)
+def hours_facts(fields: dict[str, Any]) -> list[tuple[str, str]]:
+    """What the verification page lists of a certificate of hours, from its snapshot."""
+    return [(_("Organisation"), str(fields.get("organisation", ""))), (_("Year"), str(fields.get("year", ""))),
+            (_("Total credit hours"), str(fields.get("hours", "")))]
 
 
 def certificate_content(*, certificate: HoursCertificate) -> list[Attendance]:

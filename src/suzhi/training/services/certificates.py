@@ -1,19 +1,23 @@
 """Personal training records (个人培训档案) and certificates of hours (学时证明).
 
-A certificate is issued for a person and a year with a verification code that anyone can check on a public
-page. What it certifies is fixed by a digest of the hours it lists, so the page can tell that the record has
-changed since; issuing the same content again hands back the same certificate rather than a second one.
+A certificate is issued for a person and a year through the platform's certificates (kind "training.hours",
+source "<person id>/<year>"), with a number and a verification code that anyone can check on the public page.
+What it certifies is fixed by a digest of the hours it lists, so the page can tell that the record has changed
+since; issuing the same content again hands back the same certificate rather than a second one. Training keeps
+its own record of it (HoursCertificate: the hours and sessions it lists) pointing at the platform's certificate.
 """
 
-import secrets
 from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from suzhi.campaigns.models import Campaign
+from suzhi.certificates.numbers import ALPHABET
+from suzhi.certificates.services.issue import certificate_issue as platform_certificate_issue
+from suzhi.certificates.wording import Wording
 from suzhi.core import oplog
 from suzhi.core.errors import ValidationFailed
 from suzhi.core.models import Organisation, User
@@ -21,15 +25,14 @@ from suzhi.people.models import Person
 from suzhi.training.error_codes import TrainingErrors
 from suzhi.training.models import Attendance, HoursCertificate
 from suzhi.training.selectors.certificates import (
-    CODE_LENGTH,
+    KIND,
     attendances_of,
     check_year,
     content_digest,
     person_for_certificate,
 )
 
-# Read aloud or typed from paper: no 0/O, 1/I/L.
-ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+__all__ = ["ALPHABET", "certificate_issue"]
 
 
 def _issuer(person: Person, rows: list[Attendance]) -> Organisation:
@@ -44,11 +47,18 @@ def _issuer(person: Person, rows: list[Attendance]) -> Organisation:
     return min(above, key=lambda org: (len(org.path), org.path))
 
 
-def _new_code() -> str:
-    while True:
-        code = "".join(secrets.choice(ALPHABET) for _i in range(CODE_LENGTH))
-        if not HoursCertificate.objects.filter(code=code).exists():
-            return code
+def statement(name: str, organisation: str, year: int, hours: str, sessions: int) -> str:
+    """What the certificate says, as its snapshot on the platform keeps it (the data migration writes the same)."""
+    return ngettext(
+        "%(name)s, of %(organisation)s, attended %(sessions)d training session in %(year)d and was credited "
+        "%(hours)s hours in total.",
+        "%(name)s, of %(organisation)s, attended %(sessions)d training sessions in %(year)d and was credited "
+        "%(hours)s hours in total.", sessions) % {
+        "name": name, "organisation": organisation, "sessions": sessions, "year": year, "hours": hours}
+
+
+def _escaped(text: str) -> str:
+    return text.replace("{", "{{").replace("}", "}}")
 
 
 @transaction.atomic
@@ -67,10 +77,22 @@ def certificate_issue(*, actor: User, person_id: Any, year: int) -> HoursCertifi
         person=person, year=year, digest=digest).first()
     if existing is not None:
         return existing
+    issuer = _issuer(person, rows)
+    total = sum((row.hours for row in rows), Decimal("0"))
+    hours = f"{total.normalize():f}"
+    heading = _("Certificate of training hours")
+    body = statement(person.name, person.organisation.name, year, hours, len(rows))
+    # The person (or an administrator who sees them) was authorised above: that is who may have it issued.
+    issued = platform_certificate_issue(
+        actor=actor, kind=KIND, source_key=f"{person.pk}/{year}", recipient_name=person.name, person=person,
+        issuer=issuer, digest=digest, title=heading, authorised_by_source=True,
+        fields={"year": year, "hours": hours, "sessions": len(rows), "organisation": person.organisation.name},
+        template=Wording(heading=_escaped(heading), body=_escaped(body), closing=_("This is to certify."),
+                         signature=""))
     certificate = HoursCertificate.objects.create(
-        code=_new_code(), person=person, organisation=person.organisation, issuer=_issuer(person, rows), year=year,
-        total_hours=sum((row.hours for row in rows), Decimal("0")), sessions=len(rows), digest=digest,
-        issued_at=timezone.now(), issued_by=actor if actor.pk is not None else None,
+        code=issued.code, certificate=issued, person=person, organisation=person.organisation, issuer=issuer,
+        year=year, total_hours=total, sessions=len(rows), digest=digest, issued_at=issued.issued_at,
+        issued_by=actor if actor.pk is not None else None,
     )
     oplog.record(actor=actor, action="training.certificate_issue", obj=certificate, organisation=person.organisation,
                  after={"person": person.pk, "year": year, "hours": str(certificate.total_hours),
