@@ -96,7 +96,11 @@ def test_the_template_page_checks_placeholders(tree, login_client):
 
     campaign = plan_load(actor=tree.committee_admin, text=plan_yaml(organiser="DH-QLZ", code="qlz-2024"))
     url = f"/certificates/template/?campaign={campaign.pk}"
+    elsewhere = login_client(tree.town_b_admin).get("/certificates/").content.decode()
+    assert f'<option value="{campaign.pk}">' not in elsewhere
     client = login_client(tree.town_a_admin)
+    listed = client.get("/certificates/").content.decode()
+    assert f'<option value="{campaign.pk}">' in listed and 'id="template-pick"' in listed
     page = client.get(url).content.decode()
     assert "特发此证，以资鼓励。" in page and "{recipient}" in page
     bad = client.post(url, {"heading": "荣誉证书", "body": "{recipient}荣获{honour}", "closing": "特发此证"})
@@ -106,7 +110,8 @@ def test_the_template_page_checks_placeholders(tree, login_client):
     assert campaign.certificate_template.body == "{recipient}荣获“{title}”"
     assert login_client(tree.town_b_admin).get(url).status_code == 404
     assert login_client(tree.town_b_admin).post(url, {"heading": "x", "body": "y"}).status_code == 404
-    assert client.get("/certificates/template/").status_code == 404  # the platform's default is not theirs
+    # The platform's default is not a town's.
+    assert login_client(tree.town_a_admin).get("/certificates/template/").status_code == 404
 
 
 def test_the_api(tree, api_client):

@@ -6,12 +6,13 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
+from suzhi.campaigns.models import Campaign
 from suzhi.certificates.manifest import MANAGE
 from suzhi.certificates.models import CODE_LENGTH, Certificate
 from suzhi.certificates.sources import Label, source_for
 from suzhi.core.codes import normalise_code
 from suzhi.core.models import User
-from suzhi.core.scope import filter_queryset, get_in_scope
+from suzhi.core.scope import filter_queryset, get_in_scope, scope_for
 
 BATCH_MAX = 1000
 
@@ -29,6 +30,15 @@ def certificates_visible(*, user: User, kind: str = "", q: str = "", state: str 
     elif state == "valid":
         qs = qs.filter(revoked_at__isnull=True)
     return qs.order_by("-issued_at", "-id")
+
+
+def edits_default_template(user: User) -> bool:
+    return bool(user.has_perm(MANAGE)) and scope_for(user, MANAGE).all
+
+
+def template_campaigns(*, user: User) -> QuerySet[Campaign]:
+    """The campaigns whose certificate wording the caller may edit (organised within their scope)."""
+    return filter_queryset(Campaign.objects.all(), user, MANAGE, org_field="organiser").order_by("-year", "code")
 
 
 def certificate_get(*, user: User, certificate_id: Any) -> Certificate:

@@ -10,17 +10,18 @@ from django.utils.translation import gettext as _
 from suzhi.campaigns.models import Campaign
 from suzhi.certificates.manifest import MANAGE
 from suzhi.certificates.models import CertificateTemplate
+from suzhi.certificates.selectors.certificates import edits_default_template
 from suzhi.certificates.wording import check_wording
 from suzhi.core import oplog
 from suzhi.core.errors import NotFound
 from suzhi.core.models import User
-from suzhi.core.scope import may_manage, scope_for
+from suzhi.core.scope import may_manage
 
 
 def template_campaign(*, actor: User, campaign_id: Any) -> Campaign | None:
     """The campaign whose template `actor` may edit (None: the platform's default); NotFound otherwise."""
     if campaign_id in (None, ""):
-        if not (actor.has_perm(MANAGE) and scope_for(actor, MANAGE).all):
+        if not edits_default_template(actor):
             raise NotFound()
         return None
     campaign = Campaign.objects.select_related("organiser").filter(

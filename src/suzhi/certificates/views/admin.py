@@ -13,7 +13,13 @@ from suzhi.certificates.forms.certificates import CertificateFilterForm, RevokeF
 from suzhi.certificates.manifest import MANAGE
 from suzhi.certificates.models import CertificateTemplate
 from suzhi.certificates.render import certificate_pdf, certificates_pdf
-from suzhi.certificates.selectors.certificates import certificate_get, certificates_selected, certificates_visible
+from suzhi.certificates.selectors.certificates import (
+    certificate_get,
+    certificates_selected,
+    certificates_visible,
+    edits_default_template,
+    template_campaigns,
+)
 from suzhi.certificates.services.revoke import certificate_revoke
 from suzhi.certificates.services.templates import certificate_template_save, template_campaign
 from suzhi.certificates.sources import kind_label
@@ -42,7 +48,9 @@ def certificate_list(request: AuthedHttpRequest) -> HttpResponse:
     context = paginate(request, qs, per_page=50)
     for certificate in context["page_obj"].object_list:
         certificate.kind_label = kind_label(certificate.kind)  # type: ignore[attr-defined]
-    return render(request, "certificates/list.html", {**context, "form": form})
+    return render(request, "certificates/list.html", {
+        **context, "form": form, "template_campaigns": template_campaigns(user=request.user)[:200],
+        "edits_default": edits_default_template(request.user)})
 
 
 @require_http_methods(["GET", "POST"])
