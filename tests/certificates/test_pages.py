@@ -154,3 +154,13 @@ def test_the_api_edits_a_campaigns_wording(tree, api_client):
     good = api.put(url, {"heading": "荣誉证书", "body": "{recipient}：{reason}"}, content_type="application/json")
     assert good.status_code == 200 and api.get(url).json()["body"] == "{recipient}：{reason}"
     assert api_client(tree.town_b_admin).get(url).status_code == 404
+
+
+def test_a_revoked_certificate_prints_marked_revoked(tree, login_client):
+    from suzhi.certificates.services.revoke import certificate_revoke
+
+    certificate = issue_honour(tree.town_a_admin, tree.town_a)
+    client = login_client(tree.town_a_admin)
+    assert "已撤销" not in pdf_pages(client.get(f"/certificates/{certificate.pk}.pdf").content)[0].replace(" ", "")
+    certificate_revoke(actor=tree.town_a_admin, certificate_id=certificate.pk, reason="评选材料不实")
+    assert "已撤销" in pdf_pages(client.get(f"/certificates/{certificate.pk}.pdf").content)[0].replace(" ", "")

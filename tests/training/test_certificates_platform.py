@@ -15,6 +15,7 @@ from suzhi.training.models import HoursCertificate
 from suzhi.training.selectors.certificates import attendances_of, content_digest
 from suzhi.training.services import attendance as attendance_services
 from suzhi.training.services import certificates
+from tests.certificates.factories import pdf_pages
 from tests.training.test_records import THIS_YEAR, worker  # noqa: F401 - the fixture
 
 pytestmark = pytest.mark.django_db
@@ -84,3 +85,13 @@ def test_certificates_issued_before_the_move_keep_their_codes(tree, worker, clie
     assert 'data-state="changed"' in client.get(f"/verify/{older.code}/").content.decode()
     # Issuing the same hours now hands back the migrated certificate.
     assert certificates.certificate_issue(actor=tree.town_a_admin, person_id=person.pk, year=THIS_YEAR).pk == old.pk
+
+
+def test_a_revoked_certificate_of_hours_prints_marked_revoked(tree, worker, login_client):  # noqa: F811
+    person, user, _sessions = worker
+    hours = certificates.certificate_issue(actor=tree.town_a_admin, person_id=person.pk, year=THIS_YEAR)
+    client = login_client(user)
+    url = f"/training/my/certificate/{THIS_YEAR}.pdf"
+    assert "已撤销" not in pdf_pages(client.get(url).content)[0].replace(" ", "")
+    certificate_revoke(actor=tree.committee_admin, certificate_id=hours.certificate_id, reason="学时有误")
+    assert "已撤销" in pdf_pages(client.get(url).content)[0].replace(" ", "")

@@ -44,4 +44,7 @@ MANIFEST = AppManifest(
         UsageCount("certificates", _("certificates"),
                    ("certificates.Certificate.issuer", "certificates.Certificate.organisation")),
     ),
+    # An issuer's running count of numbers: an organisation without certificates (the counter above) has no use
+    # for it, and it goes with the organisation.
+    usage_derived=("certificates.CertificateSequence.issuer",),
 )

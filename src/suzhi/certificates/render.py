@@ -21,13 +21,20 @@ def verify_url(certificate: Certificate, base_url: str = "") -> str:
     return f"{base_url.rstrip('/')}{reverse('certificates:verify', args=[certificate.code])}"
 
 
+def _paragraphs(body: str) -> list[tuple[str, bool]]:
+    """The body's lines as paragraphs; a salutation ("王小五同志：") stands flush left, the rest indented."""
+    lines = [line.strip() for line in body.splitlines() if line.strip()]
+    return [(line, not (index == 0 and len(lines) > 1 and line.endswith((":", "："))))
+            for index, line in enumerate(lines)]
+
+
 def _page(certificate: Certificate, base_url: str) -> dict:
     url = verify_url(certificate, base_url)
     text = certificate.fields.get("text") or {}
     return {
         "certificate": certificate,
         "heading": text.get("heading") or certificate.title,
-        "body": text.get("body", ""),
+        "paragraphs": _paragraphs(text.get("body", "")),
         "closing": text.get("closing", ""),
         "signature": text.get("signature") or certificate.issuer.name,
         "issued_on": timezone.localdate(certificate.issued_at),

@@ -128,7 +128,8 @@ def certificate_current(*, actor: User, person_id: Any, year: Any) -> HoursCerti
     year = check_year(year)
     person = person_for_certificate(actor=actor, person_id=person_id)
     rows = list(attendances_of(person, year))
-    certificate = HoursCertificate.objects.select_related("person__organisation", "organisation", "issuer").filter(
+    certificate = HoursCertificate.objects.select_related(
+        "person__organisation", "organisation", "issuer", "certificate").filter(
         person=person, year=year, digest=content_digest(person, year, rows)).first() if rows else None
     if certificate is None:
         raise NotFound(_("No certificate of these hours has been issued yet; issue it first."),
