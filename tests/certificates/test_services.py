@@ -138,3 +138,15 @@ def test_a_campaigns_template_is_edited_by_its_administrators_only(tree):
         certificate_template_save(actor=tree.town_a_admin, campaign_id=None, heading="x", body="y")
     certificate = issue_honour(tree.town_a_admin, tree.town_a, campaign=campaign)
     assert certificate.fields["text"]["body"] == f"王小五在{campaign.title}中被评为“优秀志愿者”。"
+
+
+def test_a_batch_to_print_is_bounded(tree):
+    from suzhi.certificates.selectors.certificates import BATCH_MAX, certificates_selected
+
+    certificate = issue_honour(tree.town_a_admin, tree.town_a)
+    assert certificates_selected(user=tree.town_a_admin, ids=[certificate.pk, str(certificate.pk)]) == [certificate]
+    with pytest.raises(ValidationFailed) as refused:
+        certificates_selected(user=tree.town_a_admin, ids=list(range(1, BATCH_MAX + 2)))
+    assert refused.value.code == "too_many_certificates"
+    with pytest.raises(NotFound):
+        certificates_selected(user=tree.town_a_admin, ids=[certificate.pk, "x"])

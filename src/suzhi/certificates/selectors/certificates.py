@@ -5,12 +5,15 @@ import dataclasses
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from suzhi.campaigns.models import Campaign
+from suzhi.certificates.error_codes import CertificateErrors
 from suzhi.certificates.manifest import MANAGE
 from suzhi.certificates.models import CODE_LENGTH, Certificate
 from suzhi.certificates.sources import Label, source_for
 from suzhi.core.codes import normalise_code
+from suzhi.core.errors import NotFound, ValidationFailed
 from suzhi.core.models import User
 from suzhi.core.scope import filter_queryset, get_in_scope, scope_for
 
@@ -48,12 +51,10 @@ def certificate_get(*, user: User, certificate_id: Any) -> Certificate:
 
 def certificates_selected(*, user: User, ids: list[Any]) -> list[Certificate]:
     """The certificates among `ids` in the caller's scope, in the order given; any other id is a NotFound."""
-    from suzhi.certificates.error_codes import CertificateErrors
-    from suzhi.core.errors import NotFound, ValidationFailed
-
     wanted = list(dict.fromkeys(str(i) for i in ids))
     if len(wanted) > BATCH_MAX:
-        raise ValidationFailed(code=CertificateErrors.TOO_MANY, detail={"max": BATCH_MAX})
+        raise ValidationFailed(_("At most %(max)d certificates can be printed at once.") % {"max": BATCH_MAX},
+                               code=CertificateErrors.TOO_MANY, detail={"max": BATCH_MAX})
     if not all(i.isdigit() for i in wanted):
         raise NotFound()
     found = {str(c.pk): c for c in certificates_visible(user=user).filter(pk__in=[int(i) for i in wanted])}
