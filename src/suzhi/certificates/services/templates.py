@@ -24,8 +24,9 @@ def template_campaign(*, actor: User, campaign_id: Any) -> Campaign | None:
         if not edits_default_template(actor):
             raise NotFound()
         return None
-    campaign = Campaign.objects.select_related("organiser").filter(
-        pk=campaign_id if str(campaign_id).isdigit() else None).first()
+    if not str(campaign_id).isdigit():
+        raise NotFound()
+    campaign = Campaign.objects.select_related("organiser").filter(pk=int(campaign_id)).first()
     if campaign is None or not may_manage(actor, MANAGE, campaign.organiser):
         raise NotFound()
     return campaign

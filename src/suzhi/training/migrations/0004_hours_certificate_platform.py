@@ -49,6 +49,13 @@ def forwards(apps, schema_editor):
             row.save(update_fields=["certificate"])
 
 
+def backwards(apps, schema_editor):
+    # Going back, training's own rows are the certificates again: the platform's copies go (their codes stay on the
+    # training rows), so that going forward once more does not meet them.
+    apps.get_model("training", "HoursCertificate").objects.update(certificate=None)
+    apps.get_model("certificates", "Certificate").objects.filter(kind=KIND).delete()
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("certificates", "0002_role_permissions"),
@@ -62,5 +69,5 @@ class Migration(migrations.Migration):
             field=models.OneToOneField(null=True, on_delete=django.db.models.deletion.PROTECT, related_name="+",
                                        to="certificates.certificate", verbose_name="certificate"),
         ),
-        migrations.RunPython(forwards, migrations.RunPython.noop),
+        migrations.RunPython(forwards, backwards),
     ]
