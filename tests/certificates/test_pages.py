@@ -31,6 +31,8 @@ def test_the_list_shows_the_scope_only_in_constant_queries(tree, login_client):
     assert theirs.number not in html and "沙州镇获奖者" not in html
     committee = login_client(tree.committee_admin).get("/certificates/").content.decode()
     assert mine.number in committee and theirs.number in committee
+    one_issuer = login_client(tree.committee_admin).get("/certificates/", {"issuer": tree.town_b.pk})
+    assert theirs.number in one_issuer.content.decode() and mine.number not in one_issuer.content.decode()
     # A participant has no list.
     assert login_client(tree.participant_a).get("/certificates/").status_code == 403
     client = login_client(tree.town_a_admin)
@@ -120,6 +122,10 @@ def test_the_api(tree, api_client):
     api = api_client(tree.town_a_admin)
     listed = api.get("/api/v1/certificates").json()
     assert listed["count"] == 1 and listed["items"][0]["number"] == certificate.number
+    assert api.get("/api/v1/certificates", {"issuer_id": tree.town_b.pk}).json()["count"] == 0
+    assert api_client(tree.committee_admin).get("/api/v1/certificates", {"issuer_id": tree.town_b.pk}).json()[
+        "items"][0]["number"] == theirs.number
+    api = api_client(tree.town_a_admin)
     assert listed["items"][0]["verify_url"].endswith(f"/verify/{certificate.code}/")
     assert api.get(f"/api/v1/certificates/{certificate.pk}").json()["fields"]["title"] == "优秀志愿者"
     pdf = api.get(f"/api/v1/certificates/{certificate.pk}/pdf")

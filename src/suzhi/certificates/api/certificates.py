@@ -97,11 +97,12 @@ def _out(request: HttpRequest, certificate: Certificate) -> dict[str, Any]:
 
 
 @router.get("", response={200: CertificatePage, 403: ErrorOut}, summary="Certificates in my scope")
-def certificate_list(request: HttpRequest, kind: str = "", q: str = "", state: str = "", page: int = 1,
-                     page_size: int = 50):
+def certificate_list(request: HttpRequest, kind: str = "", q: str = "", state: str = "",
+                     issuer_id: int | None = None, page: int = 1, page_size: int = 50):
+    """Newest first; `issuer_id` narrows to one issuing organisation, `state` to valid or revoked."""
     user = current_user(request)
     ensure_perm(user, MANAGE)
-    qs = certificates_visible(user=user, kind=kind, q=q, state=state)
+    qs = certificates_visible(user=user, kind=kind, q=q, state=state, issuer_id=issuer_id)
     return {"items": [_out(request, c) for c in qs[page_slice(page, page_size)]], "count": qs.count()}
 
 

@@ -1,16 +1,29 @@
 """Forms of the certificates' pages. They check shape; the services decide the rest (placeholders included)."""
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from suzhi.certificates.manifest import MANAGE
 from suzhi.certificates.models import CertificateTemplate
 from suzhi.certificates.services.revoke import REASON_MAX
+from suzhi.core.forms.fields import OrgChoiceField
+from suzhi.core.models import Organisation
+from suzhi.core.selectors.users import organisations_for
 
 
 class CertificateFilterForm(forms.Form):
     q = forms.CharField(label=_("Number, code or recipient"), required=False, max_length=100)
+    issuer = OrgChoiceField(Organisation.objects.none(), label=_("Issuing organisation"), required=False)
     state = forms.ChoiceField(label=_("State"), required=False, choices=[
         ("", _("All")), ("valid", _("In force")), ("revoked", _("Revoked"))])
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["issuer"] = OrgChoiceField(organisations_for(user=user, permission=MANAGE), permission=MANAGE,
+                                               label=_("Issuing organisation"), required=False,
+                                               empty_label=_("All organisations"))
 
 
 class RevokeForm(forms.Form):

@@ -20,9 +20,12 @@ from suzhi.core.scope import filter_queryset, get_in_scope, scope_for
 BATCH_MAX = 1000
 
 
-def certificates_visible(*, user: User, kind: str = "", q: str = "", state: str = "") -> QuerySet[Certificate]:
+def certificates_visible(*, user: User, kind: str = "", q: str = "", state: str = "",
+                         issuer_id: int | None = None) -> QuerySet[Certificate]:
     """The certificates whose issuer lies in the caller's scope, newest first, ready for a list (no query per row)."""
     qs = filter_queryset(Certificate.objects.select_related("issuer"), user, MANAGE, org_field="issuer")
+    if issuer_id is not None:
+        qs = qs.filter(issuer_id=issuer_id)
     if kind:
         qs = qs.filter(kind=kind)
     if q := q.strip():

@@ -42,9 +42,11 @@ def pdf_response(content: bytes, filename: str) -> HttpResponse:
 @require_GET
 @require_perm(MANAGE)
 def certificate_list(request: AuthedHttpRequest) -> HttpResponse:
-    form = CertificateFilterForm(request.GET or None)
+    form = CertificateFilterForm(request.GET or None, user=request.user)
     filters = form.cleaned_data if form.is_valid() else {}
-    qs = certificates_visible(user=request.user, q=filters.get("q", ""), state=filters.get("state", ""))
+    issuer = filters.get("issuer")
+    qs = certificates_visible(user=request.user, q=filters.get("q", ""), state=filters.get("state", ""),
+                              issuer_id=issuer.pk if issuer else None)
     context = paginate(request, qs, per_page=50)
     for certificate in context["page_obj"].object_list:
         certificate.kind_label = kind_label(certificate.kind)  # type: ignore[attr-defined]
