@@ -1,12 +1,14 @@
 """On PostgreSQL: two certificates issued at the same moment by the same issuer never share a number; the second
-waits for the first's hold on the issuer's sequence, then takes the next number."""
+waits for the first's hold on the issuer's sequence, then takes the next number. The same content issued twice at
+once is one certificate, and no number is spent on the second."""
 
 import pytest
 from django.db import connection
 from django.utils import timezone
 
-from suzhi.certificates.models import Certificate
+from suzhi.certificates.models import Certificate, CertificateSequence
 from suzhi.certificates.services import issue
+from suzhi.core.models import OperationLog
 from tests.certificates.factories import issue_honour
 from tests.threads import paused_inside, waits_for_a_lock
 
@@ -39,3 +41,6 @@ def test_the_same_content_issued_twice_at_once_is_one_certificate(tree, monkeypa
         second = waits_for_a_lock(lambda: issue_honour(tree.town_a_admin, tree.town_a))
     second.join()
     assert second.done[0].pk == Certificate.objects.get().pk
+    # The second saw the first's certificate once it had the sequence: it took no number.
+    assert CertificateSequence.objects.get(issuer=tree.town_a).last == 1
+    assert OperationLog.objects.filter(action="certificates.issue").count() == 1

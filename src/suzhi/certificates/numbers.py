@@ -18,16 +18,20 @@ def format_number(issuer_code: str, year: int, sequence: int) -> str:
     return f"{issuer_code.upper()}-{year}-{sequence:06d}"
 
 
-def take_numbers(issuer: Organisation, year: int, count: int) -> list[str]:
-    """`count` consecutive numbers of the issuer in `year`; call inside the issuing transaction (the sequence row
-    stays locked until it commits)."""
+def lock_sequence(issuer: Organisation, year: int) -> CertificateSequence:
+    """The issuer's sequence of `year`, locked until the issuing transaction ends: whoever issues under the same
+    issuer meanwhile waits here, and then sees what this transaction issued."""
     # Created on first use without a race: a second creator does nothing and then waits on the row lock.
     CertificateSequence.objects.bulk_create([CertificateSequence(issuer=issuer, year=year)], ignore_conflicts=True)
-    sequence = CertificateSequence.objects.select_for_update().get(issuer=issuer, year=year)
+    return CertificateSequence.objects.select_for_update().get(issuer=issuer, year=year)
+
+
+def take_numbers(sequence: CertificateSequence, issuer: Organisation, count: int) -> list[str]:
+    """`count` consecutive numbers from a sequence locked by lock_sequence."""
     first = sequence.last + 1
     sequence.last += count
     sequence.save(update_fields=["last"])
-    return [format_number(issuer.code, year, n) for n in range(first, first + count)]
+    return [format_number(issuer.code, sequence.year, n) for n in range(first, first + count)]
 
 
 def new_codes(count: int) -> list[str]:

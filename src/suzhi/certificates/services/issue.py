@@ -8,6 +8,7 @@ authorised the caller itself (a participant asking for their own certificate of 
 `authorised_by_source=True`."""
 
 import dataclasses
+import datetime
 from collections.abc import Sequence
 from typing import Any
 
@@ -17,8 +18,8 @@ from django.utils.translation import gettext as _
 
 from suzhi.campaigns.models import Campaign
 from suzhi.certificates.manifest import MANAGE
-from suzhi.certificates.models import Certificate, CertificateTemplate
-from suzhi.certificates.numbers import new_codes, take_numbers
+from suzhi.certificates.models import Certificate, CertificateSequence, CertificateTemplate
+from suzhi.certificates.numbers import lock_sequence, new_codes, take_numbers
 from suzhi.certificates.wording import Wording, fill, wording_for
 from suzhi.core import oplog
 from suzhi.core.errors import NotFound
@@ -66,11 +67,11 @@ def _check_issuer(actor: User, issuer: Organisation, authorised_by_source: bool)
 
 
 def _build(items: Sequence[IssueItem], *, actor: User, kind: str, issuer: Organisation, campaign: Campaign | None,
-           template: Template, title: str | None) -> list[Certificate]:
-    now = timezone.now()
-    year = timezone.localdate(now).year
+           template: Template, title: str | None, sequence: CertificateSequence, now: datetime.datetime
+           ) -> list[Certificate]:
+    year = sequence.year
     wording = _wording(template, campaign)
-    numbers = take_numbers(issuer, year, len(items))
+    numbers = take_numbers(sequence, issuer, len(items))
     codes = new_codes(len(items))
     result = []
     for item, number, code in zip(items, numbers, codes, strict=True):
@@ -99,17 +100,22 @@ def certificate_issue(*, actor: User, kind: str, source_key: str, recipient_name
     _check_issuer(actor, issuer, authorised_by_source)
     item = IssueItem(source_key=str(source_key), recipient_name=recipient_name, fields=fields, digest=digest,
                      person=person, organisation=organisation)
-    existing = _existing(kind, [(item.source_key, digest)]).get((item.source_key, digest))
-    if existing is not None:
+    key = (item.source_key, digest)
+    if (existing := _existing(kind, [key]).get(key)) is not None:
+        return existing
+    now = timezone.now()
+    sequence = lock_sequence(issuer, timezone.localdate(now).year)
+    # Issued by someone who held the sequence while this waited for it: theirs is the one (and no number is lost).
+    if (existing := _existing(kind, [key]).get(key)) is not None:
         return existing
     [certificate] = _build([item], actor=actor, kind=kind, issuer=issuer, campaign=campaign, template=template,
-                           title=title)
+                           title=title, sequence=sequence, now=now)
     try:
         with transaction.atomic():
             certificate.save()
     except IntegrityError:
-        # Issued by someone else in the meantime (their transaction committed first): theirs is the one.
-        theirs = _existing(kind, [(item.source_key, digest)]).get((item.source_key, digest))
+        # Issued under another issuer in the meantime (their transaction committed first): theirs is the one.
+        theirs = _existing(kind, [key]).get(key)
         if theirs is None:
             raise
         return theirs
@@ -130,11 +136,14 @@ def certificates_issue_batch(*, actor: User, kind: str, issuer: Organisation, it
     unique: dict[tuple[str, str], IssueItem] = {}
     for item in items:
         unique.setdefault((str(item.source_key), item.digest), item)
+    now = timezone.now()
+    sequence = lock_sequence(issuer, timezone.localdate(now).year)
     existing = _existing(kind, list(unique))
     missing = [dataclasses.replace(item, source_key=key[0]) for key, item in unique.items() if key not in existing]
     if missing:
         created = Certificate.objects.bulk_create(_build(
-            missing, actor=actor, kind=kind, issuer=issuer, campaign=campaign, template=template, title=title))
+            missing, actor=actor, kind=kind, issuer=issuer, campaign=campaign, template=template, title=title,
+            sequence=sequence, now=now))
         existing.update({(c.source_key, c.digest): c for c in created})
         oplog.record(actor=actor, action="certificates.issue_batch", organisation=issuer,
                      after={"kind": kind, "count": len(created),
