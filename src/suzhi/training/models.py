@@ -5,7 +5,6 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from suzhi.campaigns.models import Activity
-from suzhi.certificates.models import Certificate
 from suzhi.core.models import Organisation
 from suzhi.people.models import Person
 
@@ -89,36 +88,3 @@ class Attendance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_id}@{self.session_id}: {self.hours}"
-
-
-class HoursCertificate(models.Model):
-    """A certificate of hours (学时证明) as issued: training's own record of it, with the hours and sessions it
-    lists. The certificate itself (number, code, revocation) is the platform's (`certificate`, issued through
-    suzhi.certificates with kind "training.hours"); the code printed on it is the same and opens the public
-    verification page, where the digest of the hours it certified tells whether the record has changed since."""
-
-    code = models.CharField(_("verification code"), max_length=12, unique=True)
-    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+", verbose_name=_("person"))
-    # The organisation the person belonged to when it was issued: the certificate names it.
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+",
-                                     verbose_name=_("organisation"))
-    issuer = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+",
-                               verbose_name=_("issuing organisation"))
-    year = models.PositiveSmallIntegerField(_("year"))
-    total_hours = models.DecimalField(_("total hours"), max_digits=7, decimal_places=1)
-    sessions = models.PositiveIntegerField(_("sessions"))
-    digest = models.CharField(_("content digest"), max_length=64)
-    issued_at = models.DateTimeField(_("issued at"))
-    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+",
-                                  verbose_name=_("issued by"))
-    certificate = models.OneToOneField(Certificate, on_delete=models.PROTECT, null=True, related_name="+",
-                                       verbose_name=_("certificate"))
-
-    class Meta:
-        ordering = ["-issued_at", "-id"]
-        verbose_name = _("certificate of hours")
-        verbose_name_plural = _("certificates of hours")
-        constraints = [models.UniqueConstraint(fields=["person", "year", "digest"], name="hours_certificate_once")]
-
-    def __str__(self) -> str:
-        return self.code

@@ -1,6 +1,7 @@
 """Certificates of hours move onto the platform's certificates (suzhi.certificates): each one issued so far gets
 its Certificate, with the same verification code (what is printed on paper keeps verifying) and a number taken
-from its issuer's sequence of the year it was issued, in the order they were issued."""
+from its issuer's sequence of the year it was issued, in the order they were issued. Migration 0005 then removes
+training's own table."""
 
 import django.db.models.deletion
 from django.conf import settings
@@ -40,7 +41,8 @@ def forwards(apps, schema_editor):
             certificate = Certificate.objects.create(
                 number=f"{row.issuer.code.upper()}-{year}-{sequence.last:06d}", code=row.code, kind=KIND,
                 source_key=f"{row.person_id}/{row.year}", digest=row.digest, title=heading,
-                recipient_name=row.person.name, person=row.person, issuer=row.issuer, issued_at=row.issued_at,
+                recipient_name=row.person.name, person=row.person, organisation=row.organisation, issuer=row.issuer,
+                issued_at=row.issued_at,
                 issued_by=row.issued_by,
                 fields={"year": row.year, "hours": hours, "sessions": row.sessions,
                         "organisation": row.organisation.name,

@@ -12,13 +12,14 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from suzhi.certificates.models import Certificate
 from suzhi.core.errors import NotFound
 from suzhi.core.models import User
 from suzhi.core.web import ensure_perm
 from suzhi.people.models import Person
 from suzhi.people.selectors.persons import person_get
 from suzhi.training.error_codes import TrainingErrors
-from suzhi.training.models import Attendance, HoursCertificate, TrainingSession
+from suzhi.training.models import Attendance, TrainingSession
 from suzhi.training.selectors.sessions import VIEW
 
 KIND = "training.hours"  # the kind of its certificates on the platform
@@ -121,16 +122,27 @@ def person_for_certificate(*, actor: User, person_id: Any) -> Person:
     return person_get(user=actor, person_id=person_id)
 
 
-def certificate_current(*, actor: User, person_id: Any, year: Any) -> HoursCertificate:
+def source_key(person_id: int, year: int) -> str:
+    """A certificate of hours' source on the platform: whose hours in which year."""
+    return f"{person_id}/{year}"
+
+
+def hours_of(certificate: Certificate) -> tuple[int, Decimal, int]:
+    """The year, hours and sessions a certificate of hours certified (its snapshot)."""
+    fields = certificate.fields
+    return int(fields["year"]), Decimal(str(fields["hours"])), int(fields["sessions"])
+
+
+def certificate_current(*, actor: User, person_id: Any, year: Any) -> Certificate:
     """The certificate already issued for a person's hours in `year` as they stand now; reading it issues
     nothing and writes nothing. NotFound (code certificate_not_issued) when none matches the current hours:
     it has to be issued first (certificate_issue, a POST)."""
     year = check_year(year)
     person = person_for_certificate(actor=actor, person_id=person_id)
     rows = list(attendances_of(person, year))
-    certificate = HoursCertificate.objects.select_related(
-        "person__organisation", "organisation", "issuer", "certificate").filter(
-        person=person, year=year, digest=content_digest(person, year, rows)).first() if rows else None
+    certificate = Certificate.objects.select_related("person__organisation", "organisation", "issuer").filter(
+        kind=KIND, source_key=source_key(person.pk, year), digest=content_digest(person, year, rows),
+    ).first() if rows else None
     if certificate is None:
         raise NotFound(_("No certificate of these hours has been issued yet; issue it first."),
                        code=TrainingErrors.CERTIFICATE_NOT_ISSUED, detail={"person_id": person.pk, "year": year,
@@ -154,10 +166,12 @@ def hours_facts(fields: dict[str, Any]) -> list[tuple[str, str]]:
             (_("Total credit hours"), str(fields.get("hours", "")))]
 
 
-def certificate_content(*, certificate: HoursCertificate) -> list[Attendance]:
+def certificate_content(*, certificate: Certificate) -> list[Attendance]:
     """The sessions a certificate lists, as they stand now (the certificate is issued from them)."""
-    return list(attendances_of(certificate.person, certificate.year))
+    if certificate.person is None:  # a certificate of hours always names its person
+        return []
+    return list(attendances_of(certificate.person, hours_of(certificate)[0]))
 
 
-def issued_on(certificate: HoursCertificate) -> datetime.date:
+def issued_on(certificate: Certificate) -> datetime.date:
     return timezone.localdate(certificate.issued_at)

@@ -3,8 +3,8 @@
 A certificate is issued for a person and a year through the platform's certificates (kind "training.hours",
 source "<person id>/<year>"), with a number and a verification code that anyone can check on the public page.
 What it certifies is fixed by a digest of the hours it lists, so the page can tell that the record has changed
-since; issuing the same content again hands back the same certificate rather than a second one. Training keeps
-its own record of it (HoursCertificate: the hours and sessions it lists) pointing at the platform's certificate.
+since; issuing the same content again hands back the same certificate rather than a second one. The hours and
+sessions it certified are in its snapshot (`fields`: year, hours, sessions, organisation).
 """
 
 from decimal import Decimal
@@ -15,7 +15,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from suzhi.campaigns.models import Campaign
+from suzhi.certificates.models import Certificate
 from suzhi.certificates.numbers import ALPHABET
+from suzhi.certificates.selectors.certificates import certificate_of_source
 from suzhi.certificates.services.issue import certificate_issue as platform_certificate_issue
 from suzhi.certificates.wording import Wording
 from suzhi.core import oplog
@@ -23,13 +25,14 @@ from suzhi.core.errors import ValidationFailed
 from suzhi.core.models import Organisation, User
 from suzhi.people.models import Person
 from suzhi.training.error_codes import TrainingErrors
-from suzhi.training.models import Attendance, HoursCertificate
+from suzhi.training.models import Attendance
 from suzhi.training.selectors.certificates import (
     KIND,
     attendances_of,
     check_year,
     content_digest,
     person_for_certificate,
+    source_key,
 )
 
 __all__ = ["ALPHABET", "certificate_issue"]
@@ -62,7 +65,7 @@ def _escaped(text: str) -> str:
 
 
 @transaction.atomic
-def certificate_issue(*, actor: User, person_id: Any, year: int) -> HoursCertificate:
+def certificate_issue(*, actor: User, person_id: Any, year: int) -> Certificate:
     """Issue (or hand back) the certificate of a person's hours in `year`; refused when there are none."""
     year = check_year(year)
     person = person_for_certificate(actor=actor, person_id=person_id)
@@ -73,30 +76,23 @@ def certificate_issue(*, actor: User, person_id: Any, year: int) -> HoursCertifi
         raise ValidationFailed(_("%(name)s has no credited training hours in %(year)d.")
                                % {"name": person.name, "year": year}, code=TrainingErrors.NO_HOURS)
     digest = content_digest(person, year, rows)
-    existing = HoursCertificate.objects.select_related("person", "organisation", "issuer").filter(
-        person=person, year=year, digest=digest).first()
+    existing = certificate_of_source(kind=KIND, source_key=source_key(person.pk, year), digest=digest)
     if existing is not None:
         return existing
     issuer = _issuer(person, rows)
-    total = sum((row.hours for row in rows), Decimal("0"))
-    hours = f"{total.normalize():f}"
+    hours = f"{sum((row.hours for row in rows), Decimal('0')).normalize():f}"
     heading = _("Certificate of training hours")
     body = statement(person.name, person.organisation.name, year, hours, len(rows))
     # The person (or an administrator who sees them) was authorised above: that is who may have it issued.
-    issued = platform_certificate_issue(
-        actor=actor, kind=KIND, source_key=f"{person.pk}/{year}", recipient_name=person.name, person=person,
-        issuer=issuer, digest=digest, title=heading, authorised_by_source=True,
+    # The organisation the person belongs to when it is issued: the certificate names it.
+    certificate = platform_certificate_issue(
+        actor=actor, kind=KIND, source_key=source_key(person.pk, year), recipient_name=person.name, person=person,
+        organisation=person.organisation, issuer=issuer, digest=digest, title=heading, authorised_by_source=True,
         fields={"year": year, "hours": hours, "sessions": len(rows), "organisation": person.organisation.name},
         template=Wording(heading=_escaped(heading), body=_escaped(body), closing=_("This is to certify."),
                          signature=""))
-    certificate = HoursCertificate.objects.create(
-        code=issued.code, certificate=issued, person=person, organisation=person.organisation, issuer=issuer,
-        year=year, total_hours=total, sessions=len(rows), digest=digest, issued_at=issued.issued_at,
-        issued_by=actor if actor.pk is not None else None,
-    )
     oplog.record(actor=actor, action="training.certificate_issue", obj=certificate, organisation=person.organisation,
-                 after={"person": person.pk, "year": year, "hours": str(certificate.total_hours),
-                        "sessions": certificate.sessions},
+                 after={"person": person.pk, "year": year, "hours": hours, "sessions": len(rows)},
                  summary=_("Certificate of hours for %(name)s, %(year)d") % {"name": person.name, "year": year})
     return certificate
 

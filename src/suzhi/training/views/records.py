@@ -12,16 +12,18 @@ from django.template.loader import render_to_string
 from django.urls import path, reverse
 from django.views.decorators.http import require_GET, require_POST
 
+from suzhi.certificates.models import Certificate
 from suzhi.certificates.views import public
 from suzhi.core.codes import format_code
 from suzhi.core.errors import NotFound
 from suzhi.core.pdf import html_to_pdf
 from suzhi.core.web import AuthedHttpRequest, require_perm
 from suzhi.people.selectors.persons import person_for_user, person_get, shown_id_number
-from suzhi.training.models import HoursCertificate, TrainingSession
+from suzhi.training.models import TrainingSession
 from suzhi.training.selectors.certificates import (
     certificate_content,
     certificate_current,
+    hours_of,
     issued_on,
     training_record,
 )
@@ -48,14 +50,21 @@ def person_record(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
     })
 
 
-def render_certificate_pdf(request: HttpRequest, certificate: HoursCertificate) -> bytes:
+def render_certificate_pdf(request: HttpRequest, certificate: Certificate) -> bytes:
     verify_url = request.build_absolute_uri(reverse("certificates:verify", args=[certificate.code]))
     # An <img> with a data: URI is what the PDF renderer takes without fetching (codes.qr_svg gives inline SVG).
     qr = segno.make(verify_url, error="m").svg_data_uri(scale=6, border=2)
+    year, total_hours, sessions = hours_of(certificate)
+    person = certificate.person
+    if person is None:  # a certificate of hours always names its person
+        raise NotFound()
     html = render_to_string(CERTIFICATE_TEMPLATE, {
         "certificate": certificate,
-        "person": certificate.person,
-        "id_shown": shown_id_number(certificate.person, full=False),
+        "year": year,
+        "total_hours": total_hours,
+        "sessions": sessions,
+        "person": person,
+        "id_shown": shown_id_number(person, full=False),
         "rows": certificate_content(certificate=certificate),
         "code_shown": format_code(certificate.code),
         "verify_url": verify_url,
@@ -65,9 +74,9 @@ def render_certificate_pdf(request: HttpRequest, certificate: HoursCertificate) 
     return html_to_pdf(html)
 
 
-def _pdf_response(request: HttpRequest, certificate: HoursCertificate) -> HttpResponse:
+def _pdf_response(request: HttpRequest, certificate: Certificate) -> HttpResponse:
     response = HttpResponse(render_certificate_pdf(request, certificate), content_type="application/pdf")
-    filename = f"学时证明-{certificate.person.name}-{certificate.year}.pdf"
+    filename = f"学时证明-{certificate.recipient_name}-{hours_of(certificate)[0]}.pdf"
     response["Content-Disposition"] = f"inline; filename*=UTF-8''{quote(filename)}"
     response["Cache-Control"] = "private, no-store"
     return response
