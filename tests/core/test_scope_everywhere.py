@@ -22,6 +22,7 @@ from suzhi.quizzes.services.contests import quiz_create, quiz_publish
 from suzhi.quizzes.services.questions import bank_create, question_save
 from suzhi.training.codes import check_in_token
 from tests.campaigns.factories import plan_yaml
+from tests.certificates.factories import issue_honour
 from tests.collections.factories import collection_campaign, submitted
 from tests.core.factories import grant
 from tests.judging.factories import judging_block, make_judge, put_entries, set_panel
@@ -95,6 +96,8 @@ def town_a_objects(tree):
         **contest,
         "honour_id": honour.pk,
         "rule_key": "stars",  # the campaign's award rule: a key inside it, as phase_key
+        # A certificate 七里镇 issued (its number, PDF, revocation).
+        "certificate_id": issue_honour(tree.town_a_admin, tree.town_a).pk,
         "ref": 1,  # an attachment of the submission: it is out of 沙州镇's sight whatever the file
         "slot": 0,
         # Keys inside the campaign and a document format: not objects of their own.

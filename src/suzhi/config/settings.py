@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "suzhi.people",
     "suzhi.campaigns",
     "suzhi.judging",
+    "suzhi.certificates",
     "suzhi.training",
     "suzhi.quizzes",
     "suzhi.collections",

@@ -90,8 +90,6 @@ MANIFEST = KindManifest(
     api=(ApiMount("/training", "suzhi.training.api.sessions:router"),),
     usage=(
         UsageCount("training_sessions", _("training sessions"), ("training.TrainingSession.organiser",)),
-        UsageCount("hours_certificates", _("certificates of hours"),
-                   ("training.HoursCertificate.organisation", "training.HoursCertificate.issuer")),
     ),
     demo_loaders=("suzhi.training.demo.load_training_demo",),
     demo_shift="suzhi.training.demo.shift_training_demo",

@@ -88,32 +88,3 @@ class Attendance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_id}@{self.session_id}: {self.hours}"
-
-
-class HoursCertificate(models.Model):
-    """A certificate of hours (学时证明) as issued. The code printed on it opens the public verification page;
-    the digest of the hours it certified tells that page whether the record has changed since."""
-
-    code = models.CharField(_("verification code"), max_length=12, unique=True)
-    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+", verbose_name=_("person"))
-    # The organisation the person belonged to when it was issued: the certificate names it.
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+",
-                                     verbose_name=_("organisation"))
-    issuer = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+",
-                               verbose_name=_("issuing organisation"))
-    year = models.PositiveSmallIntegerField(_("year"))
-    total_hours = models.DecimalField(_("total hours"), max_digits=7, decimal_places=1)
-    sessions = models.PositiveIntegerField(_("sessions"))
-    digest = models.CharField(_("content digest"), max_length=64)
-    issued_at = models.DateTimeField(_("issued at"))
-    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+",
-                                  verbose_name=_("issued by"))
-
-    class Meta:
-        ordering = ["-issued_at", "-id"]
-        verbose_name = _("certificate of hours")
-        verbose_name_plural = _("certificates of hours")
-        constraints = [models.UniqueConstraint(fields=["person", "year", "digest"], name="hours_certificate_once")]
-
-    def __str__(self) -> str:
-        return self.code

@@ -17,6 +17,7 @@ from suzhi.core.models import Organisation
 from suzhi.core.web import ensure_perm
 from suzhi.people.models import Person
 from suzhi.people.selectors.persons import person_for_user, shown_id_number
+from suzhi.training.selectors.certificates import hours_of
 from suzhi.training.selectors.enrolments import is_enrolled, own_attendance, session_enrolments
 from suzhi.training.selectors.sessions import VIEW, session_for_participant, session_get, sessions_visible
 from suzhi.training.services import attendance as attendance_services
@@ -208,14 +209,15 @@ def certificate_create(request: HttpRequest, payload: CertificateIn):
     if person_id is None:
         raise NotFound()
     certificate = certificate_issue(actor=user, person_id=person_id, year=payload.year)
+    year, total_hours, sessions = hours_of(certificate)
     own = mine is not None and mine.pk == certificate.person_id
-    pdf = reverse("training:my_certificate", args=[certificate.year]) if own else reverse(
-        "training:person_certificate", args=[certificate.person_id, certificate.year])
+    pdf = reverse("training:my_certificate", args=[year]) if own else reverse(
+        "training:person_certificate", args=[certificate.person_id, year])
     return Status(201, {
-        "code": certificate.code, "person_id": certificate.person_id, "year": certificate.year,
-        "total_hours": float(certificate.total_hours), "sessions": certificate.sessions,
+        "code": certificate.code, "person_id": certificate.person_id, "year": year,
+        "total_hours": float(total_hours), "sessions": sessions,
         "issued_at": certificate.issued_at, "pdf_url": pdf,
-        "verify_url": request.build_absolute_uri(reverse("training:certificate_verify", args=[certificate.code])),
+        "verify_url": request.build_absolute_uri(reverse("certificates:verify", args=[certificate.code])),
     })
 
 

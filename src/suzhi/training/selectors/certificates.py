@@ -12,17 +12,17 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from suzhi.core.codes import normalise_code
+from suzhi.certificates.models import Certificate
 from suzhi.core.errors import NotFound
 from suzhi.core.models import User
 from suzhi.core.web import ensure_perm
 from suzhi.people.models import Person
 from suzhi.people.selectors.persons import person_get
 from suzhi.training.error_codes import TrainingErrors
-from suzhi.training.models import Attendance, HoursCertificate, TrainingSession
+from suzhi.training.models import Attendance, TrainingSession
 from suzhi.training.selectors.sessions import VIEW
 
-CODE_LENGTH = 12
+KIND = "training.hours"  # the kind of its certificates on the platform
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 
 
@@ -122,15 +122,27 @@ def person_for_certificate(*, actor: User, person_id: Any) -> Person:
     return person_get(user=actor, person_id=person_id)
 
 
-def certificate_current(*, actor: User, person_id: Any, year: Any) -> HoursCertificate:
+def source_key(person_id: int, year: int) -> str:
+    """A certificate of hours' source on the platform: whose hours in which year."""
+    return f"{person_id}/{year}"
+
+
+def hours_of(certificate: Certificate) -> tuple[int, Decimal, int]:
+    """The year, hours and sessions a certificate of hours certified (its snapshot)."""
+    fields = certificate.fields
+    return int(fields["year"]), Decimal(str(fields["hours"])), int(fields["sessions"])
+
+
+def certificate_current(*, actor: User, person_id: Any, year: Any) -> Certificate:
     """The certificate already issued for a person's hours in `year` as they stand now; reading it issues
     nothing and writes nothing. NotFound (code certificate_not_issued) when none matches the current hours:
     it has to be issued first (certificate_issue, a POST)."""
     year = check_year(year)
     person = person_for_certificate(actor=actor, person_id=person_id)
     rows = list(attendances_of(person, year))
-    certificate = HoursCertificate.objects.select_related("person__organisation", "organisation", "issuer").filter(
-        person=person, year=year, digest=content_digest(person, year, rows)).first() if rows else None
+    certificate = Certificate.objects.select_related("person__organisation", "organisation", "issuer").filter(
+        kind=KIND, source_key=source_key(person.pk, year), digest=content_digest(person, year, rows),
+    ).first() if rows else None
     if certificate is None:
         raise NotFound(_("No certificate of these hours has been issued yet; issue it first."),
                        code=TrainingErrors.CERTIFICATE_NOT_ISSUED, detail={"person_id": person.pk, "year": year,
@@ -138,35 +150,28 @@ def certificate_current(*, actor: User, person_id: Any, year: Any) -> HoursCerti
     return certificate
 
 
-@dataclasses.dataclass
-class Verification:
-    certificate: HoursCertificate | None
-    changed: bool = False
-
-    @property
-    def valid(self) -> bool:
-        return self.certificate is not None
-
-
-def certificate_verify(*, code: str) -> Verification:
-    """What the public page may say about a code: whether it was issued and whether the hours it certified
-    still stand (no login; the page shows the masked name only)."""
-    wanted = normalise_code(code)
-    if len(wanted) != CODE_LENGTH:
-        return Verification(None)
-    certificate = HoursCertificate.objects.select_related("person__organisation", "organisation", "issuer").filter(
-        code=wanted).first()
-    if certificate is None:
-        return Verification(None)
-    rows = list(attendances_of(certificate.person, certificate.year))
-    changed = content_digest(certificate.person, certificate.year, rows) != certificate.digest
-    return Verification(certificate, changed=changed)
+def hours_digest(source_key: str) -> str | None:
+    """The digest of the hours a certificate's source ("<person id>/<year>") stands at now, for the public
+    verification page (registered with suzhi.certificates); None when the person is gone."""
+    person_id, _sep, year = source_key.partition("/")
+    person = Person.objects.filter(pk=int(person_id)).first() if person_id.isdigit() and year.isdigit() else None
+    if person is None:
+        return None
+    return content_digest(person, int(year), list(attendances_of(person, int(year))))
 
 
-def certificate_content(*, certificate: HoursCertificate) -> list[Attendance]:
+def hours_facts(fields: dict[str, Any]) -> list[tuple[str, str]]:
+    """What the verification page lists of a certificate of hours, from its snapshot."""
+    return [(_("Organisation"), str(fields.get("organisation", ""))), (_("Year"), str(fields.get("year", ""))),
+            (_("Total credit hours"), str(fields.get("hours", "")))]
+
+
+def certificate_content(*, certificate: Certificate) -> list[Attendance]:
     """The sessions a certificate lists, as they stand now (the certificate is issued from them)."""
-    return list(attendances_of(certificate.person, certificate.year))
+    if certificate.person is None:  # a certificate of hours always names its person
+        return []
+    return list(attendances_of(certificate.person, hours_of(certificate)[0]))
 
 
-def issued_on(certificate: HoursCertificate) -> datetime.date:
+def issued_on(certificate: Certificate) -> datetime.date:
     return timezone.localdate(certificate.issued_at)

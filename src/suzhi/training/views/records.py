@@ -1,31 +1,29 @@
-"""Personal training records (个人培训档案): a person's sessions and hours for administrators, the certificate of
-hours (学时证明) as a PDF for administrators and the participant, and the public page that verifies one."""
+"""Personal training records (个人培训档案): a person's sessions and hours for administrators, and the certificate of
+hours (学时证明) as a PDF for administrators and the participant. The public page that verifies one is the
+platform's (/verify/<code>/, suzhi.certificates); the address printed on older certificates shows the same page."""
 
-from typing import Any
 from urllib.parse import quote
 
 import segno
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import path, reverse
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from suzhi.certificates.models import Certificate
+from suzhi.certificates.views import public
 from suzhi.core.codes import format_code
 from suzhi.core.errors import NotFound
-from suzhi.core.masking import mask_name
 from suzhi.core.pdf import html_to_pdf
-from suzhi.core.request_context import client_ip
 from suzhi.core.web import AuthedHttpRequest, require_perm
 from suzhi.people.selectors.persons import person_for_user, person_get, shown_id_number
-from suzhi.training.models import HoursCertificate, TrainingSession
+from suzhi.training.models import TrainingSession
 from suzhi.training.selectors.certificates import (
     certificate_content,
     certificate_current,
-    certificate_verify,
+    hours_of,
     issued_on,
     training_record,
 )
@@ -33,8 +31,6 @@ from suzhi.training.selectors.sessions import VIEW
 from suzhi.training.services.certificates import certificate_issue
 
 CERTIFICATE_TEMPLATE = "training/records/certificate.html"
-# The public page answers anyone; a client that asks more often than a person checking papers would is slowed.
-VERIFY_LIMIT, VERIFY_WINDOW = 60, 600
 
 
 @require_GET
@@ -54,14 +50,21 @@ def person_record(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
     })
 
 
-def render_certificate_pdf(request: HttpRequest, certificate: HoursCertificate) -> bytes:
-    verify_url = request.build_absolute_uri(reverse("training:certificate_verify", args=[certificate.code]))
+def render_certificate_pdf(request: HttpRequest, certificate: Certificate) -> bytes:
+    verify_url = request.build_absolute_uri(reverse("certificates:verify", args=[certificate.code]))
     # An <img> with a data: URI is what the PDF renderer takes without fetching (codes.qr_svg gives inline SVG).
     qr = segno.make(verify_url, error="m").svg_data_uri(scale=6, border=2)
+    year, total_hours, sessions = hours_of(certificate)
+    person = certificate.person
+    if person is None:  # a certificate of hours always names its person
+        raise NotFound()
     html = render_to_string(CERTIFICATE_TEMPLATE, {
         "certificate": certificate,
-        "person": certificate.person,
-        "id_shown": shown_id_number(certificate.person, full=False),
+        "year": year,
+        "total_hours": total_hours,
+        "sessions": sessions,
+        "person": person,
+        "id_shown": shown_id_number(person, full=False),
         "rows": certificate_content(certificate=certificate),
         "code_shown": format_code(certificate.code),
         "verify_url": verify_url,
@@ -71,9 +74,9 @@ def render_certificate_pdf(request: HttpRequest, certificate: HoursCertificate) 
     return html_to_pdf(html)
 
 
-def _pdf_response(request: HttpRequest, certificate: HoursCertificate) -> HttpResponse:
+def _pdf_response(request: HttpRequest, certificate: Certificate) -> HttpResponse:
     response = HttpResponse(render_certificate_pdf(request, certificate), content_type="application/pdf")
-    filename = f"学时证明-{certificate.person.name}-{certificate.year}.pdf"
+    filename = f"学时证明-{certificate.recipient_name}-{hours_of(certificate)[0]}.pdf"
     response["Content-Disposition"] = f"inline; filename*=UTF-8''{quote(filename)}"
     response["Cache-Control"] = "private, no-store"
     return response
@@ -129,35 +132,6 @@ def my_certificate_issue(request: AuthedHttpRequest, year: int) -> HttpResponse:
     return redirect(reverse("training:my_certificate", args=[year]))
 
 
-def _throttled(request: HttpRequest) -> bool:
-    key = f"training.verify:{client_ip(request) or '-'}"
-    if cache.add(key, 1, VERIFY_WINDOW):
-        return False
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, VERIFY_WINDOW)
-        return False
-    return count > VERIFY_LIMIT
-
-
-@require_GET
-@never_cache
-def certificate_verify_page(request: HttpRequest, code: str) -> HttpResponse:
-    """Public (no login): whether the certificate was issued, with the masked name and the hours only."""
-    if _throttled(request):
-        return render(request, "training/records/verify.html", {"throttled": True}, status=429)
-    result = certificate_verify(code=code)
-    context: dict[str, Any] = {"result": result, "code_shown": format_code(code.upper()[:24])}
-    if result.certificate is not None:
-        certificate = result.certificate
-        context.update(
-            masked_name=mask_name(certificate.person.name), issued_on=issued_on(certificate),
-            code_shown=format_code(certificate.code),
-        )
-    return render(request, "training/records/verify.html", context, status=200 if result.valid else 404)
-
-
 urlpatterns = [
     path("people/<int:person_id>/record/", person_record, name="person_record"),
     path("people/<int:person_id>/certificate/<int:year>.pdf", person_certificate, name="person_certificate"),
@@ -165,5 +139,6 @@ urlpatterns = [
          name="person_certificate_issue"),
     path("my/certificate/<int:year>.pdf", my_certificate, name="my_certificate"),
     path("my/certificate/<int:year>/issue/", my_certificate_issue, name="my_certificate_issue"),
-    path("verify/<str:code>/", certificate_verify_page, name="certificate_verify"),
+    # Printed on certificates issued before they moved onto the platform's: the platform's page answers.
+    path("verify/<str:code>/", public.verify_page, name="certificate_verify"),
 ]
