@@ -25,7 +25,7 @@ def insert_rows(model: type[Model], columns: Sequence[str], rows: Sequence[Seque
             text = "".join(line % tuple("\\N" if v is None else _json(v) if type(v) is dict else v for v in row)
                            for row in rows)
         else:
-            text = "".join(line % tuple(row) for row in rows)
+            text = "".join(map(line.__mod__, [row if type(row) is tuple else tuple(row) for row in rows]))
         with connection.cursor() as cursor, cursor.copy(sql) as copy:
             copy.write(text)
         return

@@ -150,6 +150,8 @@ def assign(entries: Sequence[EntryNode], judges: Sequence[JudgeNode], *, k: int,
 
 def _balance(chosen: dict[int, list[int]], load: dict[int, int], entry_by_id: dict[int, EntryNode],
              judge_by_id: dict[int, JudgeNode], pinned: set[tuple[int, int]], low: int, high: int) -> None:
+    if all(low <= n <= high for n in load.values()):
+        return  # dealing round the panel usually leaves nothing to move
     judged_by: dict[int, set[int]] = {judge_id: set() for judge_id in load}
     for entry_id, judge_ids in chosen.items():
         for judge_id in judge_ids:

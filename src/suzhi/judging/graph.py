@@ -11,6 +11,7 @@ from django.db.models import TextField
 from django.db.models.functions import Cast
 
 from suzhi.campaigns.models import Activity
+from suzhi.core.bulk import no_cycle_collection
 from suzhi.judging.assign import AssignmentInfeasible, EntryNode, JudgeNode, assign
 from suzhi.judging.models import DeclaredConflict, Entry, PanelJudge
 from suzhi.judging.rubric import JudgingSettings
@@ -69,18 +70,24 @@ def planned_pairs(activity: Activity, rules: JudgingSettings, *,
                   fixed: Sequence[tuple[int, int]] = ()) -> list[tuple[int, int]]:
     """(entry, judge) for every entry in judging: `judges_per_entry` of its panel each, balanced, conflict-free,
     the `fixed` pairs kept (assign.py). Reads, computes, writes nothing; AssignmentInfeasible names the panel."""
+    with no_cycle_collection():
+        return _planned_pairs(activity, rules, fixed)
+
+
+def _planned_pairs(activity: Activity, rules: JudgingSettings,
+                   fixed: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
     entries = entry_nodes(activity)
     panels = judge_nodes(activity)
     groups: dict[str, list[EntryNode]] = defaultdict(list)
     for entry in entries:
         groups[entry.category if rules.panels_by_category else ""].append(entry)
-    pairs: list[tuple[int, int]] = []
+    chosen: dict[int, list[int]] = {}
     for category, members in groups.items():
         judges = panel_of(panels, category, by_category=rules.panels_by_category)
         try:
-            chosen = assign(members, judges, k=rules.judges_per_entry, fixed=fixed)
+            chosen.update(assign(members, judges, k=rules.judges_per_entry, fixed=fixed))
         except AssignmentInfeasible as exc:
             exc.category = category
             raise
-        pairs.extend([(entry_id, judge_id) for entry_id, judge_ids in chosen.items() for judge_id in judge_ids])
-    return pairs
+    # In entry order whatever the panels: the entries were read in that order
+    return [(entry.id, judge_id) for entry in entries for judge_id in chosen[entry.id]]

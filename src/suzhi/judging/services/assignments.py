@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from suzhi.campaigns.models import Activity
 from suzhi.core import oplog
-from suzhi.core.bulk import insert_rows, no_cycle_collection, summarise_block_ranges
+from suzhi.core.bulk import insert_rows, summarise_block_ranges
 from suzhi.core.errors import Conflict, NotFound
 from suzhi.judging.access import activity_managed, judging_settings
 from suzhi.judging.assign import AssignmentInfeasible, conflict_reasons
@@ -33,16 +33,16 @@ def assignment_auto(*, actor: Any, activity_id: int) -> int:
     _unscored(activity).delete()
     fixed = list(Assignment.objects.filter(entry__activity=activity).values_list("entry_id", "judge_id"))
     try:
-        with no_cycle_collection():
-            pairs = planned_pairs(activity, rules, fixed=fixed)
+        pairs = planned_pairs(activity, rules, fixed=fixed)
     except AssignmentInfeasible as exc:
         raise Conflict(_("No balanced assignment without conflicts exists for %(what)s (%(why)s).")
                        % {"what": exc.category or activity.title, "why": exc.reason},
                        code=JudgingErrors.ASSIGNMENT_INFEASIBLE,
                        detail={"reason": exc.reason, "entries": exc.entries[:100]}) from exc
     kept = set(fixed)
-    # In entry order: an entry's sheets then lie together, which its block-range index relies on (models.py).
-    rows = sorted(pair for pair in pairs if pair not in kept)
+    # In entry order (planned_pairs gives them so): an entry's sheets then lie together, which its block-range
+    # index relies on (models.py).
+    rows = [pair for pair in pairs if pair not in kept] if kept else pairs
     insert_rows(Assignment, ("entry_id", "judge_id"), rows)
     summarise_block_ranges("assignment_entry")
     oplog.record(actor=actor, action="judging.assignment_auto", obj=activity, organisation=activity.organiser,
