@@ -39,8 +39,9 @@ SETTINGS: dict[str, Any] = {
 }
 
 
-def build(loader: Loader, contestants: int, units: int, judges: int) -> Any:
-    """The tree, the people, the competition with its contestants drawn, 5 submitted sheets each, the measures."""
+def build(loader: Loader, contestants: int, units: int, judges: int, env: dict[str, Any] | None = None) -> Any:
+    """The tree (unless `env` brings one: bench/competitions.py), the people, the competition with its contestants
+    drawn, 5 submitted sheets each, the measures."""
     from django.db import connection, transaction
     from django.utils import timezone
 
@@ -51,14 +52,14 @@ def build(loader: Loader, contestants: int, units: int, judges: int) -> Any:
     now = timezone.now().isoformat()
     rng = random.Random(11)
     with transaction.atomic():
-        unit_ids, _stations = build_tree(loader, units, now)
+        unit_ids = env["unit_ids"] if env else build_tree(loader, units, now)[0]
         person_org, _categories = build_people(loader, contestants, unit_ids, now)
     with connection.cursor() as cursor:
         if loader.postgres:
             for table in ("core_organisation", "people_person"):
                 cursor.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
     root = Organisation.objects.get(depth=1)
-    admin = User.objects.create_superuser(username="bench", password="x")  # noqa: S106
+    admin = env["admin"] if env else User.objects.create_superuser(username="bench", password="x")  # noqa: S106
     campaign = Campaign.objects.create(code="bench-contest", title="基准技能比赛", year=2024, organiser=root)
     activity = Activity.objects.create(campaign=campaign, key="contest", kind="competition", title="全市职工技能大赛",
                                        organiser=root, settings=SETTINGS)
@@ -122,7 +123,7 @@ def independent_places(connection: Any, activity_id: int) -> dict[int, int]:
     return places
 
 
-def run(args: argparse.Namespace) -> None:
+def run(args: argparse.Namespace, env: dict[str, Any] | None = None) -> None:
     from django.db import connection
 
     from suzhi.competitions.models import Ranking, Standing
@@ -130,7 +131,7 @@ def run(args: argparse.Namespace) -> None:
 
     loader = Loader()
     started = time.perf_counter()
-    activity, admin = build(loader, args.contestants, args.units, args.judges)
+    activity, admin = build(loader, args.contestants, args.units, args.judges, env)
     print(f"built {args.contestants} contestants, {args.contestants * 5} submitted sheets, {args.contestants * 2} "
           f"measures in {time.perf_counter() - started:.1f} s")
 

@@ -1,4 +1,6 @@
-"""Competitions and honours against their baselines. (certificates) a batch of N 荣誉证书 (default 1,000) typeset
+"""Competitions and honours against their baselines. (ranking) one event of 50,000 contestants ranked from the
+judges' raw scores and those who advance chosen, against one ORDER BY over the same score rows
+(bench/competition_ranking.py says how). (certificates) a batch of N 荣誉证书 (default 1,000) typeset
 as one PDF (`certificates_pdf`: one HTML document with a page per certificate, rendered once) against the same N
 certificates each typeset as its own PDF (`certificate_pdf`, as N single downloads would be). Both render the same
 template with its QR code and embed the same Noto CJK faces; the batch loads and subsets the fonts once.
@@ -26,6 +28,7 @@ import time  # noqa: E402
 from pathlib import Path  # noqa: E402
 from typing import Any  # noqa: E402
 
+import competition_ranking  # noqa: E402
 from targets import Loader, best_of, build_tree, setup_django  # noqa: E402
 
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙马朱胡郭何高林罗"
@@ -45,7 +48,7 @@ def setup(args: argparse.Namespace) -> dict[str, Any]:
     call_command("migrate", verbosity=0)
     loader = Loader()
     with transaction.atomic():
-        build_tree(loader, 20, timezone.now().isoformat())
+        unit_ids, _stations = build_tree(loader, args.units, timezone.now().isoformat())
     if loader.postgres:
         with connection.cursor() as cursor:
             cursor.execute("SELECT setval(pg_get_serial_sequence('core_organisation', 'id'), "
@@ -53,7 +56,7 @@ def setup(args: argparse.Namespace) -> dict[str, Any]:
     root = Organisation.objects.get(depth=1)
     admin = User.objects.create_superuser(username="bench", password="x")  # noqa: S106
     campaign = Campaign.objects.create(code="bench-honours", title="2024年职工素质提升活动", year=2024, organiser=root)
-    return {"root": root, "admin": admin, "campaign": campaign, "vendor": connection.vendor}
+    return {"root": root, "admin": admin, "campaign": campaign, "vendor": connection.vendor, "unit_ids": unit_ids}
 
 
 def certificates_section(args: argparse.Namespace, env: dict[str, Any]) -> None:
@@ -84,13 +87,19 @@ def certificates_section(args: argparse.Namespace, env: dict[str, Any]) -> None:
     print(f"certificates b/a = {batch_time / single_time:.2f} (goal <= 0.5)")
 
 
-SECTIONS = [certificates_section]
+def ranking_section(args: argparse.Namespace, env: dict[str, Any]) -> None:
+    competition_ranking.run(argparse.Namespace(**{**vars(args), "repeat": args.ranking_repeat}), env)
+
+
+SECTIONS = [ranking_section, certificates_section]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=1000, help="certificates")
     parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument("--ranking-repeat", type=int, default=3, help="runs of the ranking, the best kept")
+    competition_ranking.arguments(parser)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp_dir:
         setup_django(Path(tmp_dir))

@@ -22,6 +22,7 @@ from typing import Literal, NamedTuple
 
 TOTAL = "total"
 PLACES = Decimal("0.0001")
+SCALE = 4  # the places every value is kept to
 
 Better = Literal["higher", "lower"]
 
@@ -68,15 +69,21 @@ def _total(values: Mapping[str, Decimal | None], shares: list[tuple[str, Decimal
 
 def _integer_keys(rows: list[dict[str, Decimal | None]], chain: Sequence[Key]) -> list[tuple[int, ...]]:
     """Each row's sort key as integers, smaller is better: per key a flag (0 present, 1 missing: after every
-    present value) and the value scaled by a power of ten that makes every value of that key whole, negated when
-    higher is better. Integers compare exactly, and far faster than Decimals."""
-    columns = []
-    for key in chain:
-        values = [row.get(key.name) for row in rows]
-        places = max([0, *(-int(Decimal(v).as_tuple().exponent) for v in values if v is not None)])
-        sign = -1 if key.better == "higher" else 1
-        columns.append([(1, 0) if v is None else (0, sign * int(Decimal(v).scaleb(places))) for v in values])
-    return [tuple(part for column in columns for part in column[index]) for index in range(len(rows))]
+    present value) and the value in ten-thousandths, negated when higher is better. Values are kept to four
+    places (PLACES: the totals, the stored measures, the judges' combined scores), so the integers are exact and
+    compare far faster than Decimals."""
+    parts = [(key.name, -1 if key.better == "higher" else 1) for key in chain]
+    keys = []
+    for row in rows:
+        key: list[int] = []
+        for name, sign in parts:
+            value = row.get(name)
+            if value is None:
+                key += (1, 0)
+            else:
+                key += (0, sign * int(Decimal(value).scaleb(SCALE)))
+        keys.append(tuple(key))
+    return keys
 
 
 def rank(contestants: Iterable[Contestant], *, weights: Mapping[str, Decimal],

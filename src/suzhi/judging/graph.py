@@ -6,12 +6,11 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from django.db import connection
 from django.db.models import TextField
 from django.db.models.functions import Cast
 
 from suzhi.campaigns.models import Activity
-from suzhi.core.bulk import no_cycle_collection
+from suzhi.core.bulk import no_cycle_collection, raw_rows
 from suzhi.judging.assign import AssignmentInfeasible, EntryNode, JudgeNode, assign
 from suzhi.judging.models import DeclaredConflict, Entry, PanelJudge
 from suzhi.judging.rubric import JudgingSettings
@@ -24,13 +23,8 @@ def entry_nodes(activity: Activity, *, entry_ids: Iterable[int] | None = None) -
     # The authors as text, decoded only when there are any: most entries have none on record.
     rows = rows.annotate(authors=Cast("author_ids", TextField()))
     none: frozenset[int] = frozenset()
-    # The rows straight from the cursor: the values need no conversion, and Django's per-row work would cost
-    # as much as the query itself at tens of thousands of entries (bench/collections.py).
-    sql, params = rows.order_by("pk").values_list(
-        "pk", "organisation__path", "authors", "nominating_organisation__path", "category").query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        found = cursor.fetchall()
+    found = raw_rows(rows.order_by("pk").values_list(
+        "pk", "organisation__path", "authors", "nominating_organisation__path", "category"))
     return [EntryNode(pk, path, frozenset(json.loads(authors)) if authors and authors != "[]" else none,
                       nominator or "", category)
             for pk, path, authors, nominator, category in found]

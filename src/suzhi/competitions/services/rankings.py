@@ -26,11 +26,12 @@ from suzhi.competitions.services.registration import source_of
 from suzhi.competitions.settings import CompetitionSettings, Event, Round
 from suzhi.competitions.states import Step, transition
 from suzhi.core import oplog, scope
-from suzhi.core.bulk import insert_rows, no_cycle_collection
+from suzhi.core.bulk import RawJson, insert_rows, no_cycle_collection, raw_rows
 from suzhi.core.errors import Conflict, NotFound
 from suzhi.core.models import Organisation
 from suzhi.judging.error_codes import JudgingErrors
 from suzhi.judging.models import PanelJudge
+from suzhi.judging.scoring import round_score
 from suzhi.judging.selectors.results import combined_scores
 
 PODIUM = 3  # places 1-3 count as the metric competition.places
@@ -88,10 +89,10 @@ def component_values(activity: Activity, event: Event, round_key: str,
                      entrants: list[Entrant]) -> dict[int, dict[str, Any]]:
     """{contestant id: {component key: value or None}} from the components' sources, in a fixed number of
     queries whatever the number of contestants."""
-    measured: dict[tuple[int, str], Decimal] = {
-        (contestant_id, component): value for contestant_id, component, value in Measure.objects.filter(
-            contestant__activity=activity, contestant__event=event.key, contestant__round=round_key,
-        ).values_list("contestant_id", "component", "value")}
+    rows = Measure.objects.filter(contestant__activity=activity, contestant__event=event.key,
+                                  contestant__round=round_key).values_list("contestant_id", "component", "value")
+    measured: dict[tuple[int, str], Decimal] = {(contestant_id, component): value
+                                                for contestant_id, component, value in raw_rows(rows)}
     judged = combined_scores(activity, category=event.key) if any(
         c.source == "judging" for c in event.components) else {}
     quizzes = {c.quiz: _quiz_scores(activity, c.quiz) for c in event.components if c.source == "quiz" and c.quiz}
@@ -103,10 +104,18 @@ def component_values(activity: Activity, event: Event, round_key: str,
             if component.source == "judging" and value is None:  # a value here is an appeal's correction
                 value = judged.get(f"{SOURCE}{entrant.id}")
             elif component.source == "quiz" and value is None and component.quiz:
-                value = quizzes[component.quiz].get(entrant.person_id)
+                found = quizzes[component.quiz].get(entrant.person_id)
+                value = None if found is None else round_score(found)  # four places, as every value
             row[component.key] = value
         values[entrant.id] = row
     return values
+
+
+def values_json(values: dict[str, Decimal | None]) -> RawJson:
+    """The components' values as the standing keeps them ({"theory": "80.0000", …}), written out directly: the
+    keys are plan keys and the values numbers, nothing to escape, and there are tens of thousands of rows."""
+    return RawJson("{" + ",".join(f'"{key}":' + ("null" if value is None else f'"{value}"')
+                                  for key, value in values.items()) + "}")
 
 
 def _advancement(round_: Round) -> Advancement | None:
@@ -163,8 +172,7 @@ def standings_write(ranking: Ranking, settings: CompetitionSettings, event: Even
     insert_rows(Standing, ("ranking_id", "contestant_id", "total", "position", "order", "group_id", "advances",
                            "values"),
                 [(ranking.pk, p.id, p.total, p.position, index, groups[p.id], p.id in going,
-                  {k: None if v is None else str(v) for k, v in values[p.id].items()})
-                 for index, p in enumerate(placed, start=1)])
+                  values_json(values[p.id])) for index, p in enumerate(placed, start=1)])
     return placed, going
 
 

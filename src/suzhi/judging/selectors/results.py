@@ -45,8 +45,8 @@ def combined_scores(activity: Any, *, category: str | None = None) -> dict[str, 
     judges' combined scores here rather than the activity's one result set. Not scoped: the kind scoped its
     caller. Two queries.
 
-    On PostgreSQL the mean and the trimmed mean are taken in the database (a window numbers each entry's sheets
-    from both ends; the rows within `trim` of either end are left out when enough judges scored), the exact
+    On PostgreSQL the mean and the trimmed mean are taken in the database (a window numbers each entry's sheets in
+    order of their totals; the first and the last `trim` are left out when enough judges scored), the exact
     numeric average rounded here as `scoring.aggregate` rounds: the same figures without carrying every sheet
     into Python (tests/judging/test_combined_scores.py compares the two)."""
     rules = judging_settings(activity)
@@ -77,11 +77,10 @@ def _averages_in_database(activity: Any, category: str | None, trim: int,
         f"SELECT entry_id, AVG(total) FROM ("  # noqa: S608
         f" SELECT a.entry_id, a.total,"
         f"  ROW_NUMBER() OVER (PARTITION BY a.entry_id ORDER BY a.total) AS low,"
-        f"  ROW_NUMBER() OVER (PARTITION BY a.entry_id ORDER BY a.total DESC) AS high,"
         f"  COUNT(*) OVER (PARTITION BY a.entry_id) AS judges"
         f" FROM {Assignment._meta.db_table} a JOIN {Entry._meta.db_table} e ON e.id = a.entry_id"
         f" WHERE e.activity_id = %s AND e.state = %s AND (%s IS NULL OR e.category = %s) AND a.state = %s) sheets"
-        f" WHERE %s = 0 OR judges < %s OR judges <= 2 * %s OR (low > %s AND high > %s)"
+        f" WHERE %s = 0 OR judges < %s OR judges <= 2 * %s OR (low > %s AND low <= judges - %s)"
         f" GROUP BY entry_id")
     params = [activity.pk, Entry.State.ACTIVE.value, category, category, Assignment.State.SUBMITTED.value,
               trim, min_judges, trim, trim, trim]
