@@ -65,8 +65,8 @@ class Entrant:
 def _entrants(activity: Activity, event: str, round_: str) -> list[Entrant]:
     rows = Contestant.objects.filter(activity=activity, event=event, round=round_,
                                      state=Contestant.State.REGISTERED).order_by("pk")
-    return [Entrant(*row) for row in rows.values_list("pk", "person_id", "official", "organisation_id",
-                                                      "organisation__path")]
+    return [Entrant(*row) for row in raw_rows(rows.values_list("pk", "person_id", "official", "organisation_id",
+                                                               "organisation__path"))]
 
 
 def _groups(entrants: list[Entrant], round_: Round) -> dict[int, int | None]:
@@ -78,10 +78,13 @@ def _groups(entrants: list[Entrant], round_: Round) -> dict[int, int | None]:
     prefixes = {e.path[:end] for e in entrants for end in range(step, len(e.path) + 1, step)}
     found = dict(Organisation.objects.filter(path__in=prefixes, org_type__code__in=round_.groups_by)
                  .values_list("path", "pk"))
+    by_path: dict[str, int | None] = {}  # a unit's contestants share their preliminary: found once per unit
     result: dict[int, int | None] = {}
     for e in entrants:
-        result[e.id] = next((found[e.path[:end]] for end in range(len(e.path), 0, -step) if e.path[:end] in found),
-                            None)
+        if e.path not in by_path:
+            by_path[e.path] = next((found[e.path[:end]] for end in range(len(e.path), 0, -step)
+                                    if e.path[:end] in found), None)
+        result[e.id] = by_path[e.path]
     return result
 
 
@@ -114,8 +117,8 @@ def component_values(activity: Activity, event: Event, round_key: str,
 def values_json(values: dict[str, Decimal | None]) -> RawJson:
     """The components' values as the standing keeps them ({"theory": "80.0000", …}), written out directly: the
     keys are plan keys and the values numbers, nothing to escape, and there are tens of thousands of rows."""
-    return RawJson("{" + ",".join(f'"{key}":' + ("null" if value is None else f'"{value}"')
-                                  for key, value in values.items()) + "}")
+    return RawJson("{" + ",".join([f'"{key}":null' if value is None else f'"{key}":"{value}"'
+                                   for key, value in values.items()]) + "}")
 
 
 def _advancement(round_: Round) -> Advancement | None:
