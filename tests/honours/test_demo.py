@@ -23,6 +23,14 @@ def test_demo_honours_on_the_roll(client):
     assert jiuquan.count() == 6 and set(jiuquan.values_list("state", flat=True)) == {"confirmed"}
     assert set(jiuquan.values_list("recommend_to", flat=True)) == {"酒泉市总工会"}
     assert not honours.exclude(state="confirmed").exists()
+    # The city final's stars from its published ranking, each with a 荣誉证书 that verifies
+    stars = honours.filter(rule_key="city-stars")
+    assert stars.count() == 9 and set(stars.values_list("title", flat=True)) == {"敦煌市技术标兵"}
+    from suzhi.certificates.models import Certificate
+
+    certificates = Certificate.objects.filter(kind="honour")
+    assert certificates.count() == 9
+    assert client.get(reverse("certificates:verify", args=[certificates.first().code])).status_code == 200
     worker = User.objects.get(username="zhigong")
     client.force_login(worker)
     assert client.get(reverse("honours:mine")).content.count(b"data-honour=") == 1

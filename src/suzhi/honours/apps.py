@@ -12,3 +12,8 @@ class HonoursConfig(AppConfig):
         from suzhi.honours.manifest import MANIFEST
 
         register_app(MANIFEST, name="honours")
+
+        from suzhi.certificates.sources import register_source
+
+        register_source("honour", label=_("Certificate of honour"), digest="suzhi.honours.certs.honour_digest",
+                        facts="suzhi.honours.certs.honour_facts")

@@ -1,7 +1,8 @@
 """The honours part of `make demo`: the Dunhuang campaign's rules applied to what the demo holds, so the honours
 roll (光荣榜) shows something. The units award is proposed from the stored target values; the 酒泉 recommendation
 is entered by hand, as its results come from outside (陈职工, the demo participant, among them, so 我的荣誉 shows
-one); the city contest's stars wait for the competition kind's rankings. Everything found is confirmed."""
+one); the city contest's stars come from its published ranking. Everything found is confirmed, and the city
+contest's stars get their 荣誉证书 (whose codes verify on the public page)."""
 
 import logging
 from typing import Any
@@ -9,6 +10,7 @@ from typing import Any
 from suzhi.campaigns.models import Campaign
 from suzhi.core.errors import DomainError
 from suzhi.honours.models import Honour
+from suzhi.honours.services.certificates import honours_certify
 from suzhi.honours.services.honours import honour_add, honours_confirm, honours_propose
 from suzhi.people.models import Person
 
@@ -51,4 +53,6 @@ def load_honours_demo(admin: Any) -> None:
     for rule_key in ("city-stars", "jiuquan-stars", "units"):
         if Honour.objects.filter(campaign=campaign, rule_key=rule_key, state="proposed").exists():
             honours_confirm(actor=admin, campaign_id=campaign.pk, rule_key=rule_key)
+    if Honour.objects.filter(campaign=campaign, rule_key="city-stars", state="confirmed").exists():
+        honours_certify(actor=admin, campaign_id=campaign.pk, rule_key="city-stars")
     logger.info("demo honours loaded: %d", Honour.objects.filter(campaign=campaign).count())

@@ -16,3 +16,5 @@ class HonourErrors(ErrorCodes):
     TOO_MANY = "honours_too_many", "The rule would propose more recipients than one list may hold."
     EXPORT_TOO_LARGE = ("honours_export_too_large",
                         "More honours match than one export may hold; choose an organisation.")
+    NOTHING_CONFIRMED = "honours_nothing_confirmed", "The rule has no confirmed honours to certify."
+    NOT_CERTIFIABLE = "honours_not_certifiable", "A recommendation to an outside body is certified by that body."

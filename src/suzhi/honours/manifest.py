@@ -20,6 +20,7 @@ MANIFEST = AppManifest(
     log_actions=(
         ("honours.propose", _("Propose honours by an award rule")),
         ("honours.confirm", _("Confirm proposed honours")),
+        ("honours.certify", _("Issue certificates of honour")),
         ("honours.add", _("Add honour recipient")),
         ("honours.remove", _("Remove honour recipient")),
         ("honours.export", _("Export the honours roll")),
@@ -32,6 +33,7 @@ MANIFEST = AppManifest(
         "confirmed": pgettext_lazy("log detail", "Confirmed"),
         "recipient": pgettext_lazy("log detail", "Recipient"),
         "campaign": pgettext_lazy("log detail", "Campaign"),
+        "certificates": pgettext_lazy("log detail", "Certificates"),
     },
     navigation=(
         NavItem("honours_mine", _("My honours"), "honours:mine", None, 19, group=MINE),

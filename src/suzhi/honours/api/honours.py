@@ -5,14 +5,19 @@ import datetime
 import decimal
 
 from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
 from ninja import Router, Schema
 from ninja.responses import Status
 
+from suzhi.certificates.render import certificates_pdf as render_certificates
 from suzhi.core.api.base import ErrorOut, current_user
+from suzhi.core.errors import NotFound
 from suzhi.core.web import ensure_perm
 from suzhi.honours.manifest import MANAGE, VIEW
 from suzhi.honours.models import Honour
 from suzhi.honours.selectors import honours as selectors
+from suzhi.honours.selectors.certificates import rule_certificates
+from suzhi.honours.services import certificates as certify_services
 from suzhi.honours.services import honours as services
 from suzhi.honours.services.exports import roll_export_logged
 from suzhi.honours.views.pages import xlsx_response
@@ -155,6 +160,37 @@ def confirm(request: HttpRequest, campaign_id: int, rule_key: str) -> ConfirmedO
     user = current_user(request)
     ensure_perm(user, MANAGE)
     return ConfirmedOut(confirmed=services.honours_confirm(actor=user, campaign_id=campaign_id, rule_key=rule_key))
+
+
+class CertificateOut(Schema):
+    honour_id: int
+    number: str
+    code: str
+    verify_url: str
+
+
+@router.post("/campaigns/{campaign_id}/rules/{rule_key}/certificates",
+             response={200: list[CertificateOut], 403: ErrorOut, 404: ErrorOut, 409: ErrorOut})
+def certify(request: HttpRequest, campaign_id: int, rule_key: str) -> list[CertificateOut]:
+    """颁发荣誉证书: a certificate for every confirmed honour of the rule (those issued already handed back)."""
+    user = current_user(request)
+    ensure_perm(user, MANAGE)
+    issued = certify_services.honours_certify(actor=user, campaign_id=campaign_id, rule_key=rule_key)
+    return [CertificateOut(honour_id=int(c.source_key), number=c.number, code=c.code,
+                           verify_url=reverse("certificates:verify", args=[c.code])) for c in issued]
+
+
+@router.get("/campaigns/{campaign_id}/rules/{rule_key}/certificates.pdf", response={200: None, 403: ErrorOut,
+                                                                                      404: ErrorOut})
+def certificates_pdf(request: HttpRequest, campaign_id: int, rule_key: str) -> HttpResponse:
+    """The rule's certificates as one PDF, a page each."""
+    user = current_user(request)
+    ensure_perm(user, MANAGE)
+    _campaign, _rule, issued = rule_certificates(user=user, campaign_id=campaign_id, rule_key=rule_key)
+    if not issued:
+        raise NotFound()
+    return HttpResponse(render_certificates(issued, base_url=request.build_absolute_uri("/")),
+                        content_type="application/pdf")
 
 
 @router.post("/{honour_id}/remove", response={200: HonourDetailOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut,

@@ -2,6 +2,8 @@
 add, remove (each with a reason) and 确认, the honours roll (光荣榜) with its Excel export, and 我的荣誉. Thin: the
 services decide, the selectors read."""
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
@@ -10,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from suzhi.certificates.render import certificates_pdf as render_certificates
 from suzhi.core.errors import DomainError, NotFound
 from suzhi.core.files.serving import content_disposition, safe_download_name
 from suzhi.core.web import AuthedHttpRequest, require_perm
@@ -17,6 +20,8 @@ from suzhi.honours.forms.honours import AddForm, ReasonForm, RollFilterForm
 from suzhi.honours.manifest import MANAGE, VIEW
 from suzhi.honours.rules import summary
 from suzhi.honours.selectors import honours as selectors
+from suzhi.honours.selectors.certificates import certificates_of, rule_certificates
+from suzhi.honours.services import certificates as certify_services
 from suzhi.honours.services import honours as services
 from suzhi.honours.services.exports import roll_export_logged
 
@@ -78,7 +83,14 @@ def proposal(request: AuthedHttpRequest, campaign_id: int, rule_key: str) -> Htt
             _refused(request, refused)
     return render(request, "honours/proposal.html", {
         "campaign": campaign, "rule": rule, "honours": honours, "form": form, "summary": " · ".join(summary(rule)),
-        "proposed": sum(1 for h in honours if h.state == "proposed"), "remove_form": ReasonForm()})
+        "proposed": sum(1 for h in honours if h.state == "proposed"), "remove_form": ReasonForm(),
+        "confirmed": sum(1 for h in honours if h.state == "confirmed"), "rows": (rows := _with_certificates(honours)),
+        "has_certificates": any(certificate for _h, certificate in rows)})
+
+
+def _with_certificates(honours: list[Any]) -> list[tuple[Any, Any]]:
+    issued = certificates_of(h for h in honours if h.state == "confirmed")
+    return [(h, issued.get(h.pk)) for h in honours]
 
 
 @require_POST
@@ -107,6 +119,31 @@ def confirm(request: AuthedHttpRequest, campaign_id: int, rule_key: str) -> Http
     except DomainError as refused:
         _refused(request, refused)
     return redirect("honours:proposal", campaign_id, rule_key)
+
+
+@require_POST
+@require_perm(MANAGE)
+def certify(request: AuthedHttpRequest, campaign_id: int, rule_key: str) -> HttpResponse:
+    """颁发荣誉证书: a certificate for every confirmed honour of the rule that has none."""
+    try:
+        issued = certify_services.honours_certify(actor=request.user, campaign_id=campaign_id, rule_key=rule_key)
+        messages.success(request, _("%(n)d certificates of honour ready.") % {"n": len(issued)})
+    except DomainError as refused:
+        _refused(request, refused)
+    return redirect("honours:proposal", campaign_id, rule_key)
+
+
+@require_perm(MANAGE)
+def certificates_pdf(request: AuthedHttpRequest, campaign_id: int, rule_key: str) -> HttpResponse:
+    """The rule's certificates as one PDF to print, a page each."""
+    campaign, rule, issued = rule_certificates(user=request.user, campaign_id=campaign_id, rule_key=rule_key)
+    if not issued:
+        raise NotFound()
+    body = render_certificates(issued, base_url=request.build_absolute_uri("/"))
+    response = HttpResponse(body, content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition(
+        safe_download_name(f"{campaign.title}-{rule.title}-荣誉证书", "pdf"), attachment=False)
+    return response
 
 
 @require_perm(VIEW)
