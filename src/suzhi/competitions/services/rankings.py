@@ -8,7 +8,7 @@ import datetime
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -149,18 +149,47 @@ def ranking_compute(*, actor: Any, activity_id: Any, event: str, round_: str) ->
     ranking.computed_by, ranking.computed_at = actor, now
     ranking.save()
     with no_cycle_collection():
-        placed, going = standings_write(ranking, settings, found_event, found_round)
+        written = standings_write(ranking, settings, found_event, found_round)
     oplog.record(actor=actor, action="competition.compute", obj=ranking, organisation=activity.organiser,
-                 after={"event": found_event.title, "round": found_round.title, "contestants": len(placed),
-                        "placed": sum(p.position is not None for p in placed), "advancing": len(going)},
+                 after={"event": found_event.title, "round": found_round.title, "contestants": written.contestants,
+                        "placed": written.placed, "advancing": written.advancing},
                  summary=activity.title)
     return ranking
 
 
-def standings_write(ranking: Ranking, settings: CompetitionSettings, event: Event,
-                    round_: Round) -> tuple[list[Placed], set[Any]]:
+@dataclasses.dataclass(frozen=True)
+class Written:
+    contestants: int
+    placed: int
+    advancing: int
+
+
+def standings_write(ranking: Ranking, settings: CompetitionSettings, event: Event, round_: Round) -> Written:
     """Rank the event's contestants in the round from the components' current values and (re)write the
-    standings; returns the places and who advances."""
+    standings. On PostgreSQL, when no component comes from a knowledge contest, the database ranks them
+    (rankings_sql.py: the same rule, compared with ranking.py by tests/competitions/test_ranking_sql.py)."""
+    if connection.vendor == "postgresql" and not any(c.source == "quiz" for c in event.components):
+        from suzhi.competitions.services.rankings_sql import standings_in_database
+
+        Standing.objects.filter(ranking=ranking).delete()
+        groups = _unit_groups(ranking.activity, event.key, round_)
+        rule = _advancement(round_) if settings.next_round(round_.key) else None
+        return Written(*standings_in_database(ranking, event, rule, groups))
+    placed, going = standings_in_python(ranking, settings, event, round_)
+    return Written(len(placed), sum(p.position is not None for p in placed), len(going))
+
+
+def _unit_groups(activity: Activity, event: str, round_: Round) -> dict[int, int]:
+    """The preliminary of each unit with contestants in the event and round (a few thousand units at most)."""
+    units = Contestant.objects.filter(activity=activity, event=event, round=round_.key,
+                                      state=Contestant.State.REGISTERED).values_list(
+        "organisation_id", "organisation__path").distinct()
+    entrants = [Entrant(org_id, 0, True, org_id, path) for org_id, path in units]
+    return {org_id: group for org_id, group in _groups(entrants, round_).items() if group is not None}
+
+
+def standings_in_python(ranking: Ranking, settings: CompetitionSettings, event: Event,
+                        round_: Round) -> tuple[list[Placed], set[Any]]:
     activity = ranking.activity
     entrants = _entrants(activity, event.key, round_.key)
     values = component_values(activity, event, round_.key, entrants)
