@@ -9,6 +9,8 @@ import json
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -188,6 +190,36 @@ def test_header_variants_and_title_rows_are_read(tree, judged):
     assert _sheet(entries[0], judges[1]).state == "submitted"
 
 
+def test_a_criterion_may_be_keyed_like_the_code_or_judge_column(tree):
+    rubric = [{"key": "code", "label": "代码质量", "weight": 60, "max_score": 60},
+              {"key": "judge", "label": "判断能力", "weight": 40, "max_score": 40}]
+    activity = make_activity(tree.town_a, rubric=rubric, judges_per_entry=1)
+    judge = make_judge(tree.unit_b, "sun04")
+    set_panel(activity, [judge], actor=tree.town_a_admin)
+    entry = put_entries(activity, [tree.unit_a], actor=tree.town_a_admin, n=1)[0]
+    assignment_auto(actor=tree.town_a_admin, activity_id=activity.pk)
+    found = open_sheets(tree.town_a_admin, activity.pk)
+    header = _rows(sheets_template_xlsx(found.rules, found.rows, title="t"))[0]
+    assert header == ["编号", "评委", "代码质量(0-60)", "判断能力(0-40)"]
+    data = xlsx([header, [entry.blind_label, "sun04", 50, 30]])
+    result = sheets_import(actor=tree.town_a_admin, activity_id=activity.pk, data=data, filename="a.xlsx",
+                           dry_run=False)
+    assert result.errors == [] and Assignment.objects.get(entry=entry).total == Decimal("80")
+
+
+def test_checking_a_file_takes_the_same_queries_whatever_its_rows(tree, judged):
+    activity, judges, entries = judged
+
+    def queries(rows):
+        with CaptureQueriesContext(connection) as captured:
+            assert _import(tree, activity, rows).errors == []
+        return len(captured)
+
+    one = queries([[entries[0].blind_label, "wang01", *FULL]])
+    six = queries([[e.blind_label, _cell(j), *FULL] for e in entries for j in judges])
+    assert one == six
+
+
 # Refusals, each at its row and column
 
 def test_every_refusal_names_its_row_and_column_and_nothing_is_saved(tree, judged):
@@ -334,7 +366,8 @@ def test_the_pages_preview_then_confirm(tree, judged, login_client):
     bad = xlsx([HEADER, [entries[0].blind_label, "wang01", *FULL], [entries[1].blind_label, "li02", 31, 1, 1, 1]])
     preview = client.post(url, {"step": "preview", "file": upload("评分表.xlsx", bad)}).content.decode()
     assert "第 3 行，“技术水平”列：应为0到30之间的数字。" in preview
-    assert 'data-row="2"' in preview and "提交评分表" in preview and not Score.objects.exists()
+    assert 'data-row="2"' in preview and "提交评分表" in preview and "4 项评分有变动" in preview
+    assert not Score.objects.exists()
     refused = client.post(url, {"step": "confirm"}).content.decode()
     assert "未导入任何数据" in refused and not Score.objects.exists()
     assert client.get(reverse("judging:paper_errors", args=[activity.pk])).status_code == 200

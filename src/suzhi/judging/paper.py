@@ -22,6 +22,11 @@ JUDGE_VARIANTS = ("评委", "评委姓名", "评审专家", "专家", "judge")
 _USERNAME = re.compile(r"^(?P<name>.*?)\s*[(（]\s*(?P<username>[^()（）]+?)\s*[)）]\s*$")
 
 
+def score_column(criterion_key: str) -> str:
+    """A criterion's column key: plan keys hold no colon, so no criterion can take 编号's or 评委's key."""
+    return f"score:{criterion_key}"
+
+
 def criterion_header(criterion: Criterion) -> str:
     """技术水平(0-30): the label with the range, so the secretary sees what the paper allows."""
     return f"{criterion.label}(0-{criterion.max_score:g})"
@@ -32,7 +37,7 @@ def sheet_columns(rules: JudgingSettings) -> Columns:
     return Columns([
         Column(CODE, pgettext_lazy("paper sheet", "Code"), required=True, variants=CODE_VARIANTS),
         Column(JUDGE, _("Judge"), required=True, variants=JUDGE_VARIANTS),
-        *(Column(c.key, criterion_header(c), variants=(c.label, c.key)) for c in rules.rubric),
+        *(Column(score_column(c.key), criterion_header(c), variants=(c.label, c.key)) for c in rules.rubric),
     ])
 
 
@@ -58,7 +63,7 @@ def code_of_cell(text: str) -> str:
 def sheets_template_xlsx(rules: JudgingSettings, rows: Sequence[tuple[str, str]], *, title: str) -> bytes:
     """The template: a row per open sheet, (code, judge cell), the score cells left blank for the paper's."""
     blank: list[Any] = [""] * len(rules.rubric)
-    widths = {CODE: 12, JUDGE: 24, **{c.key: max(12, len(criterion_header(c)) * 2) for c in rules.rubric}}
+    widths = {CODE: 12, JUDGE: 24, **{score_column(c.key): max(12, len(criterion_header(c)) * 2) for c in rules.rubric}}
     return template_xlsx(sheet_columns(rules), sheet_title=title[:31],
                          rows=[[code, judge, *blank] for code, judge in rows], widths=widths)
 

@@ -21,7 +21,7 @@ from suzhi.core.models import User
 from suzhi.judging.access import activity_managed, judging_settings
 from suzhi.judging.error_codes import JudgingErrors
 from suzhi.judging.models import Assignment, Entry, PanelJudge, ResultSet, Score
-from suzhi.judging.paper import CODE, JUDGE, code_of_cell, judge_cell, judge_of_cell, sheet_columns
+from suzhi.judging.paper import CODE, JUDGE, code_of_cell, judge_cell, judge_of_cell, score_column, sheet_columns
 from suzhi.judging.rubric import JudgingSettings
 from suzhi.judging.services.scores import score_value, scores_write, sheet_close
 
@@ -121,13 +121,13 @@ def _check(rows: list[_Row], sheet: Any, activity: Any, rules: JudgingSettings) 
             elif assignment is not None:
                 seen[assignment.pk], row.assignment = row.number, assignment
         for criterion in rules.rubric:
-            cell = sheet.cell(row.raw, criterion.key)
+            cell = sheet.cell(row.raw, score_column(criterion.key))
             if not cell:
                 continue
             try:
                 row.values[criterion.key] = score_value(criterion, cell)
             except ValidationFailed:
-                row.messages.append((criterion.key, _("must be a number from 0 to %(max)s.")
+                row.messages.append((score_column(criterion.key), _("must be a number from 0 to %(max)s.")
                                      % {"max": f"{criterion.max_score:g}"}))
 
 
@@ -172,7 +172,7 @@ def sheets_import(*, actor: Any, activity_id: Any, data: bytes, filename: str, d
                                                                                     strict=True)]
         _check(rows, sheet, activity, rules)
         # The errors name a criterion by its label (技术水平), not the header with its range.
-        result.collect(rows, {**sheet.titles, **{c.key: c.label for c in rules.rubric}})
+        result.collect(rows, {**sheet.titles, **{score_column(c.key): c.label for c in rules.rubric}})
         _plan(rows, rules, result)
         if result.writes(skip_invalid=skip_invalid):
             _write(actor, activity, rules, [row for row in rows if row.ok and row.assignment is not None],
