@@ -111,15 +111,15 @@ def _check(rows: list[_Row], sheet: Any, activity: Any, rules: JudgingSettings) 
         elif entry.state != Entry.State.ACTIVE:
             row.messages.append((CODE, _("%(code)s was withdrawn from judging.") % {"code": code}))
         else:
-            assignment = _sheet_of(row, sheet.cell(row.raw, JUDGE), code, sheets[entry.pk], list(judges.values()))
-            if assignment is not None and assignment.pk in seen:
+            chosen = _sheet_of(row, sheet.cell(row.raw, JUDGE), code, sheets[entry.pk], list(judges.values()))
+            if chosen is not None and chosen.pk in seen:
                 row.messages.append((JUDGE, _("The same sheet is on row %(row)d already.")
-                                     % {"row": seen[assignment.pk]}))
-            elif assignment is not None and assignment.state == Assignment.State.SUBMITTED:
+                                     % {"row": seen[chosen.pk]}))
+            elif chosen is not None and chosen.state == Assignment.State.SUBMITTED:
                 row.messages.append((JUDGE, _("The judge has submitted this sheet already; an admin must reopen it "
                                               "before it is imported again.")))
-            elif assignment is not None:
-                seen[assignment.pk], row.assignment = row.number, assignment
+            elif chosen is not None:
+                seen[chosen.pk], row.assignment = row.number, chosen
         for criterion in rules.rubric:
             cell = sheet.cell(row.raw, score_column(criterion.key))
             if not cell:
@@ -131,15 +131,19 @@ def _check(rows: list[_Row], sheet: Any, activity: Any, rules: JudgingSettings) 
                                      % {"max": f"{criterion.max_score:g}"}))
 
 
+def _valid(rows: list[_Row]) -> list[tuple[_Row, Assignment]]:
+    return [(row, row.assignment) for row in rows if row.ok and row.assignment is not None]
+
+
 def _plan(rows: list[_Row], rules: JudgingSettings, result: SheetImportResult) -> None:
     """Count and list what the valid rows save."""
-    valid = [row for row in rows if row.ok and row.assignment is not None]
+    valid = _valid(rows)
     stored: dict[tuple[int, str], Decimal] = {
         (sheet_id, key): value for sheet_id, key, value in Score.objects.filter(
-            assignment__in=[row.assignment for row in valid]).values_list("assignment_id", "criterion", "value")}
+            assignment__in=[assignment for _row, assignment in valid]).values_list(
+            "assignment_id", "criterion", "value")}
     labels = {c.key: c.label for c in rules.rubric}
-    for row in valid:
-        assert row.assignment is not None
+    for row, assignment in valid:
         submit = len(row.values) == len(rules.rubric)
         if submit:
             result.created += 1
@@ -147,12 +151,12 @@ def _plan(rows: list[_Row], rules: JudgingSettings, result: SheetImportResult) -
             result.updated += 1
         else:
             result.unchanged += 1
-        judge = row.assignment.judge
+        judge = assignment.judge
         result.planned.append(PlannedSheet(
-            number=row.number, code=row.assignment.entry.blind_label,
+            number=row.number, code=assignment.entry.blind_label,
             judge=judge_cell(judge.full_name, judge.username),
             scores=[(labels[key], value) for key, value in row.values.items()],
-            changes=sum(stored.get((row.assignment.pk, key)) != value for key, value in row.values.items()),
+            changes=sum(stored.get((assignment.pk, key)) != value for key, value in row.values.items()),
             submit=submit))
 
 
@@ -175,22 +179,21 @@ def sheets_import(*, actor: Any, activity_id: Any, data: bytes, filename: str, d
         result.collect(rows, {**sheet.titles, **{score_column(c.key): c.label for c in rules.rubric}})
         _plan(rows, rules, result)
         if result.writes(skip_invalid=skip_invalid):
-            _write(actor, activity, rules, [row for row in rows if row.ok and row.assignment is not None],
-                   filename=filename, skipped=result.invalid_rows)
+            _write(actor, activity, rules, _valid(rows), filename=filename, skipped=result.invalid_rows)
     return result
 
 
-def _write(actor: Any, activity: Any, rules: JudgingSettings, rows: list[_Row], *, filename: str,
-           skipped: int) -> None:
+def _write(actor: Any, activity: Any, rules: JudgingSettings, valid: list[tuple[_Row, Assignment]], *,
+           filename: str, skipped: int) -> None:
+    """Save the valid rows on the judges' sheets, `actor` (who typed them in) in the history; one log row."""
     saved = submitted = 0
-    for row in rows:
-        assert row.assignment is not None
+    for row, assignment in valid:
         if not row.values:
             continue
-        scores_write(row.assignment, row.values, by=actor, log=False)
+        scores_write(assignment, row.values, by=actor, log=False)
         saved += 1
         if len(row.values) == len(rules.rubric):
-            sheet_close(row.assignment, rules)
+            sheet_close(assignment, rules)
             submitted += 1
     oplog.record(actor=actor, action="judging.sheets_import", obj=activity, organisation=activity.organiser,
                  after={"file": filename[:200], "sheets_scored": saved, "sheets_submitted": submitted,
