@@ -345,8 +345,7 @@ def test_the_api_checks_then_imports(tree, judged, api_client):
     assert body["errors"] == [{"row": 3, "column": "技术水平",
                                "message": "第 3 行，“技术水平”列：应为0到30之间的数字。"}]
     assert body["rows"] == [{"row": 2, "code": entries[0].blind_label, "judge": "王评委（wang01）",
-                             "scores": {"技术水平": "30.00", "经济效益": "15.00", "应用范围": "10.00",
-                                        "实用性": "20.00"},
+                             "scores": {"tech": "30.00", "benefit": "15.00", "scope": "10.00", "use": "20.00"},
                              "changes": 4, "submit": True}]
     refused = client.post(f"{API}/{activity.pk}/import", {"file": upload("a.xlsx", data)}).json()
     assert not refused["written"] and not Score.objects.exists()

@@ -25,7 +25,7 @@ class PlannedOut(Schema):
     row: int
     code: str
     judge: str
-    scores: dict[str, Decimal]  # criterion label -> score
+    scores: dict[str, Decimal]  # criterion key -> score
     changes: int
     submit: bool
 
@@ -59,5 +59,5 @@ def sheets_import_post(request: HttpRequest, activity_id: int, file: File[Upload
     ensure_upload_size(file.size or 0)
     result = sheets_import(actor=user, activity_id=activity_id, data=file.read(), filename=file.name or "",
                            dry_run=dry_run, skip_invalid=skip_invalid)
-    return import_out(result, rows=[{"row": p.number, "code": p.code, "judge": p.judge, "scores": dict(p.scores),
+    return import_out(result, rows=[{"row": p.number, "code": p.code, "judge": p.judge, "scores": p.values,
                                      "changes": p.changes, "submit": p.submit} for p in result.planned])

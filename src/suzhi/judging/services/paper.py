@@ -30,12 +30,14 @@ MAX_ROWS = 5000
 
 @dataclasses.dataclass(frozen=True)
 class PlannedSheet:
-    """What a valid row saves (or saved): the sheet's code and judge, the scores it gives (criterion label,
-    value), how many of them change a stored score, and whether it submits the sheet."""
+    """What a valid row saves (or saved): the sheet's code and judge, the scores it gives (by criterion key in
+    `values`, as (label, value) for reading in `scores`), how many of them change a stored score, and whether
+    it submits the sheet."""
 
     number: int
     code: str
     judge: str
+    values: dict[str, Decimal]
     scores: list[tuple[str, Decimal]]
     changes: int
     submit: bool
@@ -155,7 +157,7 @@ def _plan(rows: list[_Row], rules: JudgingSettings, result: SheetImportResult) -
         result.planned.append(PlannedSheet(
             number=row.number, code=assignment.entry.blind_label,
             judge=judge_cell(judge.full_name, judge.username),
-            scores=[(labels[key], value) for key, value in row.values.items()],
+            values=dict(row.values), scores=[(labels[key], value) for key, value in row.values.items()],
             changes=sum(stored.get((assignment.pk, key)) != value for key, value in row.values.items()),
             submit=submit))
 
