@@ -220,6 +220,19 @@ def test_checking_a_file_takes_the_same_queries_whatever_its_rows(tree, judged):
     assert one == six
 
 
+def test_the_template_saved_as_csv_reads_back(tree, judged, login_client):
+    activity, judges, entries = judged
+    template = _rows(login_client(tree.town_a_admin).get(
+        reverse("judging:paper_template", args=[activity.pk])).content)
+    lines = [",".join(str(c) for c in template[0])]
+    lines += [",".join([code, judge, "20", "20", "", ""]) for code, judge, *_scores in template[1:]]
+    data = "\n".join(lines).encode("utf-8-sig")
+    result = sheets_import(actor=tree.town_a_admin, activity_id=activity.pk, data=data, filename="评分表.csv",
+                           dry_run=False)
+    assert result.errors == [] and result.updated == 6
+    assert Score.objects.filter(assignment__entry__in=entries).count() == 12
+
+
 # Refusals, each at its row and column
 
 def test_every_refusal_names_its_row_and_column_and_nothing_is_saved(tree, judged):
@@ -321,6 +334,9 @@ def test_another_organisations_admin_gets_404_and_a_judge_cannot_import(tree, ju
     pages = login_client(tree.town_b_admin)
     for name in ("paper_import", "paper_template"):
         assert pages.get(reverse(f"judging:{name}", args=[activity.pk])).status_code == 404
+    judge_pages = login_client(judges[0])
+    for name in ("paper_import", "paper_template"):
+        assert judge_pages.get(reverse(f"judging:{name}", args=[activity.pk])).status_code == 403
     assert not Score.objects.exists()
 
 
