@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from suzhi.core.errors import Conflict, NotFound
+from suzhi.core.errors import Conflict, NotFound, ValidationFailed
 from suzhi.core.models import OperationLog
 from suzhi.judging.models import Assignment, Score, ScoreChange
 from suzhi.judging.paper import judge_cell, sheets_template_xlsx
@@ -273,6 +273,14 @@ def test_every_refusal_names_its_row_and_column_and_nothing_is_saved(tree, judge
     assert not Score.objects.filter(assignment__judge=wang).exists()
     assert not OperationLog.objects.filter(action="judging.sheets_import").exists()
     assert _sheet(entries[2], li).total == Decimal("4")  # the submitted sheet is untouched
+
+
+def test_not_a_number_and_infinity_are_refused_too(tree, judged):
+    activity, judges, entries = judged
+    result = _import(tree, activity, [[entries[0].blind_label, "wang01", "NaN", "inf", "1e400", "２０"]])
+    assert [(e["row"], e["column"]) for e in result.errors] == [(2, "技术水平"), (2, "经济效益"), (2, "应用范围")]
+    with pytest.raises(ValidationFailed):  # the judge's own save says so too, rather than failing
+        score_save(actor=judges[0], assignment_id=_sheet(entries[0], judges[0]).pk, values={"tech": "NaN"})
 
 
 def test_the_valid_rows_only_when_chosen(tree, judged):

@@ -1,4 +1,7 @@
-"""A judge's score sheet: scores saved per criterion (every change kept), then submitted; reopened by an admin."""
+"""A judge's score sheet: scores saved per criterion (every change kept), then submitted; reopened by an admin.
+
+`score_value`, `scores_write` and `sheet_close` are the steps the judge's own saves and the import of paper sheets
+(services/paper.py) share; they run inside the calling service's transaction, on a sheet it has locked."""
 
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
