@@ -371,6 +371,8 @@ def test_the_api_checks_then_imports(tree, judged, api_client):
     assert body["rows"] == [{"row": 2, "code": entries[0].blind_label, "judge": "王评委（wang01）",
                              "scores": {"tech": "30.00", "benefit": "15.00", "scope": "10.00", "use": "20.00"},
                              "changes": 4, "submit": True}]
+    no_file = client.post(f"{API}/{activity.pk}/import", {"dry_run": "true"})
+    assert no_file.status_code == 422 and no_file.json()["code"] == "empty_file"
     refused = client.post(f"{API}/{activity.pk}/import", {"file": upload("a.xlsx", data)}).json()
     assert not refused["written"] and not Score.objects.exists()
     done = client.post(f"{API}/{activity.pk}/import", {"file": upload("a.xlsx", data), "skip_invalid": "true"})

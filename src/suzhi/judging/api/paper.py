@@ -4,14 +4,18 @@ their import (check with dry_run, then import), for admins who manage the activi
 from decimal import Decimal
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Schema
 from ninja.files import UploadedFile
 
 from suzhi.core.api.base import ErrorOut, current_user
 from suzhi.core.api.imports import ImportOut, import_out
+from suzhi.core.error_codes import CoreErrors
+from suzhi.core.errors import ValidationFailed
 from suzhi.core.imports import ensure_upload_size
 from suzhi.core.views.imports import xlsx_attachment
 from suzhi.core.web import ensure_perm
+from suzhi.judging.access import activity_managed
 from suzhi.judging.manifest import MANAGE
 from suzhi.judging.paper import sheets_template_xlsx, template_filename
 from suzhi.judging.selectors.paper import open_sheets
@@ -51,11 +55,15 @@ def sheets_template(request: HttpRequest, activity_id: int, category: str | None
 
 @router.post("/{activity_id}/import", response={200: SheetImportOut, **ERRORS},
              summary="Import paper score sheets from .xlsx/.xls/.ods/.csv")
-def sheets_import_post(request: HttpRequest, activity_id: int, file: File[UploadedFile], dry_run: Form[bool] = False,
-                       skip_invalid: Form[bool] = False):
+def sheets_import_post(request: HttpRequest, activity_id: int, file: File[UploadedFile | None] = None,
+                       dry_run: Form[bool] = False, skip_invalid: Form[bool] = False):
     """All or nothing unless `skip_invalid`; `dry_run` only checks."""
     user = current_user(request)
     ensure_perm(user, MANAGE)
+    # The activity first: another organisation's answers 404 whatever the body.
+    activity_managed(user, activity_id)
+    if file is None:
+        raise ValidationFailed(_("Choose a file to upload."), code=CoreErrors.EMPTY_FILE)
     ensure_upload_size(file.size or 0)
     result = sheets_import(actor=user, activity_id=activity_id, data=file.read(), filename=file.name or "",
                            dry_run=dry_run, skip_invalid=skip_invalid)
