@@ -28,6 +28,7 @@ MANIFEST = AppManifest(
         ("judging.score_save", _("Save score")),
         ("judging.sheet_submit", _("Submit score sheet")),
         ("judging.sheet_reopen", _("Reopen score sheet")),
+        ("judging.sheets_import", _("Import paper score sheets")),
         ("judging.results_compute", _("Compute judging results")),
         ("judging.results_verify", _("Verify judging results")),
         ("judging.results_publish", _("Publish judging results")),
@@ -51,6 +52,8 @@ MANIFEST = AppManifest(
         "assignments": pgettext_lazy("log detail", "Assignments"),
         "category": pgettext_lazy("log detail", "Category"),
         "withdrawn": pgettext_lazy("log detail", "Withdrawn"),
+        "sheets_scored": pgettext_lazy("log detail", "Sheets given scores"),
+        "sheets_submitted": pgettext_lazy("log detail", "Sheets submitted"),
     },
     navigation=(
         NavItem("judging_mine", _("My judging"), "judging:my_entries", SCORE, 18, group=MINE),
@@ -58,7 +61,8 @@ MANIFEST = AppManifest(
     ),
     urls="suzhi.judging.urls",
     url_prefix="judging/",
-    api=(ApiMount("/judging", "suzhi.judging.api.judging:router"),),
+    api=(ApiMount("/judging", "suzhi.judging.api.judging:router"),
+         ApiMount("/judging/paper-sheets", "suzhi.judging.api.paper:router")),
     usage=(
         UsageCount("judged_entries", _("judged entries"), ("judging.Entry.organisation",
                                                           "judging.Entry.nominating_organisation")),

@@ -16,6 +16,7 @@ from suzhi.judging.access import activities_managed, activity_managed, judging_s
 from suzhi.judging.forms.admin import EntryJudgeForm, PanelForm, ResultStepForm
 from suzhi.judging.manifest import MANAGE
 from suzhi.judging.selectors.admin import assignment_overview, entries_admin, entry_exclusions, judge_candidates
+from suzhi.judging.selectors.paper import open_sheet_categories
 from suzhi.judging.selectors.results import results_by_category
 from suzhi.judging.services import assignments as assignment_services
 from suzhi.judging.services import results as result_services
@@ -41,7 +42,7 @@ def activity_list(request: AuthedHttpRequest) -> HttpResponse:
 @never_cache
 @require_perm(MANAGE)
 def activity_detail(request: AuthedHttpRequest, activity_id: int) -> HttpResponse:
-    """Panels (set the judges), the judges' loads, 自动分配, the entries."""
+    """Panels (set the judges), the judges' loads, 自动分配, the paper score sheets' import, the entries."""
     activity, candidates, members = judge_candidates(request.user, activity_id)
     rules = judging_settings(activity)
     if request.method == "POST":
@@ -59,6 +60,7 @@ def activity_detail(request: AuthedHttpRequest, activity_id: int) -> HttpRespons
     panels = [{"category": c, "members": members.get(c, set())} for c in categories or [""]]
     context = {"activity": activity, "rules": rules, "overview": assignment_overview(request.user, activity.pk),
                "candidates": candidates, "panels": panels,
+               "paper_categories": open_sheet_categories(activity) if rules.panels_by_category else [],
                **paginate(request, entries_admin(request.user, activity.pk), per_page=50)}
     return render(request, "judging/activity.html", context)
 
