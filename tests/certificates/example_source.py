@@ -1,4 +1,4 @@
-"""A source of certificates for the tests, registered as kind "honour": its current digests are what the test
+"""A source of certificates for the tests, registered as kind "test.award": its current digests are what the test
 puts in CURRENT (a source object missing from it is gone)."""
 
 from tests.certificates.factories import KIND
