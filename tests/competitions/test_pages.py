@@ -291,3 +291,20 @@ def test_the_rankings_trail_names_people_not_their_logins(tree, contest, login_c
     trail = page.content.decode().split('class="small cp-trail"')[1].split("</ul>")[0]
     assert "计算：孙组委" in trail and "裁判长已签字：孙组委" in trail
     assert tree.committee_admin.username not in trail
+
+
+def test_a_judge_reads_the_events_title_not_its_plan_key(tree, login_client):
+    from suzhi.judging.models import Assignment
+    from suzhi.judging.services.assignments import assignment_auto
+    from tests.competitions.factories import competition_settings, event_judges
+    from tests.core.factories import make_org
+
+    contest = make_competition(tree.federation, settings=competition_settings())
+    _drawn(contest, tree, n_a=1, n_b=0)
+    (judge,) = event_judges(contest, [make_org("评委单位", parent=tree.federation)], actor=tree.committee_admin)
+    assignment_auto(actor=tree.committee_admin, activity_id=contest.pk)
+    client = login_client(judge)
+    mine = _shown(client.get(reverse("judging:my_entries")))
+    sheet = _shown(client.get(reverse("judging:sheet", args=[Assignment.objects.get().pk])))
+    for page in (mine, sheet):
+        assert "计算机操作" in page and "computer" not in page
