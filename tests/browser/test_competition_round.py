@@ -118,9 +118,11 @@ def test_a_competition_goes_from_the_judges_phone_to_a_verified_certificate(open
         text = card.inner_text()
         assert "待评分" in text and "计算机操作 · 决赛" in text
         assert not any(name in text for name, *_rest in CONTESTANTS)
+        assert "computer" not in text, text  # the event's title, never its plan key
     for number, score in practical.items():
         phone.locator("article", has_text=f"· {number}").locator("a").tap()
         assert number in phone.locator("h1").inner_text()
+        assert "computer" not in phone.locator("main").inner_text()
         phone.get_by_label("操作").fill(score)
         submit = phone.locator("button[value=submit]")
         box = submit.bounding_box()
