@@ -116,7 +116,7 @@ def test_a_competition_goes_from_the_judges_phone_to_a_verified_certificate(open
     assert cards.count() == 3
     for card in cards.all():
         text = card.inner_text()
-        assert "待评分" in text and "计算机操作 · 决赛" in text
+        assert "待评分" in text and "计算机操作 · 决赛" in text and "全市职工技能大赛 · 计算机操作" in text
         assert not any(name in text for name, *_rest in CONTESTANTS)
         assert "computer" not in text, text  # the event's title, never its plan key
     for number, score in practical.items():
@@ -204,12 +204,13 @@ def test_a_competition_goes_from_the_judges_phone_to_a_verified_certificate(open
         public.set_default_timeout(15000)
         public.goto(f"{live_server.url}/verify/")
         public.fill("#verify-code", code)
+        assert public.locator("#verify-form button[type=submit]").inner_text() == "核验"
         public.click("#verify-form button[type=submit]")
         public.locator("#verification").wait_for()
         assert public.locator("#verdict").inner_text() == "本证明真实有效。"
         assert public.locator("#changed").count() == 0
         assert public.locator("#number").inner_text() in number
         assert public.locator("#masked-name").inner_text() == "王*"
-        assert TITLE in public.locator("#verification").inner_text()
+        assert public.locator("#conferred").inner_text() == TITLE
     finally:
         context.close()
