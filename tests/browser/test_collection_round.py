@@ -29,30 +29,6 @@ ADOPTED = {"key": "adopted", "title": "采纳建议数", "metric": "collection.a
            "threshold": 1, "deadline": "open"}
 
 
-@pytest.fixture
-def open_page(browser, live_server, password):
-    """`open_page(user, phone=False)`: a page of its own browser context, logged in as `user`."""
-    contexts = []
-
-    def _open(user, *, phone=False):
-        options = ({"viewport": {"width": PHONE, "height": 844}, "is_mobile": True, "has_touch": True} if phone
-                   else {"viewport": {"width": 1366, "height": 768}})
-        context = browser.new_context(locale="zh-CN", **options)
-        contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(15000)
-        page.goto(f"{live_server.url}/login/")
-        page.fill("input[name=login]", user.username)
-        page.fill("input[name=password]", password)
-        page.click("button[type=submit]")
-        page.wait_for_url(f"{live_server.url}/")
-        return page
-
-    yield _open
-    for context in contexts:
-        context.close()
-
-
 def _adopted_on_dashboard(page, campaign):
     _menu(page, "活动管理", "活动")
     page.click(f"text={campaign.title}")

@@ -279,3 +279,32 @@ def test_a_judged_event_links_the_judges_scores_rather_than_entering_them(tree, 
     page = login_client(tree.committee_admin).get(_stage_url(contest)).content.decode()
     assert reverse("judging:activity", args=[contest.pk]) in page
     assert "实操" not in page.split("cp-entry-table")[1].split("</thead>")[0]  # judged: no column to type in
+
+
+def test_the_rankings_trail_names_people_not_their_logins(tree, contest, login_client):
+    _drawn(contest, tree)
+    tree.committee_admin.full_name = "孙组委"
+    tree.committee_admin.save(update_fields=["full_name"])
+    ranking = ranking_compute(actor=tree.committee_admin, activity_id=contest.pk, event="computer", round_="final")
+    ranking_sign(actor=tree.committee_admin, ranking_id=ranking.pk)
+    page = login_client(tree.committee_admin).get(_stage_url(contest))
+    trail = page.content.decode().split('class="small cp-trail"')[1].split("</ul>")[0]
+    assert "计算：孙组委" in trail and "裁判长已签字：孙组委" in trail
+    assert tree.committee_admin.username not in trail
+
+
+def test_a_judge_reads_the_events_title_not_its_plan_key(tree, login_client):
+    from suzhi.judging.models import Assignment
+    from suzhi.judging.services.assignments import assignment_auto
+    from tests.competitions.factories import competition_settings, event_judges
+    from tests.core.factories import make_org
+
+    contest = make_competition(tree.federation, settings=competition_settings())
+    _drawn(contest, tree, n_a=1, n_b=0)
+    (judge,) = event_judges(contest, [make_org("评委单位", parent=tree.federation)], actor=tree.committee_admin)
+    assignment_auto(actor=tree.committee_admin, activity_id=contest.pk)
+    client = login_client(judge)
+    mine = _shown(client.get(reverse("judging:my_entries")))
+    sheet = _shown(client.get(reverse("judging:sheet", args=[Assignment.objects.get().pk])))
+    for page in (mine, sheet):
+        assert "计算机操作" in page and "computer" not in page

@@ -35,6 +35,8 @@ def test_certificates_are_issued_once_printed_and_verified(tree, campaign, conte
     assert first.recipient_name == honour.name and first.fields["title"] == honour.title
     page = login_client(tree.committee_admin).get(reverse("honours:proposal", args=[campaign.pk, "city-stars"]))
     assert first.number in page.content.decode()
+    # the link to the public page reads 核验 (checking a certificate), not judging's 核对
+    assert f'<a href="/verify/{first.code}/">核验</a>' in page.content.decode()
     pdf = login_client(tree.committee_admin).get(reverse("honours:certificates_pdf",
                                                          args=[campaign.pk, "city-stars"]))
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)

@@ -67,11 +67,13 @@ class KindManifest(AppManifest):
     # see it; `results(activity,
     # subject=, within=)` its ranked results (campaigns/results.py); `judged_content(activity, sources, *, blind)`
     # -> {source: suzhi.judging.content.JudgedContent}: what expert judges see of the entries the kind handed to
-    # judging (without authors, organisations or nominees when `blind`).
+    # judging (without authors, organisations or nominees when `blind`); `judged_categories(activity)` -> {category
+    # key: title} when the categories the kind gives its entries are keys of its settings (a competition's events).
     demo_shift: str = ""
     activity_url: str = ""
     results: str = ""
     judged_content: str = ""
+    judged_categories: str = ""
 
     def metric(self, code: str) -> Metric | None:
         return next((m for m in self.metrics if m.code == code), None)

@@ -29,6 +29,7 @@ MANIFEST = KindManifest(
     participant_actions=frozenset({"register"}),
     results="suzhi.competitions.selectors.ranked.ranked_results",
     judged_content="suzhi.competitions.selectors.judged.judged_content",
+    judged_categories="suzhi.competitions.selectors.judged.event_titles",
     permission_group=_("Skill competitions"),
     permissions=(
         (MANAGE, _("Run competitions: draw, results, rankings")),

@@ -19,6 +19,16 @@ class JudgedContent:
     attachments: tuple[tuple[str, str], ...] = ()  # (name, url)
 
 
+def category_titles(activity: Activity) -> dict[str, str]:
+    """The titles of the activity's entry categories where the kind names them by key (a competition's events),
+    so that judges read 计算机操作, not the plan's key; empty when the categories are titles already."""
+    manifest = kinds.kind(activity.kind)
+    if manifest is None or not manifest.judged_categories:
+        return {}
+    titles: dict[str, str] = import_string(manifest.judged_categories)(activity)
+    return titles
+
+
 def contents_for(activity: Activity, entries: Sequence[Entry], *, blind: bool) -> dict[int, JudgedContent]:
     """The content of each entry (by entry id), from the kind; the entry's own title when the kind supplies none."""
     manifest = kinds.kind(activity.kind)

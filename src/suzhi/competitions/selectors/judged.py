@@ -29,3 +29,8 @@ def judged_content(activity: Activity, sources: list[str], *, blind: bool) -> di
             title=_("Contestant %(number)s") % {"number": contestant.label},
             fields=tuple((str(label), str(value)) for label, value in fields))
     return result
+
+
+def event_titles(activity: Activity) -> dict[str, str]:
+    """The entries' categories are the events' keys (the panels are set per event): their titles."""
+    return {event.key: event.title for event in settings_of(activity).events}

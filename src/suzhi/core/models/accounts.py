@@ -30,6 +30,11 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.full_name or self.username
 
+    def get_full_name(self) -> str:
+        # The platform keeps a person's name whole in full_name (王五, not first and last); the pages that show
+        # who signed, verified or reported something ask Django's get_full_name and would fall back to the login.
+        return self.full_name or super().get_full_name()
+
 
 class Role(models.Model):
     """A role (角色): permission codes (pages and buttons) plus a data scope (数据权限)."""

@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 
 from suzhi.core.errors import NotFound
 from suzhi.judging.access import judging_settings
-from suzhi.judging.content import JudgedContent, contents_for
+from suzhi.judging.content import JudgedContent, category_titles, contents_for
 from suzhi.judging.models import Assignment, Score
 from suzhi.judging.rubric import Criterion
 
@@ -54,8 +54,9 @@ class Sheet:
     others: list[OtherSheet]  # empty until the judge has submitted
 
 
-def _entry_view(entry: Any, *, blind: bool) -> EntryView:
-    return EntryView(id=entry.pk, label=entry.blind_label, title=entry.title, category=entry.category,
+def _entry_view(entry: Any, *, blind: bool, categories: dict[str, str]) -> EntryView:
+    return EntryView(id=entry.pk, label=entry.blind_label, title=entry.title,
+                     category=categories.get(entry.category, entry.category),
                      organisation=None if blind else entry.organisation.name, blind=blind)
 
 
@@ -70,8 +71,13 @@ def assigned_to(user: Any) -> QuerySet[Assignment]:
 
 def assigned_rows(assignments: Any) -> list[AssignedRow]:
     """Rows of `assigned_to` as the judge sees them (blind where the activity says)."""
+    categories: dict[int, dict[str, str]] = {}
+    for a in assignments:
+        if a.entry.activity_id not in categories:
+            categories[a.entry.activity_id] = category_titles(a.entry.activity)
     return [AssignedRow(assignment_id=a.pk, activity_id=a.entry.activity_id, activity_title=a.entry.activity.title,
-                        state=a.state, total=a.total, entry=_entry_view(a.entry, blind=_blind(a.entry.activity)))
+                        state=a.state, total=a.total, entry=_entry_view(a.entry, blind=_blind(a.entry.activity),
+                                                                        categories=categories[a.entry.activity_id]))
             for a in assignments]
 
 
@@ -103,5 +109,6 @@ def sheet_for(user: Any, assignment_id: Any) -> Sheet:
         others = [OtherSheet(judge=other.judge.full_name or other.judge.get_username(), total=other.total,
                              scores=by_sheet[other.pk]) for other in submitted]
     content = contents_for(activity, [entry], blind=blind)[entry.pk]
-    return Sheet(assignment=assignment, entry=_entry_view(entry, blind=blind), content=content,
+    return Sheet(assignment=assignment, entry=_entry_view(entry, blind=blind, categories=category_titles(activity)),
+                 content=content,
                  criteria=list(rules.rubric), scores=scores, others=others)
