@@ -2,14 +2,15 @@
 dismissing one (why). They bound what is typed; whether a component belongs to the event, a reason is given, the
 value is a number and the window is open is the services' to say, in the words the API answers with too."""
 
+from typing import Any
+
 from django import forms
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from suzhi.competitions.services.appeals import REASON_LIMIT
 
 
-def _text(label: str | Promise) -> forms.CharField:
+def _text(label: Any) -> forms.CharField:
     return forms.CharField(label=label, required=False, max_length=REASON_LIMIT,
                            widget=forms.Textarea(attrs={"rows": 3, "maxlength": REASON_LIMIT}))
 

@@ -130,15 +130,17 @@ def appeal_approve(*, actor: Any, appeal_id: Any) -> Appeal:
                        code=JudgingErrors.SAME_PERSON)
     contestant = appeal.contestant
     ranking = Ranking.objects.select_for_update().select_related("activity").get(pk=appeal.ranking_id)
+    corrected = appeal.value_after
+    assert corrected is not None  # a proposed correction carries its value (appeal_propose)
     measure = Measure.objects.select_for_update().filter(contestant=contestant, component=appeal.component).first()
     old = measure.value if measure is not None else None
     if measure is None:
-        measure = Measure.objects.create(contestant=contestant, component=appeal.component,
-                                         value=appeal.value_after, entered_by=actor)
+        measure = Measure.objects.create(contestant=contestant, component=appeal.component, value=corrected,
+                                         entered_by=actor)
     else:
-        measure.value, measure.entered_by = appeal.value_after, actor
+        measure.value, measure.entered_by, measure.entered_at = corrected, actor, timezone.now()
         measure.save(update_fields=["value", "entered_by", "entered_at"])
-    MeasureChange.objects.create(measure=measure, old=old, new=appeal.value_after, by=actor,
+    MeasureChange.objects.create(measure=measure, old=old, new=corrected, by=actor,
                                  reason=_("Appeal: %(reason)s") % {"reason": appeal.reason[:450]})
     settings = settings_of(ranking.activity)
     event, round_ = settings.event(ranking.event), settings.round(ranking.round)
