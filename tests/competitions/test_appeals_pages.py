@@ -123,6 +123,8 @@ def test_a_contestant_appeals_and_the_organisers_correct_the_ranking_through_the
     assert ranking.state == Ranking.State.PUBLISHED
     html = _text(verifier.get(_stage_url(contest))).split('id="appeals"')[1]
     assert "已批准" in html and "2 → 1" in html and "cp-appeal-propose" not in html
+    who = second_admin.get_full_name() or second_admin.username
+    assert f"批准：{who}" in html and "提出更正：" in html  # who decided, and when
     mine = _text(login_client(tree.participant_a).get(reverse("competitions:mine")))
     assert "已批准" in mine and "80 → 95" in mine and "复查属实，加15分。" in mine and "第1名" in mine
 
