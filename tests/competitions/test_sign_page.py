@@ -5,6 +5,8 @@ signs; a judge of another event's panel gets 404, a participant neither sees the
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from suzhi.competitions.models import Contestant, Ranking
@@ -20,13 +22,15 @@ pytestmark = pytest.mark.django_db
 KEYS = ("computer", "driving", "final", "theory", "practical")
 
 
-def _computed(tree, *, blind: bool):
-    """计算机操作 computed (a draft); its panel's judge and the 汽车驾驶 panel's judge."""
+def _computed(tree, *, blind: bool, more: int = 0):
+    """计算机操作 computed (a draft) with 张一, 李二 and `more` contestants; its panel's judge and the 汽车驾驶
+    panel's judge."""
     contest = make_competition(tree.federation, settings=measured_settings(judging={
         "rubric": RUBRIC, "judges_per_entry": 1, "blind": blind, "panels_by_category": True}))
     people = [make_person("张一", tree.unit_a, phone="13822220001"), make_person("李二", tree.unit_b,
                                                                                 phone="13822220002")]
-    register(contest, people[:1], actor=tree.unit_a_admin)
+    register(contest, people[:1] + [make_person(f"选手{more}-{i}", tree.unit_a) for i in range(more)],
+             actor=tree.unit_a_admin)
     register(contest, people[1:], actor=tree.town_b_admin)
     numbers_draw(actor=tree.committee_admin, activity_id=contest.pk, event="computer", round_="final")
     measures_enter(actor=tree.committee_admin, activity_id=contest.pk, values={
@@ -92,3 +96,20 @@ def test_a_judge_of_another_events_panel_gets_404_and_a_participant_no_page(tree
     assert reverse("competitions:sign_list") not in worker.get(reverse("competitions:mine")).content.decode()
     assert worker.get(reverse("competitions:sign_list")).status_code == 403
     assert worker.post(url).status_code == 403
+
+
+def test_the_signing_pages_take_as_many_queries_for_2_as_for_12_contestants(tree, login_client):
+    counts = []
+    for more in (0, 10):
+        _contest, ranking, _people, chief, _other = _computed(tree, blind=False, more=more)
+        client = login_client(chief)
+        measured = []
+        for url in (reverse("competitions:sign_list"), reverse("competitions:sign", args=[ranking.pk])):
+            client.get(url)  # the first request of a login fills the caches of roles and menus
+            with CaptureQueriesContext(connection) as queries:
+                page = client.get(url)
+            assert page.status_code == 200
+            measured.append(len(queries))
+        assert page.content.decode().count("<tr>") == 2 + more + 1  # the header and the contestants
+        counts.append(measured)
+    assert counts[0] == counts[1]
