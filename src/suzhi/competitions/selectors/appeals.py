@@ -18,6 +18,7 @@ from suzhi.competitions.models import Appeal, Contestant, Ranking, Standing
 from suzhi.competitions.settings import CompetitionSettings
 from suzhi.competitions.states import AppealStep, appeal_allowed, appeal_deadline
 from suzhi.core import scope
+from suzhi.core.errors import NotFound
 from suzhi.people.models import Person
 from suzhi.people.selectors.persons import person_for_user
 
@@ -123,6 +124,17 @@ def stage_appeals(*, user: Any, activity: Activity, event: str, round_: str) -> 
             dismiss=manager and appeal_allowed(AppealStep.DISMISS, appeal.state),
             approve=verifier and approvable and not proposer, approve_by_other=approvable and proposer)
     return appeals
+
+
+def contestant_to_appeal(*, user: Any, contestant_id: Any) -> Contestant:
+    """A contestant whose result the user may appeal: their own (their account's roster person) or one of their
+    units' (REGISTER scope); else 404, whatever the form says. appeal_file checks the same."""
+    contestant = Contestant.objects.select_related("organisation").filter(
+        pk=contestant_id).first() if str(contestant_id).isdigit() else None
+    own = contestant is not None and contestant.person_id == getattr(person_for_user(user), "pk", None)
+    if contestant is None or not (own or scope.may_manage(user, REGISTER, contestant.organisation)):
+        raise NotFound()
+    return contestant
 
 
 def in_stage(activity: Activity, event: str, round_: str, appeal_id: Any) -> bool:

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from suzhi.competitions.access import activity_reached
 from suzhi.competitions.forms.appeals import AppealDismissForm, AppealFileForm, AppealProposeForm
 from suzhi.competitions.manifest import MANAGE, REGISTER
-from suzhi.competitions.selectors.appeals import in_stage
+from suzhi.competitions.selectors.appeals import contestant_to_appeal, in_stage
 from suzhi.competitions.services.appeals import appeal_approve, appeal_dismiss, appeal_file, appeal_propose
 from suzhi.competitions.views.manage import stage_of
 from suzhi.core.errors import DomainError, NotFound
@@ -42,6 +42,8 @@ def _invalid(request: AuthedHttpRequest, form: forms.Form) -> None:
 
 
 def _file(request: AuthedHttpRequest, contestant_id: int) -> None:
+    """File the appeal for a contestant the caller has found within the user's reach (so that a stranger's
+    contestant is not found, whatever the form holds)."""
     form = AppealFileForm(request.POST)
     if not form.is_valid():
         _invalid(request, form)
@@ -55,6 +57,7 @@ def _file(request: AuthedHttpRequest, contestant_id: int) -> None:
 @login_required
 def file_mine(request: AuthedHttpRequest, contestant_id: int) -> HttpResponse:
     """我的比赛: the contestant appeals their own published result."""
+    contestant_to_appeal(user=request.user, contestant_id=contestant_id)
     _file(request, contestant_id)
     return redirect("competitions:mine")
 
@@ -64,6 +67,8 @@ def file_mine(request: AuthedHttpRequest, contestant_id: int) -> HttpResponse:
 def file_unit(request: AuthedHttpRequest, activity_id: int, contestant_id: int) -> HttpResponse:
     """比赛报名: the unit appeals the published result of one of its contestants."""
     activity = activity_reached(request.user, activity_id, REGISTER)
+    if contestant_to_appeal(user=request.user, contestant_id=contestant_id).activity_id != activity.pk:
+        raise NotFound()
     _file(request, contestant_id)
     return redirect(f"{reverse('competitions:register', args=[activity.pk])}#appeals")
 
