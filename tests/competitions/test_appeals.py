@@ -6,9 +6,10 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from suzhi.competitions.error_codes import CompetitionErrors
-from suzhi.competitions.models import Appeal, MeasureChange, Ranking, Standing
+from suzhi.competitions.models import Appeal, Measure, MeasureChange, Ranking, Standing
 from suzhi.competitions.services.appeals import appeal_approve, appeal_dismiss, appeal_file, appeal_propose
 from suzhi.competitions.services.draw import numbers_draw
 from suzhi.competitions.services.measures import measures_enter
@@ -106,3 +107,30 @@ def test_who_may_appeal_and_when(tree, published):
     assert str(twice.value.code) == CompetitionErrors.APPEAL_OPEN
     with pytest.raises(NotFound):  # a unit does not decide appeals
         appeal_propose(actor=tree.unit_a_admin, appeal_id=Appeal.objects.get().pk, value="99", note="自己改")
+
+
+def test_a_corrected_value_records_when_and_by_whom_and_a_bad_one_names_the_components_label(tree, published):
+    contest, contestants, verifier = published
+    long_ago = timezone.now() - datetime.timedelta(days=400)
+    Measure.objects.update(entered_at=long_ago)
+    appeal = appeal_file(actor=tree.participant_a, contestant_id=contestants[1].pk, component="theory",
+                         reason="漏判")
+    with pytest.raises(ValidationFailed) as bad:
+        appeal_propose(actor=tree.committee_admin, appeal_id=appeal.pk, value="九十五", note="复查")
+    assert "理论" in str(bad.value.message) and "theory" not in str(bad.value.message)
+    appeal_propose(actor=tree.committee_admin, appeal_id=appeal.pk, value="95", note="复查属实")
+    appeal_approve(actor=verifier, appeal_id=appeal.pk)
+    corrected = Measure.objects.get(contestant=contestants[1], component="theory")
+    assert corrected.entered_by == verifier and corrected.entered_at > long_ago
+    untouched = Measure.objects.get(contestant=contestants[0], component="theory")
+    assert untouched.entered_at == long_ago
+
+
+def test_a_value_entered_again_records_when(tree):
+    contest = make_competition(tree.federation, settings=SETTINGS)
+    (contestant,) = register(contest, [make_person("甲", tree.unit_a)], actor=tree.unit_a_admin)
+    measures_enter(actor=tree.committee_admin, activity_id=contest.pk, values={contestant.pk: {"theory": 80}})
+    long_ago = timezone.now() - datetime.timedelta(days=400)
+    Measure.objects.update(entered_at=long_ago)
+    measures_enter(actor=tree.committee_admin, activity_id=contest.pk, values={contestant.pk: {"theory": 85}})
+    assert Measure.objects.get().entered_at > long_ago

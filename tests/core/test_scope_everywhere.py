@@ -122,17 +122,26 @@ def judged_activity(tree, campaign):
 
 
 def town_contest(tree):
-    """七里镇's own skill competition: a contestant of its unit, drawn, ranked (a draft)."""
+    """七里镇's own skill competition: a contestant of its unit, drawn, ranked and published, and the unit's appeal
+    against the result."""
+    from suzhi.competitions.services.appeals import appeal_file
     from suzhi.competitions.services.draw import numbers_draw
-    from suzhi.competitions.services.rankings import ranking_compute
+    from suzhi.competitions.services.rankings import ranking_compute, ranking_publish, ranking_sign, ranking_verify
     from tests.competitions.factories import make_competition, measured_settings, register
+    from tests.core.factories import UserFactory
 
     contest = make_competition(tree.town_a, settings=measured_settings())
     contestant = register(contest, [make_person("赵选手", tree.unit_a)], actor=tree.unit_a_admin)[0]
     numbers_draw(actor=tree.town_a_admin, activity_id=contest.pk, event="computer", round_="final")
     ranking = ranking_compute(actor=tree.town_a_admin, activity_id=contest.pk, event="computer", round_="final")
+    ranking_sign(actor=tree.town_a_admin, ranking_id=ranking.pk)
+    verifier = UserFactory(organisation=tree.town_a)
+    grant(verifier, "town_admin", tree.town_a)
+    ranking_verify(actor=verifier, ranking_id=ranking.pk)
+    ranking_publish(actor=tree.town_a_admin, ranking_id=ranking.pk)
+    appeal = appeal_file(actor=tree.unit_a_admin, contestant_id=contestant.pk, component="theory", reason="阅卷有误")
     return {"contestant_id": contestant.pk, "ranking_id": ranking.pk, "event": "computer", "round_": "final",
-            "step": "sign"}
+            "step": "sign", "appeal_id": appeal.pk}
 
 
 def make_quiz(tree, campaign, bank, rules, org):
@@ -164,7 +173,8 @@ def test_every_object_route_hides_town_a_from_town_b(tree, town_a_objects, clien
                  "title": "改名", "name": "改名", "full_name": "改名",
                  "to_organisation_id": tree.unit_b.pk, "reason": "resigned", "score": 1,
                  "judge_id": tree.town_b_admin.pk, "status": "in_progress",
-                 "event": "computer", "round": "final", "person": 1, "values": {}})
+                 "event": "computer", "round": "final", "person": 1, "values": {}, "value": "1",
+                 "note": "改正"})
     # Campaign management held at 沙州镇 too, so the campaign write routes are reached and must refuse on scope.
     grant(tree.town_b_admin, "committee_admin", tree.town_b)
     # And a judge there: a judge's own score sheets only.

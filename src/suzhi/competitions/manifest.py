@@ -10,6 +10,7 @@ from suzhi.campaigns.kinds import Aggregate, KindManifest, Metric
 from suzhi.competitions.settings import CompetitionSettings
 from suzhi.core.manifests import ApiMount, UsageCount
 from suzhi.core.navigation import MINE, WORK, NavItem
+from suzhi.judging.manifest import SCORE as JUDGING_SCORE
 
 MANAGE, REGISTER, VERIFY = "competition.manage", "competition.register", "competition.verify"
 
@@ -74,10 +75,15 @@ MANIFEST = KindManifest(
                 group=WORK),
         # Every logged-in user may have a roster record, so no permission.
         NavItem("competitions_my", _("My competitions"), "competitions:mine", None, 17, group=MINE),
+        # Judges sign their events' rankings here (the judging module knows no kind, so the entry is ours); a
+        # judge of other kinds' panels finds the list empty.
+        NavItem("competitions_sign", _("Chief judge signing"), "competitions:sign_list", JUDGING_SCORE, 19,
+                group=MINE),
     ),
     urls="suzhi.competitions.urls",
     url_prefix="competitions/",
-    api=(ApiMount("/competitions", "suzhi.competitions.api.competitions:router"),),
+    api=(ApiMount("/competitions/appeals", "suzhi.competitions.api.appeals:router"),
+         ApiMount("/competitions", "suzhi.competitions.api.competitions:router")),
     activity_url="suzhi.competitions.manifest.activity_url",
     usage=(
         # A preliminary's standings name the town that ran it: they keep it from being deleted, as the contestants

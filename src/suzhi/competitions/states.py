@@ -5,6 +5,7 @@ Computing again is allowed while the ranking is a draft or signed (a signed rank
 draft: the chief judge signs what changed); once verified or published it changes only through an appeal.
 """
 
+import datetime
 import enum
 
 from django.utils.translation import gettext as _
@@ -63,9 +64,25 @@ APPEAL_TRANSITIONS: dict[tuple[AppealStep, str], str] = {
 }
 
 
+def appeal_allowed(step: AppealStep, state: str) -> bool:
+    return (step, state) in APPEAL_TRANSITIONS
+
+
 def appeal_transition(step: AppealStep, state: str) -> str:
     after = APPEAL_TRANSITIONS.get((step, state))
     if after is None:
         raise Conflict(_("The appeal is “%(state)s”: that step is not possible now.")
                        % {"state": Appealed(state).label}, code=CompetitionErrors.APPEAL_STATE)
     return after
+
+
+def appeal_deadline(ranking: Ranking, days: int) -> datetime.datetime | None:
+    """When appeals against a ranking close: the plan's days after publication; None while it is not published."""
+    if ranking.state != State.PUBLISHED or ranking.published_at is None:
+        return None
+    return ranking.published_at + datetime.timedelta(days=days)
+
+
+def appeal_open(ranking: Ranking, days: int, moment: datetime.datetime) -> bool:
+    deadline = appeal_deadline(ranking, days)
+    return deadline is not None and moment <= deadline

@@ -9,11 +9,13 @@ from typing import Any
 
 from django.core.paginator import Page, Paginator
 from django.db.models import F, Prefetch, QuerySet
+from django.utils import timezone
 
 from suzhi.campaigns.models import Activity
 from suzhi.competitions.access import settings_of
 from suzhi.competitions.manifest import REGISTER
-from suzhi.competitions.models import Contestant, Measure, Ranking, Standing
+from suzhi.competitions.models import Appeal, Contestant, Measure, Ranking, Standing
+from suzhi.competitions.selectors.appeals import AppealChance, appeal_chance, appeals_of_person
 from suzhi.core import scope
 from suzhi.people.models import Person
 from suzhi.people.selectors.persons import person_for_user, search_q
@@ -106,14 +108,22 @@ class MyEntry:
     position: int | None = None
     total: Decimal | None = None
     advances: bool = False
+    contestant_id: int | None = None
+    appeal: AppealChance | None = None  # the published result may still be appealed
+    appeals: list[Appeal] = dataclasses.field(default_factory=list)
 
 
 def my_entries(*, user: Any) -> list[MyEntry]:
-    """我的比赛: the user's own roster person's registrations, newest competition first. Two queries and one per
-    competition's plan read from its row (no query)."""
+    """我的比赛: the user's own roster person's registrations, newest competition first, each with its appeals and
+    whether its published result may still be appealed. Three queries; each competition's plan is read from its
+    row."""
     person = person_for_user(user)
     if person is None:
         return []
+    appeals: dict[int, list[Appeal]] = {}
+    for appeal in appeals_of_person(person):
+        appeals.setdefault(appeal.contestant_id, []).append(appeal)
+    now = timezone.now()
     entries = []
     for contestant in (Contestant.objects.filter(person=person).select_related(
             "activity__campaign", "standing__ranking").order_by("-activity__campaign__year", "-activity_id", "pk")):
@@ -127,5 +137,6 @@ def my_entries(*, user: Any) -> list[MyEntry]:
             number=contestant.label if contestant.number is not None else "", official=contestant.official,
             withdrawn=contestant.state == Contestant.State.WITHDRAWN, published=shown is not None,
             position=shown.position if shown else None, total=shown.total if shown else None,
-            advances=bool(shown and shown.advances)))
+            advances=bool(shown and shown.advances), contestant_id=contestant.pk,
+            appeal=appeal_chance(contestant, shown, settings, now), appeals=appeals.get(contestant.pk, [])))
     return entries

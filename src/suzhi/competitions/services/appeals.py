@@ -18,7 +18,7 @@ from suzhi.competitions.manifest import MANAGE, REGISTER, VERIFY
 from suzhi.competitions.models import Appeal, Contestant, Measure, MeasureChange, Ranking, Standing
 from suzhi.competitions.services.measures import parse_value
 from suzhi.competitions.services.rankings import Entrant, component_values, results_record, standings_write
-from suzhi.competitions.states import AppealStep, appeal_transition
+from suzhi.competitions.states import AppealStep, appeal_open, appeal_transition
 from suzhi.core import oplog, scope
 from suzhi.core.errors import Conflict, NotFound, ValidationFailed
 from suzhi.judging.error_codes import JudgingErrors
@@ -57,8 +57,7 @@ def appeal_file(*, actor: Any, contestant_id: Any, component: str, reason: str,
         activity=contestant.activity, event=contestant.event, round=contestant.round).first()
     moment = now or timezone.now()
     days = settings_of(contestant.activity).appeal_days
-    if ranking is None or ranking.state != Ranking.State.PUBLISHED or ranking.published_at is None \
-            or moment > ranking.published_at + datetime.timedelta(days=days):
+    if ranking is None or not appeal_open(ranking, days, moment):
         raise Conflict(_("Appeals are filed within %(days)d days after the ranking is published.") % {"days": days},
                        code=CompetitionErrors.APPEAL_CLOSED)
     event = settings_of(contestant.activity).event(contestant.event)
@@ -95,7 +94,10 @@ def appeal_propose(*, actor: Any, appeal_id: Any, value: Any, note: str) -> Appe
     """The organiser reopens the score: the corrected value beside the one it replaces, and why."""
     appeal = _appeal_for(actor, appeal_id, MANAGE)
     appeal.state = appeal_transition(AppealStep.PROPOSE, appeal.state)
-    appeal.value_after = parse_value(value, appeal.component)
+    event = settings_of(appeal.contestant.activity).event(appeal.contestant.event)
+    found = event.component(appeal.component) if event else None
+    # The refusal names the component as the plan labels it (理论), not by its key
+    appeal.value_after = parse_value(value, found.label if found else appeal.component)
     appeal.note, appeal.decided_by, appeal.decided_at = _reason(note), actor, timezone.now()
     appeal.save(update_fields=["state", "value_after", "note", "decided_by", "decided_at"])
     oplog.record(actor=actor, action="competition.appeal_propose", obj=appeal,
@@ -128,15 +130,17 @@ def appeal_approve(*, actor: Any, appeal_id: Any) -> Appeal:
                        code=JudgingErrors.SAME_PERSON)
     contestant = appeal.contestant
     ranking = Ranking.objects.select_for_update().select_related("activity").get(pk=appeal.ranking_id)
+    corrected = appeal.value_after
+    assert corrected is not None  # a proposed correction carries its value (appeal_propose)
     measure = Measure.objects.select_for_update().filter(contestant=contestant, component=appeal.component).first()
     old = measure.value if measure is not None else None
     if measure is None:
-        measure = Measure.objects.create(contestant=contestant, component=appeal.component,
-                                         value=appeal.value_after, entered_by=actor)
+        measure = Measure.objects.create(contestant=contestant, component=appeal.component, value=corrected,
+                                         entered_by=actor)
     else:
-        measure.value, measure.entered_by = appeal.value_after, actor
+        measure.value, measure.entered_by, measure.entered_at = corrected, actor, timezone.now()
         measure.save(update_fields=["value", "entered_by", "entered_at"])
-    MeasureChange.objects.create(measure=measure, old=old, new=appeal.value_after, by=actor,
+    MeasureChange.objects.create(measure=measure, old=old, new=corrected, by=actor,
                                  reason=_("Appeal: %(reason)s") % {"reason": appeal.reason[:450]})
     settings = settings_of(ranking.activity)
     event, round_ = settings.event(ranking.event), settings.round(ranking.round)

@@ -6,6 +6,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from suzhi.competitions.access import activity_organised, settings_of
@@ -65,7 +66,7 @@ def measures_enter(*, actor: Any, activity_id: Any, values: Mapping[int, Mapping
             if measure is None:
                 measure = Measure.objects.create(contestant=contestant, component=key, value=value, entered_by=actor)
             else:
-                measure.value, measure.entered_by = value, actor
+                measure.value, measure.entered_by, measure.entered_at = value, actor, timezone.now()
                 measure.save(update_fields=["value", "entered_by", "entered_at"])
             MeasureChange.objects.create(measure=measure, old=old, new=value, reason=reason[:500], by=actor)
             changed += 1

@@ -1,6 +1,7 @@
 """比赛管理 (organisers, MANAGE): the competitions they run, an activity's events and rounds with their contestants
-by unit, and one event and round's page: the draw, the results-entry table, the ranking on its way to publication
-and the standings. Thin: the services decide and refuse, the selectors read."""
+by unit, and one event and round's page: the draw, the results-entry table, the ranking on its way to publication,
+the standings and the appeals against them (views/appeals.py decides those). Thin: the services decide and
+refuse, the selectors read."""
 
 from collections.abc import Callable
 from typing import Any
@@ -19,6 +20,7 @@ from suzhi.competitions.display import entered_components, standing_rows
 from suzhi.competitions.forms.measures import MeasuresForm
 from suzhi.competitions.manifest import MANAGE
 from suzhi.competitions.models import Ranking
+from suzhi.competitions.selectors.appeals import stage_appeals
 from suzhi.competitions.selectors.competitions import activity_stage, activity_stages, competitions_run, ranking_steps
 from suzhi.competitions.selectors.contestants import contestants_page, standings_of
 from suzhi.competitions.services.draw import numbers_draw
@@ -83,6 +85,8 @@ def stage(request: AuthedHttpRequest, activity_id: int, event: str, round_: str)
         "judged": any(c.source == "judging" for c in found_event.components)
         and request.user.has_perm(JUDGING_MANAGE),
         "steps": ranking_steps(request.user, activity, board.ranking, drawn=board.draw is not None),
+        "appeals": stage_appeals(user=request.user, activity=activity, event=found_event.key,
+                                 round_=found_round.key) if board.ranking is not None else [],
         "standings": standing_rows(standings_of(board.ranking), found_event) if board.ranking is not None else []})
 
 

@@ -1,7 +1,7 @@
 """比赛报名 (units, REGISTER): the competitions open to the user's units; for one, its event, a search of the unit's
 roster by name or pinyin initials, registering a person (or as 列名参赛), the unit's registrations with their
-numbers once drawn, and withdrawing before the draw. The plan's limit and the eligibility refusals are the
-services' Chinese sentences."""
+numbers once drawn, withdrawing before the draw, appealing a published result (申诉, views/appeals.py) and the
+unit's appeals. The plan's limit and the eligibility refusals are the services' Chinese sentences."""
 
 from urllib.parse import urlencode
 
@@ -16,6 +16,7 @@ from suzhi.campaigns.eligibility import window
 from suzhi.competitions.access import activity_reached, settings_of
 from suzhi.competitions.forms.registration import RegisterForm, RegistrationFilterForm
 from suzhi.competitions.manifest import REGISTER
+from suzhi.competitions.selectors.appeals import unit_appeal_chances, unit_appeals
 from suzhi.competitions.selectors.competitions import competitions_open
 from suzhi.competitions.selectors.contestants import official_counts, people_to_register, unit_registrations
 from suzhi.competitions.services.registration import contestant_register, contestant_withdraw
@@ -54,6 +55,9 @@ def register_activity(request: AuthedHttpRequest, activity_id: int) -> HttpRespo
     first_round = settings.rounds[0]
     query = filters.cleaned_data.get("q", "") if filters.is_bound and filters.is_valid() else ""
     registrations = unit_registrations(user=request.user, activity=activity)
+    chances = unit_appeal_chances(user=request.user, activity=activity)
+    for contestant in registrations:
+        contestant.appeal = chances.get(contestant.pk)  # type: ignore[attr-defined]
     names = {c.organisation_id: c.organisation.name for c in registrations}
     counts = official_counts(user=request.user, activity=activity, event=event_key, round_=first_round.key)
     return render(request, "competitions/register/activity.html", {
@@ -64,7 +68,8 @@ def register_activity(request: AuthedHttpRequest, activity_id: int) -> HttpRespo
         "people": people_to_register(user=request.user, activity=activity, event=event_key,
                                      round_=first_round.key, q=query) if event else [],
         "registrations": registrations, "titles": {e.key: e.title for e in settings.events},
-        "rounds": {r.key: r.title for r in settings.rounds}})
+        "rounds": {r.key: r.title for r in settings.rounds},
+        "appeals": unit_appeals(user=request.user, activity=activity)})
 
 
 @require_POST
