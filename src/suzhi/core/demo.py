@@ -61,14 +61,16 @@ class DemoAccount:
 
 
 ACCOUNTS = [
-    DemoAccount("zuweihui", "王组委", "13809370001", "DH", "committee_admin", "组委会管理员 committee admin"),
+    DemoAccount("zuweihui", "王组委", "13809370001", "DH", "committee_admin",
+                "组委会管理员 committee admin: 比赛管理、表彰、证书 competitions, honours, certificates"),
     DemoAccount("qilizhen", "李乡镇", "13809370002", "DH-QLZ", "town_admin",
                 "七里镇工会联合会管理员 town admin: 征集审核 reviews suggestions"),
     DemoAccount("shazhou", "赵沙州", "13809370006", "DH-SZZ", "town_admin", "沙州镇工会联合会管理员 town admin"),
     DemoAccount("danwei", "张单位", "13809370003", "DH-QLZ-02", "unit_admin",
-                "单位管理员 unit admin: 人员名册 roster", ("1980-03-12", "990", ("in_post", "union_cadre"))),
+                "单位管理员 unit admin: 人员名册、比赛报名 roster, competition registration",
+                ("1980-03-12", "990", ("in_post", "union_cadre"))),
     DemoAccount("zhigong", "陈职工", "13809370004", "DH-QLZ-02", "participant",
-                "职工 participant: 我的竞赛、我的培训、我的建议 contest, trainings, suggestions",
+                "职工 participant: 我的竞赛、我的培训、我的建议、我的荣誉 contest, trainings, suggestions, honours",
                 ("1990-07-15", "991", ("in_post",))),
     # Judges sit at the training base, outside the towns whose entries they score (no one judges their own).
     DemoAccount("pingwei", "刘评委", "13809370005", "DH-ZGH-PX", "judge",
