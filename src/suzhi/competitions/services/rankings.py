@@ -29,10 +29,11 @@ from suzhi.core import oplog, scope
 from suzhi.core.bulk import RawJson, insert_rows, no_cycle_collection, raw_rows
 from suzhi.core.errors import Conflict, NotFound
 from suzhi.core.models import Organisation
+from suzhi.judging.access import judging_settings
 from suzhi.judging.error_codes import JudgingErrors
 from suzhi.judging.models import PanelJudge
 from suzhi.judging.scoring import round_score
-from suzhi.judging.selectors.results import combined_scores
+from suzhi.judging.selectors.results import SQL_AGGREGATIONS, combined_scores
 
 PODIUM = 3  # places 1-3 count as the metric competition.places
 
@@ -166,9 +167,12 @@ class Written:
 
 def standings_write(ranking: Ranking, settings: CompetitionSettings, event: Event, round_: Round) -> Written:
     """Rank the event's contestants in the round from the components' current values and (re)write the
-    standings. On PostgreSQL, when no component comes from a knowledge contest, the database ranks them
+    standings. On PostgreSQL, when no component comes from a knowledge contest and the judges' scores are
+    combined by a mean or a trimmed mean (not the median), the database ranks them
     (rankings_sql.py: the same rule, compared with ranking.py by tests/competitions/test_ranking_sql.py)."""
-    if connection.vendor == "postgresql" and not any(c.source == "quiz" for c in event.components):
+    judged = any(c.source == "judging" for c in event.components)
+    if connection.vendor == "postgresql" and not any(c.source == "quiz" for c in event.components) and (
+            not judged or judging_settings(ranking.activity).aggregation in SQL_AGGREGATIONS):
         from suzhi.competitions.services.rankings_sql import standings_in_database
 
         Standing.objects.filter(ranking=ranking).delete()

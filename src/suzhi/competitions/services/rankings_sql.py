@@ -11,27 +11,16 @@ from django.db import connection
 from suzhi.competitions.models import Contestant, Measure, Ranking, Standing
 from suzhi.competitions.ranking import Advancement
 from suzhi.competitions.settings import Event
-from suzhi.judging.access import judging_settings
-from suzhi.judging.models import Assignment, Entry
+from suzhi.judging.selectors.results import combined_scores_sql
 
 SOURCE_PREFIX = "contestant:"
 
 
 def _judged(activity: Any, event: Event) -> tuple[str, list[Any]]:
     """The judges' combined score of each contestant: (contestant id, score) rows as SQL, with its parameters."""
-    rules = judging_settings(activity)
-    trim = rules.trim if rules.aggregation == "trimmed" else 0
-    sql = (
-        "SELECT CAST(substr(source, %s) AS bigint) AS contestant_id, ROUND(AVG(total), 4) AS score FROM ("  # noqa: S608
-        " SELECT e.source, a.total,"
-        "  ROW_NUMBER() OVER (PARTITION BY a.entry_id ORDER BY a.total) AS low,"
-        "  COUNT(*) OVER (PARTITION BY a.entry_id) AS judges"
-        f" FROM {Assignment._meta.db_table} a JOIN {Entry._meta.db_table} e ON e.id = a.entry_id"
-        " WHERE e.activity_id = %s AND e.state = %s AND e.category = %s AND a.state = %s) sheets"
-        " WHERE %s = 0 OR judges < %s OR judges <= 2 * %s OR (low > %s AND low <= judges - %s)"
-        " GROUP BY source")
-    return sql, [len(SOURCE_PREFIX) + 1, activity.pk, Entry.State.ACTIVE.value, event.key,
-                 Assignment.State.SUBMITTED.value, trim, rules.min_judges_for_trim, trim, trim, trim]
+    sql, params = combined_scores_sql(activity, category=event.key)
+    return (f"SELECT CAST(substr(source, %s) AS bigint) AS contestant_id, score FROM ({sql}) combined",  # noqa: S608
+            [len(SOURCE_PREFIX) + 1, *params])
 
 
 def _order(column: str, better: str) -> str:

@@ -8,7 +8,7 @@ from django.db import connection
 
 from suzhi.judging.access import activity_managed, judging_settings
 from suzhi.judging.models import Assignment, Entry, Result, ResultSet
-from suzhi.judging.scoring import aggregate, round_score
+from suzhi.judging.scoring import aggregate
 
 
 @dataclasses.dataclass(frozen=True)
@@ -46,8 +46,8 @@ def combined_scores(activity: Any, *, category: str | None = None) -> dict[str, 
     caller. Two queries.
 
     On PostgreSQL the mean and the trimmed mean are taken in the database (a window numbers each entry's sheets in
-    order of their totals; the first and the last `trim` are left out when enough judges scored), the exact
-    numeric average rounded here as `scoring.aggregate` rounds: the same figures without carrying every sheet
+    order of their totals; the first and the last `trim` are left out when enough judges scored; combined_scores_sql),
+    the exact numeric average rounded as `scoring.aggregate` rounds: the same figures without carrying every sheet
     into Python (tests/judging/test_combined_scores.py compares the two)."""
     rules = judging_settings(activity)
     entries = Entry.objects.filter(activity=activity, state=Entry.State.ACTIVE)
@@ -55,10 +55,11 @@ def combined_scores(activity: Any, *, category: str | None = None) -> dict[str, 
         entries = entries.filter(category=category)
     sources = dict(entries.values_list("pk", "source"))
     combined: dict[str, Decimal | None] = dict.fromkeys(sources.values())
-    if connection.vendor == "postgresql" and rules.aggregation in ("mean", "trimmed"):
-        trim = rules.trim if rules.aggregation == "trimmed" else 0
-        for entry_id, value in _averages_in_database(activity, category, trim, rules.min_judges_for_trim):
-            combined[sources[entry_id]] = round_score(value)
+    if connection.vendor == "postgresql" and rules.aggregation in SQL_AGGREGATIONS:
+        sql, params = combined_scores_sql(activity, category=category)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            combined.update(cursor.fetchall())
         return combined
     totals: dict[int, list[Decimal]] = {pk: [] for pk in sources}
     for entry_id, total in Assignment.objects.filter(
@@ -70,20 +71,26 @@ def combined_scores(activity: Any, *, category: str | None = None) -> dict[str, 
     return combined
 
 
-def _averages_in_database(activity: Any, category: str | None, trim: int,
-                          min_judges: int) -> list[tuple[int, Decimal]]:
+SQL_AGGREGATIONS = ("mean", "trimmed")  # what combined_scores_sql computes; the median is taken in Python
+
+
+def combined_scores_sql(activity: Any, *, category: str | None = None) -> tuple[str, list[Any]]:
+    """PostgreSQL: the query of each active entry's combined score, columns (source, score), the score to four
+    places (ROUND, halves away from zero: as round_score for scores, which are never negative), with its
+    parameters. For the plan's mean or trimmed mean only (SQL_AGGREGATIONS). A kind may use it as a subquery (a
+    competition ranks its contestants in one statement)."""
+    rules = judging_settings(activity)
+    trim = rules.trim if rules.aggregation == "trimmed" else 0
     # Only the models' own table names are put into the text; every value is a parameter.
     sql = (
-        f"SELECT entry_id, AVG(total) FROM ("  # noqa: S608
-        f" SELECT a.entry_id, a.total,"
+        f"SELECT source, ROUND(AVG(total), 4) AS score FROM ("  # noqa: S608
+        f" SELECT e.source, a.total,"
         f"  ROW_NUMBER() OVER (PARTITION BY a.entry_id ORDER BY a.total) AS low,"
         f"  COUNT(*) OVER (PARTITION BY a.entry_id) AS judges"
         f" FROM {Assignment._meta.db_table} a JOIN {Entry._meta.db_table} e ON e.id = a.entry_id"
-        f" WHERE e.activity_id = %s AND e.state = %s AND (%s IS NULL OR e.category = %s) AND a.state = %s) sheets"
-        f" WHERE %s = 0 OR judges < %s OR judges <= 2 * %s OR (low > %s AND low <= judges - %s)"
-        f" GROUP BY entry_id")
+        f" WHERE e.activity_id = %s AND e.state = %s AND (%s::text IS NULL OR e.category = %s) AND a.state = %s)"
+        f" sheets WHERE %s = 0 OR judges < %s OR judges <= 2 * %s OR (low > %s AND low <= judges - %s)"
+        f" GROUP BY source")
     params = [activity.pk, Entry.State.ACTIVE.value, category, category, Assignment.State.SUBMITTED.value,
-              trim, min_judges, trim, trim, trim]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
+              trim, rules.min_judges_for_trim, trim, trim, trim]
+    return sql, params
